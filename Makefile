@@ -1,0 +1,39 @@
+# Two commands do everything on a fresh machine:
+#   make demo   create .venv, install, write the HTML report on embedded data
+#   make test   create .venv, install, run ruff and the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+TORCH_VERSION ?= 2.13.0
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(TORCH_VERSION)
+JOBS ?= 2
+
+.PHONY: demo test lint bench browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q torch==$(TORCH_VERSION)
+	$(BIN)/python -m pip install -q -e '.[dev,mnist]'
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/actloss list
+	$(BIN)/actloss report --out actloss-report
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+# Headless Chromium for the report's browser test (Debian package).
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+	  { (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || \
+	    echo "warning: chromium could not be installed; the browser test will be skipped"; }
+
+test: $(STAMP) browser lint
+	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) actloss-report bench-results .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Command-line groups; see :mod:`actloss.cli`."""

@@ -1,0 +1,48 @@
+"""The ``actloss`` command line.
+
+Each group of commands lives in its own module under :mod:`actloss._cli` and adds itself
+to the one Typer application here. The library never prints; these modules render what
+it returns (rich tables and panels, or JSON with ``--json``). Errors from the library
+become one-line messages and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from actloss._cli import advise, bench, catalog, lab, losses_plot
+from actloss._cli.common import run_app
+
+app = typer.Typer(
+    name="actloss",
+    help="Activation and loss functions: catalog, lab, advisor, linter, diagnostics, benchmarks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+
+@app.command()
+def version() -> None:
+    """Print the versions of actloss and PyTorch."""
+    import torch
+
+    import actloss
+
+    typer.echo(f"actloss {actloss.__version__} (torch {torch.__version__})")
+
+
+for _module in (catalog, losses_plot, lab, advise, bench):
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``actloss`` script; returns the exit code."""
+    return run_app(app, sys.argv[1:] if argv is None else argv)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
