@@ -1,0 +1,1 @@
+"""The lab: embedded data, models, a transparent trainer, experiments and the report."""

@@ -1,0 +1,3 @@
+"""Losses: composite family."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Losses: gan family."""
+
+from __future__ import annotations

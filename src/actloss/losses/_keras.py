@@ -1,0 +1,3 @@
+"""Losses: keras family."""
+
+from __future__ import annotations

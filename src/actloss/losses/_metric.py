@@ -1,0 +1,3 @@
+"""Losses: metric family."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Losses: segmentation family."""
+
+from __future__ import annotations
