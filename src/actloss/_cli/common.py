@@ -42,7 +42,8 @@ def print_json(data: Any) -> None:
 def run_app(app: typer.Typer, argv: list[str]) -> int:
     """Run ``app``; library errors and usage errors exit 2 with a one-line message."""
     try:
-        app(args=argv, prog_name="actloss", standalone_mode=False)
+        # with standalone_mode=False a raised typer.Exit comes back as the return value
+        code = app(args=argv, prog_name="actloss", standalone_mode=False)
     except ActlossError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
@@ -60,4 +61,4 @@ def run_app(app: typer.Typer, argv: list[str]) -> int:
     except FileNotFoundError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
-    return 0
+    return code if isinstance(code, int) and not isinstance(code, bool) else 0

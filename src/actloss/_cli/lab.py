@@ -1,9 +1,149 @@
-"""Command-line group: lab."""
+"""Command-line group: lab (``actloss lab list``, ``actloss lab run``) and ``actloss report``."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table as RichTable
+
+from actloss._cli.common import console, err_console, print_json
+
+lab_app = typer.Typer(help="Reproducible experiments that test the sources' claims.",
+                      no_args_is_help=True)
+
+_STYLE = {"supported": "green", "not supported": "red", "inconclusive": "yellow"}
+
+
+@lab_app.command("list")
+def list_experiments(
+    as_json: Annotated[bool, typer.Option("--json", help="Write JSON.")] = False,
+) -> None:
+    """List the experiments and the claim each one tests."""
+    from actloss.lab import experiments as E
+
+    if as_json:
+        print_json([E.get(n).to_json() for n in E.names()])
+        return
+    table = RichTable(title="actloss lab experiments")
+    table.add_column("name", style="bold")
+    table.add_column("title")
+    table.add_column("source")
+    for n in E.names():
+        exp = E.get(n)
+        table.add_row(n, f"{exp.title}\n{exp.title_zh}",
+                      ", ".join(sorted({c.source.split("_")[0] for c in exp.claims})))
+    console.print(table)
+
+
+@lab_app.command("run")
+def run_experiment(
+    name: Annotated[str, typer.Argument(help="Experiment name (see `actloss lab list`).")],
+    quick: Annotated[bool, typer.Option("--quick", help="Quick settings.")] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed (default 0).")] = None,
+    sets: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a setting: key=value (lists comma-separated); repeatable.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Directory for NAME.json and NAME.png.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Write the result as JSON.")] = False,
+) -> None:
+    """Run one experiment and show its measured numbers and verdict."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from actloss.lab import experiments as E
+    from actloss.lab.report import figure_to_base64
+
+    exp = E.get(name)
+    cfg = exp.config(quick=quick, seed=seed, overrides=E.parse_sets(sets or []))
+    if not as_json:
+        err_console.print(f"running {exp.name} ({'quick' if quick else 'full'} settings)...")
+    result = exp.run(cfg)
+    if out is not None:
+        import base64
+
+        png = base64.b64decode(figure_to_base64(exp.figure(result)))
+        _write_files(out, {f"{exp.name}.json": json.dumps(result.to_json(), indent=2,
+                                                          ensure_ascii=False).encode(),
+                           f"{exp.name}.png": png})
+    if as_json:
+        print_json(result.to_json())
+        return
+    console.print(f"[bold]{exp.title}[/]  ({exp.title_zh})")
+    for c in exp.claims:
+        console.print(f"  [dim]{c.source}[/]  {c.zh}\n  [italic]{c.en}[/]", highlight=False)
+    for t in result.tables:
+        table = RichTable(title=t.title)
+        for col in t.columns:
+            table.add_column(str(col))
+        for row in t.rows:
+            table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+        console.print(table)
+    v = result.verdict
+    console.print(f"verdict: [bold {_STYLE[v.status]}]{v.status}[/]  ({result.seconds:.1f} s)")
+    console.print(f"  rule: {v.rule}", highlight=False)
+    console.print(f"  measured: {v.because}", highlight=False)
+    for f in result.findings:
+        console.print(f"  finding: {f.get('code')} at {f.get('where')}: {f.get('message')}",
+                      highlight=False)
+    if out is not None:
+        console.print(f"wrote {out / (exp.name + '.json')} and {out / (exp.name + '.png')}")
+
+
+def _write_files(out: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into ``out`` whole or not at all (temporary directory + os.replace)."""
+    parent = out.expanduser().resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".actloss-lab-", dir=parent))
+    try:
+        for fname, data in files.items():
+            (tmp / fname).write_bytes(data)
+        out.mkdir(parents=True, exist_ok=True)
+        for fname in files:
+            os.replace(tmp / fname, out / fname)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def report(
+    quick: Annotated[bool, typer.Option("--quick", help="Quick settings (about a minute).")
+                     ] = False,
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path(
+        "actloss-report"),
+    lang: Annotated[str, typer.Option("--lang", help="Language: en or zh.")] = "en",
+    only: Annotated[list[str] | None, typer.Option(
+        "--only", help="Run only this experiment; repeatable.")] = None,
+) -> None:
+    """Run every experiment and write one self-contained HTML report and results.json."""
+    from rich.progress import Progress
+
+    from actloss.lab.report import build_report
+
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task("experiments", total=None)
+
+        def progress(name: str, index: int, total: int) -> None:
+            bar.update(task, total=total + 1, completed=index, description=name)
+
+        res = build_report(quick=quick, lang=lang, out_dir=out, experiments=only or None,
+                           progress=progress)
+    table = RichTable(title="actloss report")
+    table.add_column("experiment")
+    table.add_column("verdict")
+    table.add_column("seconds", justify="right")
+    for name, status in res.verdicts.items():
+        table.add_row(name, f"[{_STYLE[status]}]{status}[/]", f"{res.timings[name]:.1f}")
+    console.print(table)
+    console.print(f"wrote {res.html_path} and {res.json_path} in {res.total_seconds:.1f} s")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    app.add_typer(lab_app, name="lab")
+    app.command("report")(report)

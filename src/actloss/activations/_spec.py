@@ -14,7 +14,10 @@ from actloss._validation import Interval, Param
 
 __all__ = ["ActivationSpec"]
 
-Kind = Literal["elementwise", "vector", "gated", "module"]
+Kind = Literal["elementwise", "vector", "gated", "grouped", "module"]
+# elementwise: y_i = f(x_i). vector: y = f(x) along ``dim`` (softmax). gated: x splits in
+# two halves along ``dim``. grouped: groups of ``k`` along ``dim`` reduce to one value
+# (maxout). module: only a module form (its coefficients come from its own layers).
 Role = Literal["hidden", "output", "gate", "normaliser", "implicit"]
 Init = Literal["he", "xavier", "lecun", "siren", "default"]
 
@@ -65,6 +68,11 @@ class ActivationSpec:
     year: int | None = None
     reference: str = ""
     in_sources: tuple[str, ...] = ()  # source files that discuss it
+    # Constructor parameters of the module form beyond ``params`` (e.g. ``in_features``).
+    module_params: tuple[Param, ...] = ()
+    # Keyword arguments of ``get(name, ...)`` that build a small working instance; the
+    # generic tests and the docs use it. ``channels``/``in_features`` give the input width.
+    module_example: dict[str, Any] = field(default_factory=dict)
 
     def defaults(self) -> dict[str, Any]:
         """Default value of every parameter."""

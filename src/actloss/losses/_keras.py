@@ -1,3 +1,964 @@
-"""Losses: keras family."""
+"""Losses: Keras spellings with Keras meaning.
+
+Each entry is registered as ``keras_<name>`` (``keras_name`` holds Keras' own spelling)
+so it never clashes with the PyTorch-convention entries of the core families;
+:func:`keras_spec` resolves Keras' spellings (``"categorical_crossentropy"``,
+``"CategoricalCrossentropy"``, ``"mse"``) to these entries.
+
+What "Keras meaning" means here, and how it differs from the PyTorch-convention entries:
+
+- argument order: Keras calls ``loss(y_true, y_pred)``; here, as everywhere in actloss,
+  ``fn(input=y_pred, target=y_true)``.
+- classes on the **last** dimension (channels-last), and a per-sample loss: the
+  element-wise loss is averaged (or, for the categorical ones, summed) over the last
+  dimension, so ``reduction='none'`` returns shape ``input.shape[:-1]``.
+- ``reduction='mean'`` is Keras' ``"sum_over_batch_size"``; ``weight`` is Keras'
+  ``sample_weight``: the weighted sum is divided by the number of per-sample values,
+  **not** by the sum of the weights.
+- ``binary_crossentropy``, ``categorical_crossentropy`` and
+  ``sparse_categorical_crossentropy`` (and the focal ones) take probabilities unless
+  ``from_logits=True``. Probabilities are clipped to ``[eps, 1 - eps]`` with Keras'
+  ``eps = 1e-7`` (the PyTorch backend's behaviour; the TensorFlow backend also adds
+  ``eps`` inside the logarithm), and categorical probabilities are first divided by their
+  sum over the last dimension, as Keras does. With ``from_logits=True`` the formulas are
+  evaluated in log space (``softplus``, ``log_softmax``), never by clipping a sigmoid.
+"""
 
 from __future__ import annotations
+
+import math
+import re
+
+import torch
+import torch.nn.functional as F
+
+from actloss._meta import Bilingual
+from actloss._registry import normalise_name
+from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Param, check_params, check_tensor
+from actloss.errors import InputError, UnknownNameError
+from actloss.losses._reduction import check_reduction, reduce
+from actloss.losses._registry import REGISTRY, register
+from actloss.losses._spec import LossSpec
+
+__all__ = [
+    "KERAS_EPSILON",
+    "keras_binary_crossentropy",
+    "keras_binary_focal_crossentropy",
+    "keras_categorical_crossentropy",
+    "keras_categorical_focal_crossentropy",
+    "keras_categorical_hinge",
+    "keras_dice",
+    "keras_hinge",
+    "keras_huber",
+    "keras_kl_divergence",
+    "keras_log_cosh",
+    "keras_mean_absolute_error",
+    "keras_mean_squared_error",
+    "keras_poisson",
+    "keras_sparse_categorical_crossentropy",
+    "keras_spec",
+    "keras_squared_hinge",
+    "keras_tversky",
+]
+
+KERAS_EPSILON = 1e-7  # keras.backend.epsilon()
+_LOG2 = math.log(2.0)
+
+
+def _bi(en: tuple[str, ...], zh: tuple[str, ...]) -> Bilingual:
+    if len(en) != len(zh):
+        raise RuntimeError(f"pros/cons need as many Chinese as English items: {en!r}")
+    return Bilingual(en=en, zh=zh)
+
+
+def _pair(owner: str, input: object, target: object) -> tuple[torch.Tensor, torch.Tensor]:
+    x = check_tensor(owner, "input", input)
+    t = check_tensor(owner, "target", target, floating=False)
+    if t.shape != x.shape:
+        raise InputError(
+            f"`input` (y_pred) and `target` (y_true) of {owner} must have the same shape; "
+            f"got {tuple(x.shape)} and {tuple(t.shape)} (no silent broadcasting)"
+        )
+    if x.dim() == 0:
+        raise InputError(f"`input` of {owner} must have at least one dimension; got a scalar")
+    x = _up(x)
+    return x, t.to(x.dtype)
+
+
+def _up(x: torch.Tensor) -> torch.Tensor:
+    """float16/bfloat16 computed in float32 (1 - 1e-7 is 1 in float16)."""
+    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+
+
+def _in_unit(owner: str, arg: str, value: torch.Tensor, what: str) -> None:
+    if value.numel() and bool(((value < 0) | (value > 1)).any()):
+        raise InputError(f"`{arg}` of {owner} must hold {what} in [0, 1]")
+
+
+def _keras_reduce(owner: str, per_sample: torch.Tensor, reduction: str,
+                  weight: torch.Tensor | None, like: torch.Tensor) -> torch.Tensor:
+    """Keras' sample weighting: multiply, then divide by the count (not by sum of weights).
+
+    The result has ``like``'s dtype (float16/bfloat16 inputs are computed in float32).
+    """
+    if weight is not None:
+        w = check_tensor(owner, "weight", weight)
+        try:
+            torch.broadcast_shapes(w.shape, per_sample.shape)
+        except RuntimeError as exc:
+            raise InputError(
+                f"`weight` (sample_weight) of {owner} of shape {tuple(w.shape)} does not "
+                f"broadcast to the per-sample loss of shape {tuple(per_sample.shape)}"
+            ) from exc
+        per_sample = per_sample * w
+    return reduce(per_sample, reduction, owner=owner).to(like.dtype)
+
+
+def _weigh(g: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
+    """``g`` times the sample weight broadcast to the per-sample shape ``g.shape[:-1]``."""
+    if weight is None:
+        return g
+    return g * torch.broadcast_to(weight.to(g.dtype), g.shape[:-1]).unsqueeze(-1)
+
+
+def _clip_mask(x: torch.Tensor, low: float, high: float) -> torch.Tensor:
+    """Where ``clamp(x, low, high)`` passes the gradient (inclusive, as torch.clamp)."""
+    return ((x >= low) & (x <= high)).to(x.dtype)
+
+
+# ---------------------------------------------------------------------------------------
+# regression
+# ---------------------------------------------------------------------------------------
+
+def keras_mean_squared_error(input: torch.Tensor, target: torch.Tensor, *,
+                             reduction: str = "mean",
+                             weight: torch.Tensor | None = None) -> torch.Tensor:
+    r"""Keras ``mean_squared_error``: :math:`\operatorname{mean}_{-1}((y - \hat y)^2)`.
+
+    Args:
+        input: ``y_pred`` ``(N, ..., D)``.
+        target: ``y_true``, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``, broadcast to ``input.shape[:-1]``.
+
+    Shape:
+        output ``input.shape[:-1]`` with ``reduction='none'``.
+
+    Example:
+        >>> import torch
+        >>> keras_mean_squared_error(torch.tensor([[1.0, 2.0]]), torch.tensor([[0.0, 0.0]]),
+        ...                          reduction="none")
+        tensor([2.5000])
+    """
+    check_reduction("keras_mean_squared_error", reduction)
+    x, t = _pair("keras_mean_squared_error", input, target)
+    return _keras_reduce("keras_mean_squared_error", ((x - t) ** 2).mean(-1), reduction, weight,
+                         input)
+
+
+def _mse_grad(input: torch.Tensor, target: torch.Tensor, *,
+              weight: torch.Tensor | None = None) -> torch.Tensor:
+    x, t = _pair("keras_mean_squared_error", input, target)
+    return _weigh(2 * (x - t) / x.shape[-1], weight)
+
+
+def keras_mean_absolute_error(input: torch.Tensor, target: torch.Tensor, *,
+                              reduction: str = "mean",
+                              weight: torch.Tensor | None = None) -> torch.Tensor:
+    r"""Keras ``mean_absolute_error``: :math:`\operatorname{mean}_{-1}|y - \hat y|`.
+
+    Args:
+        input: ``y_pred`` ``(N, ..., D)``.
+        target: ``y_true``, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``, broadcast to ``input.shape[:-1]``.
+
+    Example:
+        >>> import torch
+        >>> keras_mean_absolute_error(torch.tensor([[1.0, -2.0]]), torch.zeros(1, 2))
+        tensor(1.5000)
+    """
+    check_reduction("keras_mean_absolute_error", reduction)
+    x, t = _pair("keras_mean_absolute_error", input, target)
+    return _keras_reduce("keras_mean_absolute_error", (x - t).abs().mean(-1), reduction, weight,
+                         input)
+
+
+def _mae_grad(input: torch.Tensor, target: torch.Tensor, *,
+              weight: torch.Tensor | None = None) -> torch.Tensor:
+    x, t = _pair("keras_mean_absolute_error", input, target)
+    return _weigh(torch.sign(x - t) / x.shape[-1], weight)
+
+
+def keras_log_cosh(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
+                   weight: torch.Tensor | None = None) -> torch.Tensor:
+    r"""Keras ``log_cosh``: :math:`\operatorname{mean}_{-1}\log\cosh(\hat y - y)`.
+
+    Evaluated as :math:`e + \operatorname{softplus}(-2e) - \log 2`
+    (identity: :math:`\log\cosh e = \log((e^{e} + e^{-e})/2) = e + \log(1 + e^{-2e}) -
+    \log 2`), finite for any error. Derivative: :math:`\tanh(e)/D`.
+
+    Args:
+        input: ``y_pred`` ``(N, ..., D)``.
+        target: ``y_true``, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+
+    Example:
+        >>> import torch
+        >>> keras_log_cosh(torch.tensor([[1.0, 1.0], [0.0, 0.0]]),
+        ...                torch.tensor([[0.0, 1.0], [0.0, 0.0]]))  # Keras' doc: 0.108
+        tensor(0.1084)
+    """
+    check_reduction("keras_log_cosh", reduction)
+    x, t = _pair("keras_log_cosh", input, target)
+    e = x - t
+    per = (e + F.softplus(-2 * e) - _LOG2).mean(-1)
+    return _keras_reduce("keras_log_cosh", per, reduction, weight,
+                         input)
+
+
+def _log_cosh_grad(input: torch.Tensor, target: torch.Tensor, *,
+                   weight: torch.Tensor | None = None) -> torch.Tensor:
+    x, t = _pair("keras_log_cosh", input, target)
+    return _weigh(torch.tanh(x - t) / x.shape[-1], weight)
+
+
+HUBER_PARAMS = (Param("delta", 1.0, float, POSITIVE, doc="where quadratic turns linear"),)
+
+
+def keras_huber(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
+                weight: torch.Tensor | None = None, delta: float = 1.0) -> torch.Tensor:
+    r"""Keras ``huber``: mean over the last dimension of
+
+    .. math::
+        \begin{cases} \tfrac12 e^2 & |e| \le \delta \\ \delta |e| - \tfrac12\delta^2 &
+        \text{otherwise} \end{cases}
+
+    Args:
+        input: ``y_pred`` ``(N, ..., D)``.
+        target: ``y_true``, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+        delta: in ``(0, inf)``, default ``1.0``.
+
+    Example:
+        >>> import torch
+        >>> keras_huber(torch.tensor([[0.6, 0.4], [0.4, 0.6]]),
+        ...             torch.tensor([[0.0, 1.0], [0.0, 0.0]]))  # Keras' doc: 0.155
+        tensor(0.1550)
+    """
+    d = check_params("keras_huber", HUBER_PARAMS, {"delta": delta})["delta"]
+    check_reduction("keras_huber", reduction)
+    x, t = _pair("keras_huber", input, target)
+    e = x - t
+    a = e.abs()
+    per = torch.where(a <= d, 0.5 * e * e, d * a - 0.5 * d * d).mean(-1)
+    return _keras_reduce("keras_huber", per, reduction, weight,
+                         input)
+
+
+def _huber_grad(input: torch.Tensor, target: torch.Tensor, *,
+                weight: torch.Tensor | None = None, delta: float = 1.0
+                ) -> torch.Tensor:
+    d = check_params("keras_huber", HUBER_PARAMS, {"delta": delta})["delta"]
+    x, t = _pair("keras_huber", input, target)
+    e = x - t
+    return _weigh(torch.where(e.abs() <= d, e, d * torch.sign(e)) / x.shape[-1], weight)
+
+
+def keras_poisson(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
+                  weight: torch.Tensor | None = None) -> torch.Tensor:
+    r"""Keras ``poisson``: :math:`\operatorname{mean}_{-1}(\hat y - y\log(\hat y + \epsilon))`.
+
+    ``input`` is the predicted rate (not its logarithm), ``eps = 1e-7``.
+
+    Args:
+        input: predicted rates ``>= 0``, shape ``(N, ..., D)``.
+        target: observed counts, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+
+    Example:
+        >>> import torch
+        >>> keras_poisson(torch.tensor([[1.0]]), torch.tensor([[2.0]]))  # 1 - 2 log(1)
+        tensor(1.0000)
+    """
+    check_reduction("keras_poisson", reduction)
+    x, t = _pair("keras_poisson", input, target)
+    if x.numel() and bool((x < 0).any()):
+        raise InputError("`input` of keras_poisson must hold predicted rates >= 0")
+    per = (x - t * torch.log(x + KERAS_EPSILON)).mean(-1)
+    return _keras_reduce("keras_poisson", per, reduction, weight,
+                         input)
+
+
+def _poisson_grad(input: torch.Tensor, target: torch.Tensor, *,
+                  weight: torch.Tensor | None = None) -> torch.Tensor:
+    x, t = _pair("keras_poisson", input, target)
+    return _weigh((1 - t / (x + KERAS_EPSILON)) / x.shape[-1], weight)
+
+
+# ---------------------------------------------------------------------------------------
+# hinge family (labels -1/1; {0, 1} labels are converted as Keras does)
+# ---------------------------------------------------------------------------------------
+
+def _hinge_labels(t: torch.Tensor) -> torch.Tensor:
+    """Keras' convert_binary_labels_to_hinge: all-{0,1} labels become 2t - 1."""
+    if t.numel() and bool(((t == 0) | (t == 1)).all()):
+        return 2 * t - 1
+    return t
+
+
+def keras_hinge(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
+                weight: torch.Tensor | None = None) -> torch.Tensor:
+    r"""Keras ``hinge``: :math:`\operatorname{mean}_{-1}\max(0, 1 - y\hat y)`.
+
+    Labels ``-1/1``; if every label is 0 or 1 they are converted to ``2y - 1`` (Keras).
+
+    Args:
+        input: scores ``(N, ..., D)``.
+        target: labels, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+
+    Example:
+        >>> import torch
+        >>> keras_hinge(torch.tensor([[0.5, -2.0]]), torch.tensor([[1.0, 0.0]]))  # (0.5+0)/2
+        tensor(0.2500)
+    """
+    check_reduction("keras_hinge", reduction)
+    x, t = _pair("keras_hinge", input, target)
+    per = F.relu(1 - _hinge_labels(t) * x).mean(-1)
+    return _keras_reduce("keras_hinge", per, reduction, weight,
+                         input)
+
+
+def _hinge_grad(input: torch.Tensor, target: torch.Tensor, *,
+                weight: torch.Tensor | None = None) -> torch.Tensor:
+    x, t = _pair("keras_hinge", input, target)
+    y = _hinge_labels(t)
+    return _weigh(-y * (1 - y * x > 0).to(x.dtype) / x.shape[-1], weight)
+
+
+def keras_squared_hinge(input: torch.Tensor, target: torch.Tensor, *,
+                        reduction: str = "mean",
+                        weight: torch.Tensor | None = None) -> torch.Tensor:
+    r"""Keras ``squared_hinge``: :math:`\operatorname{mean}_{-1}\max(0, 1 - y\hat y)^2`.
+
+    Args:
+        input: scores ``(N, ..., D)``.
+        target: labels ``-1/1`` (or ``0/1``, converted), same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+
+    Example:
+        >>> import torch
+        >>> keras_squared_hinge(torch.tensor([[0.5, -2.0]]), torch.tensor([[1.0, -1.0]]))
+        tensor(0.1250)
+    """
+    check_reduction("keras_squared_hinge", reduction)
+    x, t = _pair("keras_squared_hinge", input, target)
+    per = (F.relu(1 - _hinge_labels(t) * x) ** 2).mean(-1)
+    return _keras_reduce("keras_squared_hinge", per, reduction, weight,
+                         input)
+
+
+def _squared_hinge_grad(input: torch.Tensor, target: torch.Tensor, *,
+                        weight: torch.Tensor | None = None) -> torch.Tensor:
+    x, t = _pair("keras_squared_hinge", input, target)
+    y = _hinge_labels(t)
+    return _weigh(-2 * y * F.relu(1 - y * x) / x.shape[-1], weight)
+
+
+def keras_categorical_hinge(input: torch.Tensor, target: torch.Tensor, *,
+                            reduction: str = "mean",
+                            weight: torch.Tensor | None = None) -> torch.Tensor:
+    r"""Keras ``categorical_hinge``: :math:`\max(0,\ \max_j (1 - y_j)\hat y_j - \sum_j y_j
+    \hat y_j + 1)`.
+
+    Args:
+        input: scores ``(N, ..., C)``.
+        target: one-hot labels, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+
+    Example:
+        >>> import torch
+        >>> keras_categorical_hinge(torch.tensor([[2.0, 1.5, 0.0]]),
+        ...                         torch.tensor([[1.0, 0.0, 0.0]]))  # 1.5 - 2 + 1
+        tensor(0.5000)
+    """
+    check_reduction("keras_categorical_hinge", reduction)
+    x, t = _pair("keras_categorical_hinge", input, target)
+    pos = (t * x).sum(-1)
+    neg = ((1 - t) * x).amax(-1)
+    return _keras_reduce("keras_categorical_hinge", F.relu(neg - pos + 1), reduction, weight,
+                         input)
+
+
+# ---------------------------------------------------------------------------------------
+# cross-entropies
+# ---------------------------------------------------------------------------------------
+
+_FROM_LOGITS = Param("from_logits", False, bool, doc="input holds logits, not probabilities")
+_SMOOTHING = Param("label_smoothing", 0.0, float, UNIT, doc="Keras label smoothing")
+BCE_PARAMS = (_FROM_LOGITS, _SMOOTHING)
+CCE_PARAMS = (_FROM_LOGITS, _SMOOTHING)
+SCCE_PARAMS = (_FROM_LOGITS,)
+BFOCAL_PARAMS = (
+    Param("apply_class_balancing", False, bool, doc="weight class 1 by alpha, 0 by 1 - alpha"),
+    Param("alpha", 0.25, float, UNIT, doc="class-1 weight when balancing"),
+    Param("gamma", 2.0, float, NONNEGATIVE, doc="focusing exponent"),
+    _FROM_LOGITS, _SMOOTHING,
+)
+CFOCAL_PARAMS = (
+    Param("alpha", 0.25, float, NONNEGATIVE, doc="weight of every class"),
+    Param("gamma", 2.0, float, NONNEGATIVE, doc="focusing exponent"),
+    _FROM_LOGITS, _SMOOTHING,
+)
+
+
+def _bce_elements(owner: str, input: object, target: object, from_logits: bool,
+                  label_smoothing: float) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Element-wise Keras BCE, the (smoothed) target and the probability used."""
+    x, t = _pair(owner, input, target)
+    _in_unit(owner, "target", t, "labels")
+    if label_smoothing:
+        t = t * (1 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        # -(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))
+        #   = t softplus(-z) + (1 - t) softplus(z)   [log(1 - sigmoid(z)) = -softplus(z)]
+        return t * F.softplus(-x) + (1 - t) * F.softplus(x), t, torch.sigmoid(x)
+    _in_unit(owner, "input", x, "probabilities (pass from_logits=True for logits)")
+    p = x.clamp(KERAS_EPSILON, 1 - KERAS_EPSILON)
+    return -(t * torch.log(p) + (1 - t) * torch.log1p(-p)), t, p
+
+
+def keras_binary_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
+                              reduction: str = "mean", weight: torch.Tensor | None = None,
+                              from_logits: bool = False,
+                              label_smoothing: float = 0.0) -> torch.Tensor:
+    r"""Keras ``binary_crossentropy``: mean over the last dimension of
+    :math:`-(y\log p + (1 - y)\log(1 - p))`, ``p = clip(y_pred, 1e-7, 1 - 1e-7)``.
+
+    With ``from_logits=True``: :math:`y\,\operatorname{softplus}(-z) + (1 - y)
+    \operatorname{softplus}(z)`. ``label_smoothing`` ``s`` maps ``y`` to
+    ``y (1 - s) + s / 2``.
+
+    Args:
+        input: probabilities (or logits) ``(N, ..., D)``.
+        target: labels in ``[0, 1]``, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+        from_logits: default ``False``.
+        label_smoothing: in ``[0, 1]``, default ``0``.
+
+    Example:
+        >>> import torch
+        >>> keras_binary_crossentropy(torch.tensor([[0.6, 0.4], [0.4, 0.6]]),
+        ...                           torch.tensor([[0.0, 1.0], [0.0, 0.0]]),
+        ...                           reduction="none")  # Keras' doc: [0.916, 0.714]
+        tensor([0.9163, 0.7136])
+    """
+    kw = check_params("keras_binary_crossentropy", BCE_PARAMS,
+                      {"from_logits": from_logits, "label_smoothing": label_smoothing})
+    check_reduction("keras_binary_crossentropy", reduction)
+    el, _, _ = _bce_elements("keras_binary_crossentropy", input, target, **kw)
+    return _keras_reduce("keras_binary_crossentropy", el.mean(-1), reduction, weight,
+                         input)
+
+
+def _bce_grad(input: torch.Tensor, target: torch.Tensor, *,
+              weight: torch.Tensor | None = None, from_logits: bool = False,
+              label_smoothing: float = 0.0) -> torch.Tensor:
+    x = check_tensor("keras_binary_crossentropy", "input", input)
+    _, t, p = _bce_elements("keras_binary_crossentropy", input, target, from_logits,
+                            label_smoothing)
+    if from_logits:
+        return _weigh((p - t) / x.shape[-1], weight)  # d/dz = sigmoid(z) - t
+    # d/dp of -(t log p + (1 - t) log(1 - p)) = (p - t) / (p (1 - p)), inside the clip
+    g = (p - t) / (p * (1 - p)) * _clip_mask(x, KERAS_EPSILON, 1 - KERAS_EPSILON)
+    return _weigh(g / x.shape[-1], weight)
+
+
+def _categorical(owner: str, x: torch.Tensor, from_logits: bool
+                 ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
+    """log-probabilities over the last dimension; with probabilities also q and p."""
+    if from_logits:
+        return torch.log_softmax(x, dim=-1), None, None  # log softmax via logsumexp
+    _in_unit(owner, "input", x, "probabilities (pass from_logits=True for logits)")
+    q = x / x.sum(-1, keepdim=True)  # Keras renormalises
+    p = q.clamp(KERAS_EPSILON, 1 - KERAS_EPSILON)
+    return torch.log(p), q, p
+
+
+def _onehot_target(owner: str, input: object, target: object, label_smoothing: float
+                   ) -> tuple[torch.Tensor, torch.Tensor]:
+    x, t = _pair(owner, input, target)
+    _in_unit(owner, "target", t, "one-hot or probability labels")
+    if label_smoothing:
+        t = t * (1 - label_smoothing) + label_smoothing / x.shape[-1]
+    return x, t
+
+
+def keras_categorical_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
+                                   reduction: str = "mean",
+                                   weight: torch.Tensor | None = None,
+                                   from_logits: bool = False,
+                                   label_smoothing: float = 0.0) -> torch.Tensor:
+    r"""Keras ``categorical_crossentropy``: :math:`-\sum_j y_j \log p_j` over the last
+    dimension, one-hot ``y``.
+
+    Probabilities are renormalised (``p = y_pred / sum(y_pred)``) and clipped to
+    ``[1e-7, 1 - 1e-7]``; with ``from_logits=True``, ``log p = log_softmax(z)``.
+    ``label_smoothing`` ``s`` maps ``y`` to ``y (1 - s) + s / C``.
+
+    Args:
+        input: probabilities (or logits) ``(N, ..., C)``.
+        target: one-hot (or probability) labels, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+        from_logits: default ``False``.
+        label_smoothing: in ``[0, 1]``, default ``0``.
+
+    Example:
+        >>> import torch
+        >>> keras_categorical_crossentropy(torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]),
+        ...                                torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
+        ...                                reduction="none")  # Keras' doc: [0.0513, 2.303]
+        tensor([0.0513, 2.3026])
+    """
+    kw = check_params("keras_categorical_crossentropy", CCE_PARAMS,
+                      {"from_logits": from_logits, "label_smoothing": label_smoothing})
+    check_reduction("keras_categorical_crossentropy", reduction)
+    x, t = _onehot_target("keras_categorical_crossentropy", input, target,
+                          kw["label_smoothing"])
+    logp, _, _ = _categorical("keras_categorical_crossentropy", x, kw["from_logits"])
+    per = -(t * logp).sum(-1)
+    return _keras_reduce("keras_categorical_crossentropy", per, reduction, weight,
+                         input)
+
+
+def _cce_grad_from(x: torch.Tensor, t: torch.Tensor, from_logits: bool) -> torch.Tensor:
+    if from_logits:
+        # d/dz of -sum t (z - logsumexp z) = softmax(z) * sum(t) - t
+        return torch.softmax(x, -1) * t.sum(-1, keepdim=True) - t
+    s = x.sum(-1, keepdim=True)
+    q = x / s
+    p = q.clamp(KERAS_EPSILON, 1 - KERAS_EPSILON)
+    g = -t / p * _clip_mask(q, KERAS_EPSILON, 1 - KERAS_EPSILON)  # dL/dq
+    # q = x / sum(x):  dq_j/dx_k = (delta_jk - q_j) / s
+    return (g - (g * q).sum(-1, keepdim=True)) / s
+
+
+def _cce_grad(input: torch.Tensor, target: torch.Tensor, *,
+              weight: torch.Tensor | None = None, from_logits: bool = False,
+              label_smoothing: float = 0.0) -> torch.Tensor:
+    x, t = _onehot_target("keras_categorical_crossentropy", input, target, label_smoothing)
+    _categorical("keras_categorical_crossentropy", x, from_logits)  # validates
+    return _weigh(_cce_grad_from(x, t, from_logits), weight)
+
+
+def _sparse_target(owner: str, input: object, target: object
+                   ) -> tuple[torch.Tensor, torch.Tensor]:
+    x = check_tensor(owner, "input", input)
+    t = check_tensor(owner, "target", target, floating=False)
+    if x.dim() == 0:
+        raise InputError(f"`input` of {owner} must have a class dimension; got a scalar")
+    if t.is_floating_point() or t.dtype == torch.bool:
+        raise InputError(
+            f"`target` of {owner} must hold class indices of an integer dtype; got dtype "
+            f"{t.dtype} (one-hot targets go to keras_categorical_crossentropy)"
+        )
+    if t.shape != x.shape[:-1]:
+        raise InputError(
+            f"`target` of {owner} must hold class indices of shape {tuple(x.shape[:-1])} "
+            f"(classes on the last dimension of `input`); got shape {tuple(t.shape)}"
+        )
+    x = _up(x)
+    c = x.shape[-1]
+    if t.numel():
+        lo, hi = torch.aminmax(t)
+        if int(lo) < 0 or int(hi) >= c:
+            bad = int(lo) if int(lo) < 0 else int(hi)
+            raise InputError(f"`target` of {owner} holds class index {bad} out of range "
+                             f"[0, {c})")
+    return x, F.one_hot(t.long(), c).to(x.dtype)
+
+
+def keras_sparse_categorical_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
+                                          reduction: str = "mean",
+                                          weight: torch.Tensor | None = None,
+                                          from_logits: bool = False) -> torch.Tensor:
+    r"""Keras ``sparse_categorical_crossentropy``: :math:`-\log p_{y}` with class indices.
+
+    Same probability handling as :func:`keras_categorical_crossentropy` (renormalise and
+    clip, or ``log_softmax`` with ``from_logits=True``). The source's Transformer example
+    uses ``SparseCategoricalCrossentropy(from_logits=True)``.
+
+    Args:
+        input: probabilities (or logits) ``(N, ..., C)``.
+        target: integer class indices ``(N, ...)``.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+        from_logits: default ``False``.
+
+    Example:
+        >>> import torch
+        >>> keras_sparse_categorical_crossentropy(
+        ...     torch.tensor([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]), torch.tensor([1, 2]),
+        ...     reduction="none")  # Keras' doc: [0.0513, 2.303]
+        tensor([0.0513, 2.3026])
+    """
+    kw = check_params("keras_sparse_categorical_crossentropy", SCCE_PARAMS,
+                      {"from_logits": from_logits})
+    check_reduction("keras_sparse_categorical_crossentropy", reduction)
+    x, onehot = _sparse_target("keras_sparse_categorical_crossentropy", input, target)
+    logp, _, _ = _categorical("keras_sparse_categorical_crossentropy", x, kw["from_logits"])
+    per = -(onehot * logp).sum(-1)
+    return _keras_reduce("keras_sparse_categorical_crossentropy", per, reduction, weight,
+                         input)
+
+
+def _scce_grad(input: torch.Tensor, target: torch.Tensor, *,
+               weight: torch.Tensor | None = None,
+               from_logits: bool = False) -> torch.Tensor:
+    x, onehot = _sparse_target("keras_sparse_categorical_crossentropy", input, target)
+    _categorical("keras_sparse_categorical_crossentropy", x, from_logits)
+    return _weigh(_cce_grad_from(x, onehot, from_logits), weight)
+
+
+def keras_binary_focal_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
+                                    reduction: str = "mean",
+                                    weight: torch.Tensor | None = None,
+                                    apply_class_balancing: bool = False, alpha: float = 0.25,
+                                    gamma: float = 2.0, from_logits: bool = False,
+                                    label_smoothing: float = 0.0) -> torch.Tensor:
+    r"""Keras ``binary_focal_crossentropy``: mean over the last dimension of
+    :math:`(1 - p_t)^{\gamma}\,\mathrm{BCE}`, :math:`p_t = y p + (1 - y)(1 - p)`.
+
+    With ``apply_class_balancing`` each term is also weighted by ``alpha`` (class 1) or
+    ``1 - alpha`` (class 0). Keras applies a sigmoid and then the clipped BCE when
+    ``from_logits=True``; here the BCE term is evaluated from the logits in log space, which
+    agrees with Keras wherever the clip is inactive (``|z| < 16``) and stays exact beyond.
+
+    Args:
+        input: probabilities (or logits) ``(N, ..., D)``.
+        target: labels in ``[0, 1]``, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+        apply_class_balancing: default ``False``.
+        alpha: in ``[0, 1]``, default ``0.25``.
+        gamma: in ``[0, inf)``, default ``2.0``.
+        from_logits: default ``False``.
+        label_smoothing: in ``[0, 1]``, default ``0``.
+
+    Example:
+        >>> import torch
+        >>> keras_binary_focal_crossentropy(torch.tensor([[0.6, 0.4], [0.4, 0.6]]),
+        ...                                 torch.tensor([[0.0, 1.0], [0.0, 0.0]]),
+        ...                                 reduction="none")  # Keras' doc: [0.330, 0.206]
+        tensor([0.3299, 0.2058])
+    """
+    kw = check_params("keras_binary_focal_crossentropy", BFOCAL_PARAMS,
+                      {"apply_class_balancing": apply_class_balancing, "alpha": alpha,
+                       "gamma": gamma, "from_logits": from_logits,
+                       "label_smoothing": label_smoothing})
+    check_reduction("keras_binary_focal_crossentropy", reduction)
+    bce, t, p = _bce_elements("keras_binary_focal_crossentropy", input, target,
+                              kw["from_logits"], kw["label_smoothing"])
+    if not kw["from_logits"]:
+        p = check_tensor("keras_binary_focal_crossentropy", "input", input).to(bce.dtype)
+    p_t = t * p + (1 - t) * (1 - p)
+    el = (1 - p_t) ** kw["gamma"] * bce
+    if kw["apply_class_balancing"]:
+        el = (t * kw["alpha"] + (1 - t) * (1 - kw["alpha"])) * el
+    return _keras_reduce("keras_binary_focal_crossentropy", el.mean(-1), reduction, weight,
+                         input)
+
+
+def keras_categorical_focal_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
+                                         reduction: str = "mean",
+                                         weight: torch.Tensor | None = None,
+                                         alpha: float = 0.25, gamma: float = 2.0,
+                                         from_logits: bool = False,
+                                         label_smoothing: float = 0.0) -> torch.Tensor:
+    r"""Keras ``categorical_focal_crossentropy``:
+    :math:`\sum_j \alpha (1 - p_j)^{\gamma}\,(-y_j \log p_j)` over the last dimension.
+
+    ``p`` is renormalised and clipped as in :func:`keras_categorical_crossentropy`; with
+    ``from_logits=True``, ``log p = log_softmax(z)`` and ``p = softmax(z)`` (Keras takes a
+    softmax and clips: equal wherever the clip is inactive).
+
+    Args:
+        input: probabilities (or logits) ``(N, ..., C)``.
+        target: one-hot labels, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+        alpha: in ``[0, inf)``, default ``0.25``.
+        gamma: in ``[0, inf)``, default ``2.0``.
+        from_logits: default ``False``.
+        label_smoothing: in ``[0, 1]``, default ``0``.
+
+    Example:
+        >>> import torch
+        >>> out = keras_categorical_focal_crossentropy(
+        ...     torch.tensor([[0.05, 0.9, 0.05], [0.1, 0.85, 0.05]]),
+        ...     torch.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), reduction="none")
+        >>> [round(v, 6) for v in out.tolist()]  # Keras' doc: [2.634e-04, 6.759e-01]
+        [0.000263, 0.675912]
+    """
+    kw = check_params("keras_categorical_focal_crossentropy", CFOCAL_PARAMS,
+                      {"alpha": alpha, "gamma": gamma, "from_logits": from_logits,
+                       "label_smoothing": label_smoothing})
+    check_reduction("keras_categorical_focal_crossentropy", reduction)
+    x, t = _onehot_target("keras_categorical_focal_crossentropy", input, target,
+                          kw["label_smoothing"])
+    logp, _, p = _categorical("keras_categorical_focal_crossentropy", x, kw["from_logits"])
+    if p is None:
+        p = torch.exp(logp)
+    el = kw["alpha"] * (1 - p) ** kw["gamma"] * (-t * logp)
+    return _keras_reduce("keras_categorical_focal_crossentropy", el.sum(-1), reduction, weight,
+                         input)
+
+
+# ---------------------------------------------------------------------------------------
+# divergence
+# ---------------------------------------------------------------------------------------
+
+def keras_kl_divergence(input: torch.Tensor, target: torch.Tensor, *,
+                        reduction: str = "mean",
+                        weight: torch.Tensor | None = None) -> torch.Tensor:
+    r"""Keras ``kl_divergence``: :math:`\sum_j y_j \log(y_j / \hat y_j)` over the last
+    dimension, both clipped to ``[1e-7, 1]``.
+
+    Keras' order is ``kl_divergence(y_true, y_pred)``; here ``input = y_pred`` (the model's
+    distribution) and ``target = y_true``, i.e. ``KL(target || input)``. Both are
+    **probabilities** (PyTorch's ``kl_div`` takes log-probabilities as input instead).
+    Derivative with respect to ``y_pred``: :math:`-y_j/\hat y_j` inside the clip.
+
+    Args:
+        input: predicted distribution ``(N, ..., C)``.
+        target: true distribution, same shape.
+        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        weight: Keras ``sample_weight``.
+
+    Example:
+        >>> import torch
+        >>> keras_kl_divergence(torch.tensor([[0.5, 0.5]]), torch.tensor([[1.0, 0.0]]))
+        tensor(0.6931)
+    """
+    check_reduction("keras_kl_divergence", reduction)
+    x, t = _pair("keras_kl_divergence", input, target)
+    tc = t.clamp(KERAS_EPSILON, 1)
+    xc = x.clamp(KERAS_EPSILON, 1)
+    per = (tc * (torch.log(tc) - torch.log(xc))).sum(-1)
+    return _keras_reduce("keras_kl_divergence", per, reduction, weight,
+                         input)
+
+
+def _kl_grad(input: torch.Tensor, target: torch.Tensor, *,
+             weight: torch.Tensor | None = None) -> torch.Tensor:
+    x, t = _pair("keras_kl_divergence", input, target)
+    tc = t.clamp(KERAS_EPSILON, 1)
+    return _weigh(-tc / x.clamp(KERAS_EPSILON, 1) * _clip_mask(x, KERAS_EPSILON, 1), weight)
+
+
+# ---------------------------------------------------------------------------------------
+# segmentation, Keras style: one value for the whole batch
+# ---------------------------------------------------------------------------------------
+
+TVERSKY_PARAMS = (Param("alpha", 0.5, float, NONNEGATIVE, doc="see the docstring"),
+                  Param("beta", 0.5, float, NONNEGATIVE, doc="see the docstring"))
+
+
+def _whole_batch(owner: str, input: object, target: object, reduction: str,
+                 weight: object) -> tuple[torch.Tensor, torch.Tensor]:
+    check_reduction(owner, reduction)
+    if weight is not None:
+        raise InputError(
+            f"`weight` of {owner} must be None: Keras computes one value for the whole "
+            "batch, so there is nothing to weight per sample"
+        )
+    x, t = _pair(owner, input, target)
+    return x.flatten(), t.flatten()
+
+
+def keras_dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
+               weight: None = None) -> torch.Tensor:
+    r"""Keras ``dice``: :math:`1 - 2\sum y\hat y / (\sum y + \sum\hat y + \epsilon)` over the
+    **whole batch** (one value; every reduction returns it), ``eps = 1e-7``, no smoothing
+    in the numerator. The per-sample, smoothed version is ``dice``.
+
+    Args:
+        input: probabilities, any shape.
+        target: masks, same shape.
+        reduction: accepted for the common signature; the result is one number.
+        weight: must be ``None``.
+
+    Example:
+        >>> import torch
+        >>> keras_dice(torch.tensor([[1.0, 1.0, 0.0]]), torch.tensor([[1.0, 0.0, 0.0]]))
+        tensor(0.3333)
+    """
+    x, t = _whole_batch("keras_dice", input, target, reduction, weight)
+    out = 1 - 2 * (t * x).sum() / (t.sum() + x.sum() + KERAS_EPSILON)
+    return out.to(input.dtype)
+
+
+def keras_tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
+                  weight: None = None, alpha: float = 0.5, beta: float = 0.5) -> torch.Tensor:
+    r"""Keras ``tversky``: one value for the whole batch,
+
+    .. math::
+        1 - \frac{\sum y\hat y}{\sum y\hat y + \alpha\sum y(1 - \hat y)
+        + \beta\sum (1 - y)\hat y + \epsilon}
+
+    This is what Keras' code computes: its docstring says ``alpha`` weights false
+    positives, but the code multiplies ``alpha`` with ``sum(y_true * (1 - y_pred))``, the
+    false negatives. ``tversky`` (per sample) follows the paper: ``alpha`` on false
+    positives. With ``alpha = beta`` the two agree.
+
+    Args:
+        input: probabilities, any shape.
+        target: masks, same shape.
+        reduction: accepted for the common signature; the result is one number.
+        weight: must be ``None``.
+        alpha: in ``[0, inf)``, default ``0.5``.
+        beta: in ``[0, inf)``, default ``0.5``.
+
+    Example:
+        >>> import torch
+        >>> keras_tversky(torch.tensor([[1.0, 1.0, 0.0]]), torch.tensor([[1.0, 0.0, 0.0]]))
+        tensor(0.3333)
+    """
+    kw = check_params("keras_tversky", TVERSKY_PARAMS, {"alpha": alpha, "beta": beta})
+    x, t = _whole_batch("keras_tversky", input, target, reduction, weight)
+    inter = (t * x).sum()
+    missed = ((1 - x) * t).sum()
+    extra = (x * (1 - t)).sum()
+    out = 1 - inter / (inter + kw["alpha"] * missed + kw["beta"] * extra + KERAS_EPSILON)
+    return out.to(input.dtype)
+
+
+# ---------------------------------------------------------------------------------------
+# registration and Keras-name lookup
+# ---------------------------------------------------------------------------------------
+
+_PER_SAMPLE = ("Keras semantics: per-sample loss over the last axis, sample weights divide "
+               "by the count",)
+_PER_SAMPLE_ZH = ("Keras 语义: 沿最后一维得到每个样本的损失, 样本权重按样本数而非权重和归一",)
+_PROB_CONS = ("Probabilities are clipped to [1e-7, 1 - 1e-7]: the gradient vanishes "
+              "outside; prefer from_logits=True",)
+_PROB_CONS_ZH = ("概率被裁剪到 [1e-7, 1 - 1e-7]: 区间外梯度为零; 建议 from_logits=True",)
+
+_ENTRIES: list[tuple] = [
+    # name, fn, gradient, params, task, input_kind, target_kind, pairs_with, core, formula
+    ("mean_squared_error", keras_mean_squared_error, _mse_grad, (), "regression", "real",
+     "real", "identity", "mse", r"\operatorname{mean}_{-1}(y - \hat y)^2"),
+    ("mean_absolute_error", keras_mean_absolute_error, _mae_grad, (), "regression", "real",
+     "real", "identity", "mae", r"\operatorname{mean}_{-1}|y - \hat y|"),
+    ("binary_crossentropy", keras_binary_crossentropy, _bce_grad, BCE_PARAMS,
+     "binary_classification", "probabilities", "binary", "sigmoid", "bce",
+     r"-\operatorname{mean}_{-1}[y\log p + (1 - y)\log(1 - p)]"),
+    ("categorical_crossentropy", keras_categorical_crossentropy, _cce_grad, CCE_PARAMS,
+     "multiclass_classification", "probabilities", "one_hot", "softmax", "cross_entropy",
+     r"-\sum_j y_j \log p_j"),
+    ("sparse_categorical_crossentropy", keras_sparse_categorical_crossentropy, _scce_grad,
+     SCCE_PARAMS, "multiclass_classification", "probabilities", "class_indices", "softmax",
+     "cross_entropy", r"-\log p_y"),
+    ("kl_divergence", keras_kl_divergence, _kl_grad, (), "distribution_matching",
+     "distribution", "distribution", "softmax", "kl_div", r"\sum_j y_j\log(y_j/\hat y_j)"),
+    ("hinge", keras_hinge, _hinge_grad, (), "binary_classification", "scores",
+     "signed_binary", "identity", "hinge", r"\operatorname{mean}_{-1}\max(0, 1 - y\hat y)"),
+    ("squared_hinge", keras_squared_hinge, _squared_hinge_grad, (), "binary_classification",
+     "scores", "signed_binary", "identity", "squared_hinge",
+     r"\operatorname{mean}_{-1}\max(0, 1 - y\hat y)^2"),
+    ("categorical_hinge", keras_categorical_hinge, None, (), "multiclass_classification",
+     "scores", "one_hot", "identity", "multi_margin",
+     r"\max(0, \max_j (1 - y_j)\hat y_j - \sum_j y_j\hat y_j + 1)"),
+    ("log_cosh", keras_log_cosh, _log_cosh_grad, (), "regression", "real", "real",
+     "identity", "log_cosh", r"\operatorname{mean}_{-1}\log\cosh(\hat y - y)"),
+    ("poisson", keras_poisson, _poisson_grad, (), "count_regression", "positive", "counts",
+     "softplus", "poisson_nll", r"\operatorname{mean}_{-1}(\hat y - y\log(\hat y + \epsilon))"),
+    ("huber", keras_huber, _huber_grad, HUBER_PARAMS, "regression", "real", "real",
+     "identity", "huber", r"\operatorname{mean}_{-1}\mathrm{huber}_\delta(\hat y - y)"),
+    ("binary_focal_crossentropy", keras_binary_focal_crossentropy, None, BFOCAL_PARAMS,
+     "binary_classification", "probabilities", "binary", "sigmoid", "focal",
+     r"\operatorname{mean}_{-1}(1 - p_t)^{\gamma}\mathrm{BCE}"),
+    ("categorical_focal_crossentropy", keras_categorical_focal_crossentropy, None,
+     CFOCAL_PARAMS, "multiclass_classification", "probabilities", "one_hot", "softmax",
+     "focal", r"\sum_j \alpha(1 - p_j)^{\gamma}(-y_j\log p_j)"),
+    ("dice", keras_dice, None, (), "segmentation", "probabilities", "masks", "sigmoid",
+     "dice", r"1 - \frac{2\sum y\hat y}{\sum y + \sum\hat y + \epsilon}"),
+    ("tversky", keras_tversky, None, TVERSKY_PARAMS, "segmentation", "probabilities",
+     "masks", "sigmoid", "tversky",
+     r"1 - \frac{\sum y\hat y}{\sum y\hat y + \alpha FN + \beta FP + \epsilon}"),
+]
+
+# Keras' class names and legacy short names, beside the function names.
+_EXTRA_KERAS_NAMES = {
+    "mse": "mean_squared_error", "mae": "mean_absolute_error", "kld": "kl_divergence",
+    "kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh",
+    "bce": "binary_crossentropy", "cce": "categorical_crossentropy",
+}
+
+for (_name, _fn, _grad, _params, _task, _ik, _tk, _pairs, _core, _formula) in _ENTRIES:
+    _cons_en = _PROB_CONS if _ik == "probabilities" and "crossentropy" in _name else ()
+    _cons_zh = _PROB_CONS_ZH if _cons_en else ()
+    register(LossSpec(
+        name=f"keras_{_name}", fn=_fn, gradient=_grad, params=_params, family="keras",
+        summary=f"Keras `{_name}` with Keras semantics (input = y_pred, target = y_true).",
+        summary_zh=f"Keras 的 `{_name}`, 保持 Keras 语义 (input = y_pred, target = y_true)。",
+        formula=_formula, tasks=(_task,), input_kind=_ik, target_kind=_tk, pairs_with=_pairs,
+        keras_name=_name,
+        robust_to_outliers=_name in ("mean_absolute_error", "huber", "log_cosh"),
+        handles_imbalance=_name in ("binary_focal_crossentropy",
+                                    "categorical_focal_crossentropy", "dice", "tversky"),
+        pros=_bi(("Numerically matches Keras, for porting Keras models and recipes",
+                  f"Same function as actloss' `{_core}` family up to the conventions above"),
+                 ("数值上与 Keras 一致, 便于移植 Keras 模型与配方",
+                  f"除上述约定外与 actloss 的 `{_core}` 同族")),
+        cons=_bi(_PER_SAMPLE + _cons_en, _PER_SAMPLE_ZH + _cons_zh),
+        other_defaults={"keras": f"keras.losses.{_name}"},
+        reference="Keras 3 API, keras.losses.",
+        in_sources=(("000_5b08fef0015a8918.txt",)
+                    if _name in ("categorical_crossentropy", "sparse_categorical_crossentropy",
+                                 "binary_crossentropy") else ()),
+    ))
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
+
+
+def keras_spec(name: str) -> LossSpec:
+    """The ``keras_*`` entry for a Keras loss spelling.
+
+    Accepts function names (``"categorical_crossentropy"``), class names
+    (``"CategoricalCrossentropy"``), legacy short names (``"mse"``) and the registered
+    ``keras_*`` names.
+
+    >>> keras_spec("CategoricalCrossentropy").name
+    'keras_categorical_crossentropy'
+    >>> keras_spec("mse").name
+    'keras_mean_squared_error'
+    """
+    if not isinstance(name, str):
+        raise UnknownNameError(f"Keras loss name must be a str; got {type(name).__name__}",
+                               name=repr(name))
+    key = normalise_name(_snake(name))
+    key = key.removeprefix("keras_")
+    key = _EXTRA_KERAS_NAMES.get(key, key)
+    # class names: BinaryCrossentropy -> binary_crossentropy; KLDivergence -> k_l_divergence
+    key = {"k_l_divergence": "kl_divergence", "l_o_g_cosh": "log_cosh"}.get(key, key)
+    if f"keras_{key}" in REGISTRY:
+        return REGISTRY.spec(f"keras_{key}")
+    import difflib
+
+    known = [e[0] for e in _ENTRIES]
+    close = tuple(difflib.get_close_matches(key, known, n=3, cutoff=0.6))
+    hint = ("; did you mean " + " or ".join(repr(c) for c in close) + "?") if close else (
+        f"; Keras losses known: {', '.join(known)}")
+    raise UnknownNameError(f"unknown Keras loss {name!r}{hint}", name=name, suggestions=close)

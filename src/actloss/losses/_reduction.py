@@ -29,6 +29,7 @@ def reduce(
     weight: torch.Tensor | None = None,
     mask: torch.Tensor | None = None,
     owner: str = "loss",
+    mean_by: str = "weight",
 ) -> torch.Tensor:
     """Weight, mask and reduce a tensor of per-element (or per-sample) losses.
 
@@ -36,7 +37,9 @@ def reduce(
     (bool) drops elements. ``'mean'`` divides by the number of kept elements when
     there is no weight, and by the sum of kept weights when there is one (PyTorch's
     convention for class-weighted NLL). ``'batchmean'`` divides the sum by
-    ``loss.shape[0]``.
+    ``loss.shape[0]``. With ``mean_by='count'``, ``'mean'`` divides by the number of
+    kept elements even when there is a weight (PyTorch's convention for element-wise
+    weights, as in ``binary_cross_entropy``; Keras's ``sample_weight``).
 
     >>> import torch
     >>> reduce(torch.tensor([1.0, 2.0, 3.0]), "mean")
@@ -65,6 +68,10 @@ def reduce(
     if reduction == "mean":
         if weight is None and mask is None:
             return loss.mean()
+        if weight is not None and mean_by == "count":
+            if mask is None:
+                return loss.sum() / max(loss.numel(), 1)
+            return loss.sum() / mask.sum().clamp_min(1).to(loss.dtype)
         if weight is not None:
             w = torch.broadcast_to(weight, loss.shape).to(loss.dtype)
             if mask is not None:

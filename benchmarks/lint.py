@@ -1,0 +1,147 @@
+"""Recall and false positives of the linter on the corpus in ``tests/lint_corpus``.
+
+Each corpus file defines ``make()`` returning ``(model, loss, example_input,
+example_target)``, a module-level ``EXPECTED`` set of rule codes (empty for a correct
+program) and optionally ``CHECK_KWARGS`` (extra arguments of ``check``, e.g. ``lr``).
+
+Run: ``python -m benchmarks.lint`` (or ``python benchmarks/lint.py``). Prints one row
+per rule (programs expecting it, found, recall, false positives) and the totals.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "lint_corpus"
+
+
+@dataclass
+class ProgramResult:
+    name: str
+    expected: set[str]
+    found: set[str]
+    seconds: float
+    error: str = ""
+
+    @property
+    def missed(self) -> set[str]:
+        return self.expected - self.found
+
+    @property
+    def extra(self) -> set[str]:
+        return self.found - self.expected
+
+
+@dataclass
+class CorpusResult:
+    programs: list[ProgramResult] = field(default_factory=list)
+
+    @property
+    def buggy(self) -> list[ProgramResult]:
+        return [p for p in self.programs if p.expected]
+
+    @property
+    def correct(self) -> list[ProgramResult]:
+        return [p for p in self.programs if not p.expected]
+
+    def recall(self) -> float:
+        want = sum(len(p.expected) for p in self.programs)
+        hit = sum(len(p.expected & p.found) for p in self.programs)
+        return hit / want if want else 1.0
+
+    def false_positive_rate(self) -> float:
+        """Share of reported findings whose code the program does not expect."""
+        total = sum(len(p.found) for p in self.programs)
+        extra = sum(len(p.extra) for p in self.programs)
+        return extra / total if total else 0.0
+
+    def flagged_correct_rate(self) -> float:
+        """Share of correct programs with at least one finding."""
+        ok = self.correct
+        return sum(1 for p in ok if p.found) / len(ok) if ok else 0.0
+
+    def per_rule(self) -> dict[str, dict[str, int]]:
+        rows: dict[str, Counter[str]] = {}
+        for p in self.programs:
+            for code in p.expected | p.found:
+                c = rows.setdefault(code, Counter())
+                c["expected"] += code in p.expected
+                c["found"] += code in p.expected and code in p.found
+                c["false_positives"] += code in p.found and code not in p.expected
+        return {k: dict(v) for k, v in sorted(rows.items())}
+
+
+def load(path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(f"lint_corpus_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_program(path: Path) -> ProgramResult:
+    import torch
+
+    from actloss.lint import check
+
+    module = load(path)
+    expected = set(module.EXPECTED)
+    t0 = time.perf_counter()
+    with torch.random.fork_rng(devices=[]):
+        model, loss, x, y = module.make()
+        try:
+            findings = check(model, loss, x, y, **getattr(module, "CHECK_KWARGS", {}))
+        except Exception as exc:  # a crash of the linter counts as nothing found
+            return ProgramResult(path.stem, expected, set(), time.perf_counter() - t0,
+                                 f"{type(exc).__name__}: {exc}")
+    return ProgramResult(path.stem, expected, {f.code for f in findings},
+                         time.perf_counter() - t0)
+
+
+def evaluate(corpus: Path = CORPUS) -> CorpusResult:
+    """Run the linter on every program of the corpus."""
+    result = CorpusResult()
+    for path in sorted(corpus.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        result.programs.append(run_program(path))
+    return result
+
+
+def render(result: CorpusResult) -> str:
+    lines = [f"{'rule':<28} {'expected':>8} {'found':>6} {'recall':>7} {'false+':>7}"]
+    for code, c in result.per_rule().items():
+        exp = c.get("expected", 0)
+        rec = f"{c.get('found', 0) / exp:.0%}" if exp else "-"
+        lines.append(f"{code:<28} {exp:>8} {c.get('found', 0):>6} {rec:>7} "
+                     f"{c.get('false_positives', 0):>7}")
+    lines.append("")
+    lines.append(f"programs: {len(result.buggy)} buggy, {len(result.correct)} correct")
+    lines.append(f"recall (expected findings reported): {result.recall():.1%}")
+    lines.append(f"false positives (share of findings not expected): "
+                 f"{result.false_positive_rate():.1%}")
+    lines.append(f"correct programs with any finding: {result.flagged_correct_rate():.1%}")
+    secs = [p.seconds for p in result.programs]
+    lines.append(f"time per program: mean {sum(secs) / len(secs) * 1e3:.0f} ms, "
+                 f"max {max(secs) * 1e3:.0f} ms")
+    for p in result.programs:
+        if p.missed or p.extra or p.error:
+            lines.append(f"  {p.name}: missed {sorted(p.missed)} extra {sorted(p.extra)} "
+                         f"{p.error}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    result = evaluate()
+    sys.stdout.write(render(result) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""Small helpers shared by the activation family modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from actloss._meta import Bilingual
+from actloss._validation import Param, check_params, check_tensor
+
+__all__ = ["LOW_PRECISION", "bi", "check_dim", "down", "params", "tensor", "up"]
+
+LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+def tensor(owner: str, x: object) -> torch.Tensor:
+    """``x`` checked to be a floating-point tensor (the argument is called ``x``)."""
+    return check_tensor(owner, "x", x)
+
+
+def _fast(p: Param, v: Any) -> tuple[bool, Any]:
+    """The common valid cases, checked without building an error message."""
+    t = type(v)
+    if p.kind is float and (t is float or t is int) and v in p.interval:
+        return True, float(v)
+    if p.kind is int and t is int and v in p.interval:
+        return True, v
+    if p.kind is bool and t is bool:
+        return True, v
+    if p.kind is str and t is str and v in p.choices:
+        return True, v
+    return False, None
+
+
+def params(owner: str, declared: tuple[Param, ...], **given: Any) -> dict[str, Any]:
+    """``given`` checked against ``declared`` (one error format, defaults filled).
+
+    Plain valid values take a fast path; anything else (tensors, ``None``, bad values,
+    unknown names) goes through :func:`~actloss._validation.check_params`.
+    """
+    out: dict[str, Any] = {}
+    for p in declared:
+        ok, v = _fast(p, given.get(p.name, p.default))
+        if not ok:
+            return check_params(owner, declared, given)
+        out[p.name] = v
+    if len(given) > len(out) or any(k not in out for k in given):
+        return check_params(owner, declared, given)
+    return out
+
+
+def up(x: torch.Tensor) -> torch.Tensor:
+    """float16/bfloat16 upcast to float32 for composite formulas; other dtypes as is."""
+    return x.float() if x.dtype in LOW_PRECISION else x
+
+
+def down(y: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """``y`` cast back to the dtype of ``like``."""
+    return y if y.dtype == like.dtype else y.to(like.dtype)
+
+
+def bi(en: tuple[str, ...], zh: tuple[str, ...]) -> Bilingual:
+    """A :class:`Bilingual` whose two tuples must be parallel."""
+    if len(en) != len(zh):
+        raise RuntimeError(f"pros/cons need as many Chinese as English items: {en!r}")
+    return Bilingual(en=en, zh=zh)
+
+
+def check_dim(owner: str, x: torch.Tensor, dim: int) -> int:
+    """``dim`` checked against ``x.ndim`` (a 0-d tensor counts as 1-d); returns it >= 0."""
+    ndim = max(x.ndim, 1)
+    if not -ndim <= dim < ndim:
+        from actloss.errors import InputError
+
+        raise InputError(
+            f"`dim` of {owner} must be an int in [{-ndim}, {ndim - 1}] for a {x.ndim}-d `x`; "
+            f"got {dim}"
+        )
+    return dim % ndim

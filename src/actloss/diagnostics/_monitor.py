@@ -1,0 +1,564 @@
+"""The training monitor: hooks, per-epoch statistics and findings.
+
+See :mod:`actloss.diagnostics` for what is measured and where every threshold comes from.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from actloss._validation import check_params
+from actloss.diagnostics._activations import ActivationProbe, probe_for
+from actloss.diagnostics._loss_curve import loss_curve_findings
+from actloss.diagnostics._text import finding
+from actloss.diagnostics._thresholds import MONITOR_PARAMS, Thresholds
+from actloss.errors import InputError
+from actloss.findings import Finding
+from actloss.lab.callbacks import Callback, TrainState
+
+__all__ = ["ActivationStats", "EpochStats", "LayerGradStats", "Monitor", "MonitorSummary",
+           "monitor"]
+
+
+@dataclass(frozen=True)
+class ActivationStats:
+    """One activation module over one epoch (sampled batches only).
+
+    ``dead_fraction``: fraction of units whose derivative was 0 for every sample seen;
+    ``zero_fraction``: fraction of (sample, unit) values with f'(x) = 0;
+    ``saturation_fraction``: fraction with 0 < |f'(x)| < ``saturation_rel`` x sup|f'|
+    (``None`` when the catalog gives no finite sup|f'|).
+    """
+
+    name: str
+    activation: str
+    units: int
+    samples: int
+    dead_fraction: float
+    zero_fraction: float
+    saturation_fraction: float | None
+    derivative_source: str
+
+
+@dataclass(frozen=True)
+class LayerGradStats:
+    """One parameterised layer (a weight of two or more dimensions) over one epoch.
+
+    Medians over the sampled steps: ``grad_norm`` = ||dL/dW||_2, ``mean_abs_grad`` =
+    mean |dL/dW|, ``update_ratio`` = ||W_after - W_before||_2 / ||W_after||_2 per step.
+    """
+
+    name: str
+    grad_norm: float
+    mean_abs_grad: float
+    update_ratio: float | None
+
+
+@dataclass(frozen=True)
+class EpochStats:
+    """Everything the monitor measured in one epoch."""
+
+    epoch: int
+    steps: int
+    sampled_steps: int
+    loss: float | None  # mean of the step losses given to step_end
+    activations: tuple[ActivationStats, ...]
+    layers: tuple[LayerGradStats, ...]
+    grad_ratio: float | None  # median ||grad first layer|| / ||grad last layer||
+    nonfinite: tuple[str, int] | None  # (module path, batch) of the first NaN/Inf output
+
+
+@dataclass(frozen=True)
+class MonitorSummary:
+    """What :meth:`Monitor.summary` returns: the last epoch, the history and findings."""
+
+    epochs: int
+    steps: int
+    epoch_losses: tuple[float | None, ...]
+    last: EpochStats | None
+    history: tuple[EpochStats, ...]
+    findings: tuple[Finding, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _median(values: Iterable[float]) -> float | None:
+    arr = np.asarray(list(values), dtype=np.float64)
+    arr = arr[np.isfinite(arr)]
+    return float(np.median(arr)) if arr.size else None
+
+
+class _ActAcc:
+    """Device-side accumulators of one activation call site over an epoch."""
+
+    __slots__ = ("below", "elements", "nonzero", "peaks", "samples")
+
+    def __init__(self) -> None:
+        self.peaks: list[torch.Tensor] = []  # per batch and unit: max |f'(x)|
+        self.nonzero: list[torch.Tensor] = []  # per batch: count of f'(x) != 0
+        self.below: list[torch.Tensor] = []  # per batch: count of |f'(x)| < level
+        self.elements = 0
+        self.samples = 0
+
+
+def _finite_probe(t: torch.Tensor) -> torch.Tensor:
+    """A 0-d tensor that is finite iff ``t`` is: the sum, accumulated in float64.
+
+    NaN and Inf propagate through a sum; a float64 accumulator cannot overflow on
+    float32/16 values, so a finite tensor never gives a non-finite sum. One reduction
+    kernel, cheaper than ``isfinite(t).all()``.
+    """
+    return t.sum(dtype=torch.float64)
+
+
+class Monitor(Callback):
+    """Watch a model while it trains; a :class:`~actloss.lab.callbacks.Callback`.
+
+    With :func:`actloss.lab.train.fit` pass it in ``callbacks=[m]``. In a hand-written
+    loop call, per batch, :meth:`after_backward` after ``loss.backward()`` and
+    :meth:`step_end` after ``optimizer.step()``, and :meth:`epoch_end` after each
+    epoch. Only forward passes in training mode with autograd enabled are counted, so
+    validation passes under ``torch.no_grad()`` or ``model.eval()`` do not disturb the
+    statistics. :meth:`close` (or leaving a ``with`` block, or the end of ``fit``)
+    removes every hook.
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> from actloss.diagnostics import monitor
+        >>> _ = torch.manual_seed(0)
+        >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+        >>> opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        >>> x, y = torch.randn(32, 4), torch.randn(32, 1)
+        >>> with monitor(model) as m:
+        ...     for epoch in range(2):
+        ...         for i in range(0, 32, 8):
+        ...             opt.zero_grad()
+        ...             loss = nn.functional.mse_loss(model(x[i:i + 8]), y[i:i + 8])
+        ...             loss.backward()
+        ...             m.after_backward()
+        ...             opt.step()
+        ...             m.step_end(loss)
+        ...         _ = m.epoch_end()
+        >>> s = m.summary()
+        >>> s.epochs, s.steps, [a.name for a in s.last.activations]
+        (2, 8, ['1'])
+        >>> [layer.name for layer in s.last.layers]
+        ['0', '2']
+    """
+
+    def __init__(self, model: nn.Module, **thresholds: Any) -> None:
+        if not isinstance(model, nn.Module):
+            raise InputError(
+                f"`model` of monitor must be a torch.nn.Module; got {type(model).__name__}"
+            )
+        self.model = model
+        self.thresholds = Thresholds(check_params("monitor", MONITOR_PARAMS, thresholds))
+        self._handles: list[Any] = []
+        self._paths: dict[nn.Module, str] = {}
+        self._probes: dict[nn.Module, ActivationProbe] = {}
+        self._order: dict[nn.Module, int] = {}
+        self._weights: list[tuple[str, torch.nn.Parameter]] | None = None
+        self.history: list[EpochStats] = []
+        self._step = 0
+        self._epoch = 0
+        self._grad_flow: list[np.ndarray] = []  # mean |grad| per layer, per sampled step
+        self._grad_flow_steps: list[int] = []
+        self._grad_flow_names: list[str] = []
+        self._step_losses: list[float] = []
+        self._first_nonfinite: tuple[str, int, int] | None = None  # path, epoch, batch
+        self._buffers: list[torch.Tensor] | None = None  # weights before the step
+        self._reset_epoch()
+        self.attach()
+
+    # ------------------------------------------------------------------ hooks
+
+    def attach(self) -> None:
+        """Register the forward hooks (done by the constructor; again after close)."""
+        if self._handles:
+            return
+        self._paths = {m: (name or type(m).__name__) for name, m in self.model.named_modules()}
+        for module, path in self._paths.items():
+            probe = probe_for(module)
+            if probe is not None:
+                self._probes[module] = probe
+                self._handles.append(module.register_forward_hook(self._activation_hook(path,
+                                                                                        probe)))
+            self._handles.append(module.register_forward_hook(self._module_hook(path)))
+        self._handles.append(self.model.register_forward_pre_hook(self._input_hook))
+
+    def close(self) -> None:
+        """Remove every hook this monitor registered."""
+        for h in self._handles:
+            h.remove()
+        self._handles.clear()
+
+    def __enter__(self) -> Monitor:
+        self.attach()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def attached(self) -> bool:
+        """Whether the hooks are registered."""
+        return bool(self._handles)
+
+    def _collecting(self) -> bool:
+        return torch.is_grad_enabled() and self.model.training
+
+    def _sampled(self) -> bool:
+        return self._batch % self.thresholds["every"] == 0
+
+    def _input_hook(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        if not (self.thresholds["check_finite"] and self._collecting()):
+            return
+        for a in args:
+            if isinstance(a, torch.Tensor) and a.is_floating_point():
+                self._flags.append(_finite_probe(a))
+                self._flag_where.append((self._batch, "input"))
+
+    def _module_hook(self, path: str) -> Callable[..., None]:
+        def hook(module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
+            if not self._collecting():
+                return
+            if module not in self._order:
+                self._order[module] = len(self._order)
+                self._weights = None  # the forward order changed: recompute the layers
+            if not self.thresholds["check_finite"]:
+                return
+            outs = output if isinstance(output, (tuple, list)) else (output,)
+            for o in outs:
+                if isinstance(o, torch.Tensor) and o.is_floating_point():
+                    self._flags.append(_finite_probe(o))
+                    self._flag_where.append((self._batch, path))
+
+        return hook
+
+    def _activation_hook(self, path: str, probe: ActivationProbe) -> Callable[..., None]:
+        def hook(module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
+            if not (self._collecting() and self._sampled()) or not args:
+                return
+            x = args[0]
+            if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() == 0:
+                return
+            k = self._calls.get(module, 0)
+            self._calls[module] = k + 1
+            d = probe.derivative(x.detach())
+            if not probe.nonnegative:
+                d = d.abs()
+            if d.dim() > 1:
+                udim = min(self.thresholds["unit_dim"], d.dim() - 1)
+                units = d.shape[udim]
+                peak = d.amax(dim=[i for i in range(d.dim()) if i != udim])
+            else:  # one sample: every element is a unit
+                units = d.shape[0]
+                peak = d
+            key = (path if k == 0 else f"{path}[{k}]", probe.name, units,
+                   probe.source, probe.max_abs_derivative)
+            acc = self._acts.get(key)
+            if acc is None:
+                acc = self._acts[key] = _ActAcc()
+            # Few kernels per call (their launch cost dominates on small layers), no
+            # bool tensors, no host sync: the per-unit peaks and the counts are kept
+            # as tensors and reduced once at the end of the epoch. A unit is alive once
+            # its peak |f'(x)| over the samples is > 0.
+            acc.peaks.append(peak)
+            acc.nonzero.append(torch.count_nonzero(d))
+            if probe.has_saturation:
+                level = self.thresholds["saturation_rel"] * probe.max_abs_derivative
+                # |f'| < level  <=>  min(|f'|, level) - level != 0
+                acc.below.append(torch.count_nonzero(d.clamp(max=level) - level))
+            acc.elements += d.numel()
+            acc.samples += d.numel() // max(units, 1)
+
+        return hook
+
+    # ---------------------------------------------------------- loop protocol
+
+    def _weight_list(self) -> list[tuple[str, torch.nn.Parameter]]:
+        if self._weights is None:
+            found = []
+            for module, path in self._paths.items():
+                w = module._parameters.get("weight") if hasattr(module, "_parameters") else None
+                if isinstance(w, torch.Tensor) and w.dim() >= 2 and w.requires_grad:
+                    found.append((self._order.get(module, math.inf), path, w))
+            found.sort(key=lambda t: t[0])
+            self._weights = [(p, w) for _, p, w in found]
+        return self._weights
+
+    def after_backward(self) -> None:
+        """Call after ``loss.backward()`` and before ``optimizer.step()``."""
+        if not self._sampled():
+            return
+        weights = self._weight_list()
+        if not weights:
+            return
+        grads = [w.grad.detach() if w.grad is not None else torch.zeros_like(w)
+                 for _, w in weights]
+        # ||g||_2 of every layer in one fused call, mean |g| per layer; no host sync
+        self._grad_rows.append((self._step, torch._foreach_norm(grads, 2),
+                                [g.abs().mean() for g in grads]))
+        if self._buffers is None or len(self._buffers) != len(weights):
+            self._buffers = [torch.empty_like(w, memory_format=torch.preserve_format)
+                             for _, w in weights]
+        torch._foreach_copy_(self._buffers, [w.detach() for _, w in weights])
+        self._pending_update = True
+
+    def step_end(self, loss: torch.Tensor | float | None = None) -> None:
+        """Call after ``optimizer.step()``; ``loss`` is this batch's loss (optional)."""
+        if self._pending_update and self._buffers is not None and self._weights is not None:
+            cur = [w.detach() for _, w in self._weights]
+            if len(cur) == len(self._buffers):
+                torch._foreach_sub_(self._buffers, cur)  # W_before - W_after
+                self._upd_rows.append(torch._foreach_norm([*self._buffers, *cur], 2))
+        self._pending_update = False
+        if loss is not None:
+            self._losses.append(loss.detach().reshape(()).float()
+                                if isinstance(loss, torch.Tensor)
+                                else torch.tensor(float(loss)))
+        self._calls.clear()
+        self._batch += 1
+        self._step += 1
+
+    def epoch_end(self) -> EpochStats | None:
+        """Close the epoch: read the device accumulators once; return its statistics.
+
+        Returns ``None`` when no batch was seen since the last call.
+        """
+        if self._batch == 0 and not self._acts:
+            return None
+        acts = []
+        for (name, act_name, units, source, _), acc in self._acts.items():
+            if not acc.peaks or not acc.elements:
+                continue
+            peak = torch.stack(acc.peaks).amax(dim=0)
+            nonzero = int(torch.stack(acc.nonzero).sum())
+            zeros = acc.elements - nonzero
+            sat: float | None = None
+            if acc.below:
+                below = int(torch.stack(acc.below).sum())
+                sat = (below - zeros) / acc.elements  # 0 < |f'| < level
+            acts.append(ActivationStats(
+                name=name, activation=act_name, units=units, samples=acc.samples,
+                dead_fraction=float((peak == 0).double().mean()),
+                zero_fraction=zeros / acc.elements, saturation_fraction=sat,
+                derivative_source=source))
+        layers: list[LayerGradStats] = []
+        ratio = None
+        weights = self._weights or []
+        n = len(weights)
+        rows = [r for r in self._grad_rows if len(r[1]) == n]
+        if rows and n:
+            g = torch.stack([torch.stack([*n2, *m1]) for _, n2, m1 in rows]).cpu().double()
+            mean_abs = g[:, n:]
+            urows = [r for r in self._upd_rows if len(r) == 2 * n]
+            upd = None
+            if urows:
+                u = torch.stack([torch.stack(r) for r in urows]).cpu().double()
+                upd = u[:, :n] / u[:, n:]
+            for i, (path, _) in enumerate(weights):
+                layers.append(LayerGradStats(
+                    name=path,
+                    grad_norm=_median(g[:, i].tolist()) or 0.0,
+                    mean_abs_grad=_median(mean_abs[:, i].tolist()) or 0.0,
+                    update_ratio=_median(upd[:, i].tolist()) if upd is not None else None))
+            if n >= 2:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    r = (g[:, 0] / g[:, n - 1]).numpy()
+                ratio = _median(r)
+            if self._grad_flow_names and self._grad_flow_names != [p for p, _ in weights]:
+                self._grad_flow, self._grad_flow_steps = [], []  # the layers changed
+            self._grad_flow.extend(mean_abs.numpy())
+            self._grad_flow_steps.extend(step for step, _, _ in rows)
+            self._grad_flow_names = [p for p, _ in weights]
+        loss_mean = None
+        if self._losses:
+            dev = self._losses[0].device
+            vals = torch.stack([v.to(dev) for v in self._losses]).cpu().double()
+            self._step_losses.extend(vals.tolist())
+            loss_mean = float(vals.mean())
+        nonfinite = None
+        if self._flags:
+            sums = torch.stack(self._flags).cpu()
+            bad = (~torch.isfinite(sums)).nonzero()
+            if bad.numel():
+                nonfinite = self._flag_where[int(bad[0, 0])][::-1]
+                nonfinite = (nonfinite[0], nonfinite[1])
+            if nonfinite is not None and self._first_nonfinite is None:
+                self._first_nonfinite = (nonfinite[0], self._epoch, nonfinite[1])
+        stats = EpochStats(
+            epoch=self._epoch, steps=self._batch, sampled_steps=len(rows),
+            loss=loss_mean, activations=tuple(acts), layers=tuple(layers), grad_ratio=ratio,
+            nonfinite=nonfinite)
+        self.history.append(stats)
+        self._epoch += 1
+        self._reset_epoch()
+        return stats
+
+    def _reset_epoch(self) -> None:
+        self._batch = 0
+        self._acts: dict[tuple[Any, ...], _ActAcc] = {}
+        self._calls: dict[nn.Module, int] = {}
+        self._grad_rows: list[tuple[int, list[torch.Tensor], list[torch.Tensor]]] = []
+        self._upd_rows: list[list[torch.Tensor]] = []
+        self._pending_update = False
+        self._losses: list[torch.Tensor] = []
+        self._flags: list[torch.Tensor] = []  # one finite-probe per checked output
+        self._flag_where: list[tuple[int, str]] = []  # (batch, module path) of each
+
+    # ------------------------------------------------------ trainer callbacks
+
+    def on_train_begin(self, state: TrainState) -> None:
+        self.attach()
+
+    def on_epoch_begin(self, state: TrainState) -> None:
+        if self._batch:
+            self.epoch_end()
+
+    def on_after_backward(self, state: TrainState) -> None:
+        self.after_backward()
+
+    def on_batch_end(self, state: TrainState) -> None:
+        self.step_end(state.loss)
+
+    def on_epoch_end(self, state: TrainState) -> None:
+        self.epoch_end()
+
+    def on_train_end(self, state: TrainState) -> None:
+        if self._batch:
+            self.epoch_end()
+        self.close()
+
+    # ------------------------------------------------------------- results
+
+    def findings(self) -> list[Finding]:
+        """The problems seen, judged on the last epoch (NaN/Inf and the loss curve: all).
+
+        A partly finished epoch is closed first.
+        """
+        if self._batch:
+            self.epoch_end()
+        t = self.thresholds
+        out: list[Finding] = []
+        if self._first_nonfinite is not None:
+            path, epoch, batch = self._first_nonfinite
+            out.append(finding("nonfinite", path,
+                               evidence={"epoch": epoch, "batch": batch}))
+        last = self.history[-1] if self.history else None
+        if last is not None:
+            for a in last.activations:
+                if a.dead_fraction > t["dead_threshold"]:
+                    out.append(finding("dead_units", a.name, evidence={
+                        "activation": a.activation, "dead_fraction": a.dead_fraction,
+                        "dead_units": round(a.dead_fraction * a.units), "units": a.units,
+                        "threshold": t["dead_threshold"]}))
+                if (a.saturation_fraction is not None
+                        and a.saturation_fraction > t["saturation_threshold"]):
+                    probe_max = next((p.max_abs_derivative for p in self._probes.values()
+                                      if p.name == a.activation), math.nan)
+                    out.append(finding("saturated_activations", a.name, evidence={
+                        "activation": a.activation,
+                        "saturation_fraction": a.saturation_fraction,
+                        "threshold": t["saturation_threshold"]},
+                        saturation_rel=t["saturation_rel"],
+                        saturation_level=t["saturation_rel"] * probe_max))
+            if last.grad_ratio is not None and len(last.layers) >= 2:
+                first, lastl = last.layers[0].name, last.layers[-1].name
+                ev = {"ratio": last.grad_ratio, "first": first, "last": lastl,
+                      "grad_norms": {g.name: g.grad_norm for g in last.layers}}
+                if last.grad_ratio < t["vanishing_ratio"]:
+                    out.append(finding("vanishing_gradient", first,
+                                       evidence={**ev, "threshold": t["vanishing_ratio"]}))
+                elif last.grad_ratio > t["exploding_ratio"]:
+                    out.append(finding("exploding_gradient", first,
+                                       evidence={**ev, "threshold": t["exploding_ratio"]}))
+            upd = [(g.update_ratio, g.name) for g in last.layers if g.update_ratio is not None]
+            if upd:
+                hi, hi_name = max(upd)
+                if hi > t["update_ratio_high"]:
+                    out.append(finding("learning_rate_high", hi_name, evidence={
+                        "ratio": hi, "threshold": t["update_ratio_high"],
+                        "update_ratios": {n: r for r, n in upd}}))
+                elif hi < t["update_ratio_low"]:
+                    out.append(finding("learning_rate_low", "model", evidence={
+                        "ratio": hi, "threshold": t["update_ratio_low"],
+                        "update_ratios": {n: r for r, n in upd}}))
+        if self._step_losses:
+            curve = {k: t[k] for k in ("plateau_tol", "divergence_fraction", "divergence_rise",
+                                       "oscillation_rise", "oscillation_rate", "loss_windows")}
+            out.extend(loss_curve_findings(self._step_losses, **curve))
+        return out
+
+    def summary(self) -> MonitorSummary:
+        """The statistics of every epoch and the findings, as one dataclass."""
+        found = tuple(self.findings())
+        return MonitorSummary(
+            epochs=len(self.history), steps=self._step,
+            epoch_losses=tuple(e.loss for e in self.history),
+            last=self.history[-1] if self.history else None,
+            history=tuple(self.history), findings=found)
+
+    @property
+    def step_losses(self) -> list[float]:
+        """Every loss given to :meth:`step_end`, from closed epochs."""
+        return list(self._step_losses)
+
+    def gradient_flow(self) -> tuple[list[int], list[str], np.ndarray]:
+        """(steps, layer names, mean |grad| array of shape (sampled steps, layers))."""
+        arr = np.stack(self._grad_flow) if self._grad_flow else np.zeros((0, 0))
+        return list(self._grad_flow_steps), list(self._grad_flow_names), arr
+
+    def gradient_flow_figure(self) -> Any:
+        """Per-layer mean |grad| over training on a log scale; a matplotlib Figure."""
+        from actloss.diagnostics._figure import gradient_flow_figure
+
+        steps, names, arr = self.gradient_flow()
+        return gradient_flow_figure(steps, names, arr)
+
+    def try_remedies(self, model: nn.Module | Callable[[], nn.Module], loss_fn: Any,
+                     batch: tuple[torch.Tensor, torch.Tensor], **kwargs: Any) -> list[Finding]:
+        """Try each finding's remedies on copies; see :func:`actloss.diagnostics.try_remedies`."""
+        from actloss.diagnostics._remedies import try_remedies
+
+        return try_remedies(self.findings(), model, loss_fn, batch, monitor=self, **kwargs)
+
+
+def monitor(model: nn.Module, **thresholds: Any) -> Monitor:
+    """Watch ``model`` while it trains: dead units, saturation, gradients, NaN, the loss.
+
+    Args:
+        model: the ``nn.Module`` to watch; hooks are registered at once.
+        **thresholds: ``every`` (1), ``unit_dim`` (1), ``check_finite`` (True),
+            ``dead_threshold`` (0.5), ``saturation_rel`` (0.01), ``saturation_threshold``
+            (0.5), ``vanishing_ratio`` (1e-3), ``exploding_ratio`` (70),
+            ``update_ratio_high`` (0.1), ``update_ratio_low`` (1e-5), ``plateau_tol``
+            (0.01), ``divergence_fraction`` (0.5), ``divergence_rise`` (0.1),
+            ``oscillation_rise`` (0.1), ``oscillation_rate`` (0.25), ``loss_windows`` (10);
+            see :mod:`actloss.diagnostics` for their meaning and sources.
+
+    Returns:
+        A :class:`Monitor` (a trainer callback and a context manager).
+
+    Raises:
+        ParameterError: a threshold outside its interval or of the wrong type.
+        InputError: ``model`` is not an ``nn.Module``.
+
+    Example:
+        >>> from torch import nn
+        >>> m = monitor(nn.Sequential(nn.Linear(2, 2), nn.Tanh()), dead_threshold=0.9)
+        >>> m.thresholds["dead_threshold"], m.attached
+        (0.9, True)
+        >>> m.close(); m.attached
+        False
+    """
+    return Monitor(model, **thresholds)

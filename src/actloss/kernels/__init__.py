@@ -1,0 +1,58 @@
+"""Fused, memory-light kernels for activations and losses.
+
+Every function here has the semantics of the plain form in the catalog and falls back
+to PyTorch's op (or the plain composition) where the fused path is not faster: small
+tensors, half precision, and devices other than the CPU (see
+:func:`actloss.kernels._common.use_fused`). ``linear_cross_entropy`` runs blocked on
+every device, since its point is memory.
+"""
+
+from __future__ import annotations
+
+from actloss.kernels._activations import (
+    elu,
+    gelu,
+    leaky_relu,
+    mish,
+    relu,
+    sigmoid,
+    silu,
+    softplus,
+    tanh,
+)
+from actloss.kernels._common import GradientConsumedError, use_fused
+from actloss.kernels._elementwise_losses import (
+    bce_with_logits,
+    binary_focal_with_logits,
+    huber,
+    log_cosh,
+    sigmoid_focal,
+    smooth_l1,
+)
+from actloss.kernels._region_losses import dice, tversky
+from actloss.kernels._softmax_losses import cross_entropy, linear_cross_entropy, softmax_focal
+
+__all__ = [
+    "GradientConsumedError",
+    "bce_with_logits",
+    "binary_focal_with_logits",
+    "cross_entropy",
+    "dice",
+    "elu",
+    "gelu",
+    "huber",
+    "leaky_relu",
+    "linear_cross_entropy",
+    "log_cosh",
+    "mish",
+    "relu",
+    "sigmoid",
+    "sigmoid_focal",
+    "silu",
+    "smooth_l1",
+    "softmax_focal",
+    "softplus",
+    "tanh",
+    "tversky",
+    "use_fused",
+]

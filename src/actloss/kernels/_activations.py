@@ -1,0 +1,491 @@
+"""Fused, memory-light activations with closed-form derivatives.
+
+Each activation here has PyTorch's semantics (values, the derivative used at a kink)
+and two paths chosen by :func:`~actloss.kernels._common.use_fused`:
+
+* small tensors, half precision and accelerators call PyTorch's op directly;
+* large float32/float64 CPU tensors run an ``autograd.Function`` that computes the
+  output and the derivative ``f'(x)`` together, block by block while the block is in
+  cache, and saves only ``f'(x)`` (a ``bool`` mask for the piecewise-linear ones), so
+  the backward is one multiplication. Cheaper closed forms replace PyTorch's
+  transcendental chains where they are exact identities (mish from one ``exp``,
+  tanh-GELU from one ``sigmoid``).
+
+``memory_efficient=True`` saves only the input (which the graph usually holds anyway)
+and recomputes ``f'(x)`` block by block in the backward. Activations whose derivative
+is a function of their output (sigmoid, tanh, elu) save the output, as PyTorch does, in
+both modes.
+
+The fused functions are differentiable once (the derivative is in closed form and is
+not itself differentiated); use the catalog's plain forms for double backward.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from actloss._validation import POSITIVE, Interval, Param, check_param, check_tensor
+from actloss.kernels._common import BLOCK_ELEMENTS, blocks, use_fused
+
+__all__ = ["elu", "gelu", "leaky_relu", "mish", "relu", "sigmoid", "silu", "softplus", "tanh"]
+
+Scratch = list[torch.Tensor]
+# forward block: (x, y, d or None, scratch) -> None, writing y and f'(x) into d
+BlockFn = Callable[[torch.Tensor, torch.Tensor, "torch.Tensor | None", Scratch], None]
+# backward block: (g, d, out, scratch) -> None, writing g f'(x) into out
+ApplyFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, Scratch], None]
+
+_MEMORY_EFFICIENT = Param("memory_efficient", False, bool,
+                          doc="save only the input and recompute f'(x) in the backward")
+
+
+def _mul(g: torch.Tensor, d: torch.Tensor, out: torch.Tensor, s: Scratch) -> None:
+    torch.mul(g, d, out=out)
+
+
+def _mask(g: torch.Tensor, d: torch.Tensor, out: torch.Tensor, s: Scratch) -> None:
+    torch.mul(g, d, out=out)  # bool d: g where x > 0, else 0
+
+
+@dataclass(frozen=True)
+class _Kernel:
+    """One activation's block forward, the dtype of its saved derivative and its apply."""
+
+    block: BlockFn
+    n_scratch: int = 0
+    d_dtype: torch.dtype | None = None  # None: x's dtype
+    apply: ApplyFn = _mul
+
+
+def _flat(x: torch.Tensor) -> torch.Tensor:
+    return x.contiguous().view(-1)
+
+
+def _scratch(k: _Kernel, size: int, like: torch.Tensor, extra: int = 0) -> Scratch:
+    return [torch.empty(size, dtype=like.dtype, device=like.device)
+            for _ in range(k.n_scratch + extra)]
+
+
+def _forward(k: _Kernel, x: torch.Tensor, want_d: bool
+             ) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """``f(x)`` and, if asked, ``f'(x)``, block by block."""
+    xf = _flat(x)
+    n = xf.numel()
+    y = torch.empty_like(xf)
+    d = torch.empty(n, dtype=k.d_dtype or x.dtype, device=x.device) if want_d else None
+    size = max(1, min(n, BLOCK_ELEMENTS))
+    s = _scratch(k, size, x)
+    for a, b in blocks(n, size):
+        m = b - a
+        k.block(xf[a:b], y[a:b], None if d is None else d[a:b], [t[:m] for t in s])
+    return y.view(x.shape), (None if d is None else d.view(x.shape))
+
+
+def _backward(k: _Kernel, saved: torch.Tensor, g: torch.Tensor, recompute: bool
+              ) -> torch.Tensor:
+    """``g * f'(x)``; ``saved`` is ``f'(x)``, or ``x`` when ``recompute``."""
+    sf, gf = _flat(saved), _flat(g)
+    n = sf.numel()
+    gi = torch.empty(n, dtype=g.dtype, device=g.device)
+    size = max(1, min(n, BLOCK_ELEMENTS))
+    s = _scratch(k, size, g, extra=1)
+    if recompute:
+        ys = torch.empty(size, dtype=saved.dtype, device=saved.device)
+        ds = torch.empty(size, dtype=k.d_dtype or saved.dtype, device=saved.device)
+    for a, b in blocks(n, size):
+        m = b - a
+        sb = [t[:m] for t in s]
+        if recompute:
+            k.block(sf[a:b], ys[:m], ds[:m], sb[1:])
+            k.apply(gf[a:b], ds[:m], gi[a:b], sb)
+        else:
+            k.apply(gf[a:b], sf[a:b], gi[a:b], sb)
+    return gi.view(g.shape)
+
+
+class _Fused(torch.autograd.Function):
+    """y = f(x) by blocks; saves f'(x) (or x when memory-efficient); dx = g f'(x)."""
+
+    @staticmethod
+    def forward(ctx, x, kernel, memory_efficient):  # type: ignore[override]
+        y, d = _forward(kernel, x, want_d=not memory_efficient)
+        ctx.kernel, ctx.recompute = kernel, memory_efficient
+        ctx.save_for_backward(x if memory_efficient else d)
+        return y
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, g):  # type: ignore[override]
+        (saved,) = ctx.saved_tensors
+        return _backward(ctx.kernel, saved, g, ctx.recompute), None, None
+
+
+def _apply(x: torch.Tensor, k: _Kernel, memory_efficient: bool) -> torch.Tensor:
+    if torch.is_grad_enabled() and x.requires_grad:
+        return _Fused.apply(x, k, memory_efficient)
+    return _forward(k, x, want_d=False)[0]
+
+
+def _check(owner: str, x: object, memory_efficient: object) -> tuple[torch.Tensor, bool]:
+    x = check_tensor(owner, "x", x)
+    return x, check_param(owner, _MEMORY_EFFICIENT, memory_efficient)
+
+
+class _FromOutput(torch.autograd.Function):
+    """y = f(x) by PyTorch's op; saves y; the backward is PyTorch's from-output rule."""
+
+    @staticmethod
+    def forward(ctx, x, fwd, bwd):  # type: ignore[override]
+        y = fwd(x)
+        ctx.bwd = bwd
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, g):  # type: ignore[override]
+        (y,) = ctx.saved_tensors
+        return ctx.bwd(g, y), None, None
+
+
+# ------------------------------------------------------------------------------ relu
+def _relu_block(x, y, d, s):
+    torch.clamp_min(x, 0.0, out=y)
+    if d is not None:
+        torch.gt(x, 0.0, out=d)  # f'(0) = 0, as PyTorch's threshold_backward
+
+
+_RELU = _Kernel(_relu_block, 0, torch.bool, _mask)
+
+
+def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
+    r"""ReLU, :math:`\max(x, 0)`, saving a one-byte mask instead of the output.
+
+    Derivative :math:`\mathbb{1}[x > 0]` (0 at the kink, as PyTorch). The mask is
+    already a quarter of the float32 output, so ``memory_efficient`` keeps it.
+
+    Args:
+        x: any shape. memory_efficient: accepted for a uniform signature.
+
+    Returns:
+        Tensor of ``x``'s shape and dtype.
+
+    Example:
+        >>> import torch
+        >>> relu(torch.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
+    x, _ = _check("relu", x, memory_efficient)
+    if not use_fused(x):
+        return F.relu(x)
+    return _apply(x, _RELU, False)
+
+
+_SLOPE = Param("negative_slope", 0.01, float, Interval(0.0, math.inf, True),
+               doc="slope for x < 0")
+
+
+def _leaky_kernel(a: float) -> _Kernel:
+    def block(x, y, d, s):
+        # a x <= x exactly when x >= 0 (for 0 <= a <= 1); max/min picks the branch
+        torch.mul(x, a, out=y)
+        (torch.maximum if a <= 1.0 else torch.minimum)(x, y, out=y)
+        if d is not None:
+            torch.gt(x, 0.0, out=d)  # f'(0) = a, as PyTorch
+
+    def apply(g, d, out, s):
+        torch.mul(g, a, out=s[0])
+        torch.where(d, g, s[0], out=out)
+
+    return _Kernel(block, 0, torch.bool, apply)
+
+
+def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
+               memory_efficient: bool = False) -> torch.Tensor:
+    r"""Leaky ReLU, :math:`\max(x, 0) + a\min(x, 0)`, saving a one-byte mask.
+
+    Derivative 1 for :math:`x > 0`, else :math:`a` (``a`` at the kink, as PyTorch).
+
+    Args:
+        x: any shape. negative_slope: ``a`` in ``[0, inf)``, default 0.01.
+        memory_efficient: accepted for a uniform signature (the mask is minimal).
+
+    Example:
+        >>> import torch
+        >>> leaky_relu(torch.tensor([-2.0, 3.0]), negative_slope=0.5)
+        tensor([-1.,  3.])
+    """
+    x, _ = _check("leaky_relu", x, memory_efficient)
+    a = check_param("leaky_relu", _SLOPE, negative_slope)
+    if not use_fused(x):
+        return F.leaky_relu(x, a)
+    return _apply(x, _leaky_kernel(a), False)
+
+
+# --------------------------------------------------------------- sigmoid, tanh, elu
+def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
+    r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`: PyTorch's op.
+
+    PyTorch's forward and its backward :math:`g\,y(1 - y)` are each one pass and save
+    only the output, which the next layer holds anyway; no fused form beats that, so
+    this is PyTorch's op on every device.
+
+    Example:
+        >>> import torch
+        >>> sigmoid(torch.tensor([0.0]))
+        tensor([0.5000])
+    """
+    x, _ = _check("sigmoid", x, memory_efficient)
+    return torch.sigmoid(x)
+
+
+def _tanh_forward(x: torch.Tensor) -> torch.Tensor:
+    # tanh(x) = 2 sigmoid(2x) - 1: one vectorised sigmoid instead of PyTorch's tanh;
+    # absolute error <= 2 ulp(1) near 0 (tests state the tolerance)
+    xf = _flat(x)
+    y = torch.empty_like(xf)
+    for a, b in blocks(xf.numel(), BLOCK_ELEMENTS):
+        yb = y[a:b]
+        torch.mul(xf[a:b], 2.0, out=yb)
+        torch.sigmoid(yb, out=yb)
+        yb.mul_(2.0).sub_(1.0)
+    return y.view(x.shape)
+
+
+def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
+    r"""Hyperbolic tangent through one sigmoid: :math:`\tanh x = 2\sigma(2x) - 1`.
+
+    Derivative :math:`1 - y^2` from the saved output (PyTorch's ``tanh_backward``), so
+    only the output is saved, as in PyTorch. The identity loses relative precision for
+    :math:`|x| < 10^{-3}` (absolute error at most :math:`2^{-22}`).
+
+    Example:
+        >>> import torch
+        >>> round(tanh(torch.tensor([0.5])).item(), 5)
+        0.46212
+    """
+    x, _ = _check("tanh", x, memory_efficient)
+    if not use_fused(x):
+        return torch.tanh(x)
+    if torch.is_grad_enabled() and x.requires_grad:
+        return _FromOutput.apply(x, _tanh_forward, torch.ops.aten.tanh_backward)
+    return _tanh_forward(x)
+
+
+_ELU_ALPHA = Param("alpha", 1.0, float, POSITIVE, doc="saturation value -alpha for x -> -inf")
+
+
+def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) -> torch.Tensor:
+    r"""ELU: :math:`x` for :math:`x > 0`, else :math:`\alpha(e^x - 1)`.
+
+    Derivative from the saved output: 1 for :math:`x > 0`, else :math:`y + \alpha`
+    (PyTorch's ``elu_backward`` with ``is_result=True``); PyTorch's autograd saves the
+    input and recomputes the exponential in the backward instead.
+
+    Example:
+        >>> import torch
+        >>> elu(torch.tensor([1.0, 0.0]))
+        tensor([1., 0.])
+    """
+    x, _ = _check("elu", x, memory_efficient)
+    a = check_param("elu", _ELU_ALPHA, alpha)
+    if not use_fused(x) or not (torch.is_grad_enabled() and x.requires_grad):
+        return F.elu(x, a)
+
+    def fwd(v: torch.Tensor) -> torch.Tensor:
+        return F.elu(v, a)
+
+    def bwd(g: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return torch.ops.aten.elu_backward(g, a, 1.0, 1.0, True, y)
+
+    return _FromOutput.apply(x, fwd, bwd)
+
+
+# --------------------------------------------------------------- silu, mish, gelu
+def _silu_block(x, y, d, s):
+    torch.sigmoid(x, out=s[0])  # s = sigma(x)
+    torch.mul(x, s[0], out=y)  # y = x s
+    if d is not None:
+        # f' = s (1 + x (1 - s)) = s + y (1 - s)
+        torch.mul(y, s[0], out=d)
+        d.neg_().add_(y).add_(s[0])
+
+
+_SILU = _Kernel(_silu_block, 1)
+
+
+def silu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
+    r"""SiLU (swish), :math:`x\,\sigma(x)`.
+
+    Derivative :math:`\sigma(x)(1 + x(1 - \sigma(x))) = \sigma + y(1 - \sigma)`, computed
+    with the forward from the same :math:`\sigma` and saved in place of the input.
+
+    Example:
+        >>> import torch
+        >>> silu(torch.tensor([0.0, 1.0]))
+        tensor([0.0000, 0.7311])
+    """
+    x, me = _check("silu", x, memory_efficient)
+    if not use_fused(x):
+        return F.silu(x)
+    return _apply(x, _SILU, me)
+
+
+_MISH_CLAMP = 20.0  # exp(2 * 20) is finite in float32 and tanh(softplus(20)) rounds to 1
+
+
+def _mish_block(x, y, d, s):
+    e, r = s[0], s[1]
+    # e = exp(x); tanh(softplus(x)) = ((1+e)^2 - 1)/((1+e)^2 + 1) = n/(n + 2), n = e(e + 2)
+    torch.clamp_max(x, _MISH_CLAMP, out=e)
+    e.exp_()
+    torch.add(e, 2.0, out=r)
+    r.mul_(e).add_(2.0).reciprocal_()  # r = 1/(n + 2)
+    torch.mul(r, -2.0, out=y)
+    y.add_(1.0)  # t = n/(n + 2) = 1 - 2r
+    if d is not None:
+        # f' = t + x sigma(x) (1 - t^2), with 1 - t^2 = 4 r (1 - r), sigma = e/(1 + e)
+        torch.mul(r, -4.0, out=d)
+        d.add_(4.0).mul_(r).mul_(x).mul_(e)
+        torch.add(e, 1.0, out=e)  # e + 1; d /= (1 + e) below is d *= sigma / e
+        d.div_(e).add_(y)
+    y.mul_(x)  # mish = x t
+
+
+_MISH = _Kernel(_mish_block, 2)
+
+
+def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
+    r"""Mish, :math:`x\tanh(\mathrm{softplus}(x))`, from one exponential.
+
+    With :math:`n = e^x(e^x + 2)`, :math:`\tanh(\mathrm{softplus}(x)) = n/(n + 2)` and
+    the derivative is :math:`t + x\,\sigma(x)(1 - t^2)` with :math:`1 - t^2 = 4r(1 - r)`,
+    :math:`r = 1/(n+2)`. PyTorch evaluates exp, log1p and tanh in the forward and again
+    in the backward.
+
+    Example:
+        >>> import torch
+        >>> mish(torch.tensor([0.0, 1.0]))
+        tensor([0.0000, 0.8651])
+    """
+    x, me = _check("mish", x, memory_efficient)
+    if not use_fused(x):
+        return F.mish(x)
+    return _apply(x, _MISH, me)
+
+
+_INV_SQRT2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_GELU_K = 0.044715
+
+
+def _gelu_block(x, y, d, s):
+    p = s[0]
+    # Phi(x) = (1 + erf(x / sqrt 2)) / 2
+    torch.mul(x, _INV_SQRT2, out=p)
+    p.erf_().add_(1.0).mul_(0.5)
+    torch.mul(x, p, out=y)
+    if d is not None:
+        # f' = Phi(x) + x phi(x), phi(x) = exp(-x^2/2) / sqrt(2 pi)
+        torch.mul(x, x, out=d)
+        d.mul_(-0.5).exp_().mul_(x).mul_(_INV_SQRT_2PI).add_(p)
+
+
+def _gelu_tanh_block(x, y, d, s):
+    u, q = s[0], s[1]
+    # 0.5 (1 + tanh(u)) = sigma(2u), u = sqrt(2/pi) (x + k x^3)
+    torch.mul(x, x, out=q)  # x^2
+    torch.mul(q, _GELU_K, out=u)
+    u.add_(1.0).mul_(x).mul_(2.0 * _SQRT_2_OVER_PI)  # 2u
+    torch.sigmoid(u, out=u)  # sg = sigma(2u)
+    torch.mul(x, u, out=y)
+    if d is not None:
+        # f' = sg + x sg (1 - sg) 2u', 2u' = 2 sqrt(2/pi) (1 + 3k x^2)
+        q.mul_(3.0 * _GELU_K).add_(1.0).mul_(2.0 * _SQRT_2_OVER_PI).mul_(y)
+        torch.mul(u, -1.0, out=d)
+        d.add_(1.0).mul_(q).add_(u)
+
+
+_GELU = _Kernel(_gelu_block, 1)
+_GELU_TANH = _Kernel(_gelu_tanh_block, 2)
+_APPROXIMATE = Param("approximate", "none", str, choices=("none", "tanh"),
+                     doc="'tanh' for the tanh approximation")
+
+
+def gelu(x: torch.Tensor, *, approximate: str = "none",
+         memory_efficient: bool = False) -> torch.Tensor:
+    r"""GELU, :math:`x\,\Phi(x)`, or its tanh approximation.
+
+    Exact form: derivative :math:`\Phi(x) + x\varphi(x)`. Tanh form:
+    :math:`0.5(1 + \tanh u) = \sigma(2u)`, :math:`u = \sqrt{2/\pi}(x + 0.044715x^3)`,
+    so one sigmoid replaces PyTorch's tanh; derivative
+    :math:`\sigma + x\sigma(1-\sigma)\,2u'`.
+
+    Example:
+        >>> import torch
+        >>> gelu(torch.tensor([1.0]))
+        tensor([0.8413])
+        >>> gelu(torch.tensor([1.0]), approximate="tanh")
+        tensor([0.8412])
+    """
+    x, me = _check("gelu", x, memory_efficient)
+    approx = check_param("gelu", _APPROXIMATE, approximate)
+    if not use_fused(x):
+        return F.gelu(x, approximate=approx)
+    return _apply(x, _GELU_TANH if approx == "tanh" else _GELU, me)
+
+
+# -------------------------------------------------------------------------- softplus
+_BETA = Param("beta", 1.0, float, POSITIVE, doc="sharpness")
+_THRESHOLD = Param("threshold", 20.0, float, POSITIVE, doc="linear above beta x > threshold")
+
+
+def _softplus_kernel(beta: float, threshold: float) -> _Kernel:
+    def block(x, y, d, s):
+        e, r = s[0], s[1]
+        # softplus(x) = (max(bx, 0) + log1p(exp(-|bx|))) / b; linear above the threshold
+        torch.mul(x, beta, out=r)  # bx
+        torch.abs(r, out=e)
+        e.neg_().exp_()  # e = exp(-|bx|)
+        torch.log1p(e, out=y)
+        r.clamp_min_(0.0)
+        y.add_(r)
+        if beta != 1.0:
+            y.div_(beta)
+        if d is not None:
+            # f' = sigma(bx) = 1/(1 + e) for x >= 0, e/(1 + e) for x < 0
+            torch.add(e, 1.0, out=d)
+            d.reciprocal_()
+            torch.where(x >= 0, d, d * e, out=d)
+        lin = x * beta > threshold
+        torch.where(lin, x, y, out=y)  # PyTorch's threshold: y = x exactly there
+        if d is not None:
+            d.masked_fill_(lin, 1.0)
+
+    return _Kernel(block, 2)
+
+
+def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
+             memory_efficient: bool = False) -> torch.Tensor:
+    r"""Softplus, :math:`\frac{1}{\beta}\log(1 + e^{\beta x})`, linear above the threshold.
+
+    Computed as :math:`(\max(\beta x, 0) + \log1p(e^{-|\beta x|}))/\beta`; the
+    derivative :math:`\sigma(\beta x)` comes from the same exponential.
+
+    Example:
+        >>> import torch
+        >>> softplus(torch.tensor([0.0]))
+        tensor([0.6931])
+    """
+    x, me = _check("softplus", x, memory_efficient)
+    b = check_param("softplus", _BETA, beta)
+    th = check_param("softplus", _THRESHOLD, threshold)
+    if not use_fused(x):
+        return F.softplus(x, b, th)
+    return _apply(x, _softplus_kernel(b, th), me)

@@ -1,0 +1,93 @@
+"""Shared machinery of the fused kernels: when to use them, blocks, reductions.
+
+Every kernel in :mod:`actloss.kernels` has two paths. The *fused* path is a
+``torch.autograd.Function`` that walks the data in cache-sized blocks, writes into
+preallocated buffers with ``out=`` and computes the derivative in closed form next to the
+forward. The *plain* path is the composition of PyTorch operations (or PyTorch's own op)
+with the same semantics. :func:`use_fused` decides, from the device, the dtype and the
+size, which one runs; it is the only place where that policy lives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+
+from actloss.errors import ActlossError
+
+__all__ = [
+    "BLOCK_ELEMENTS",
+    "MIN_FUSED_ELEMENTS",
+    "GradientConsumedError",
+    "blocks",
+    "scale_in_place",
+    "take_gradient",
+    "use_fused",
+]
+
+#: elements per block of the element-wise kernels (256 KiB of float32: fits L2).
+BLOCK_ELEMENTS = 1 << 16
+#: below this many elements the per-call overhead of blocks outweighs their gain and
+#: PyTorch's own op runs (a 4K-element call then costs what PyTorch's costs).
+MIN_FUSED_ELEMENTS = 1 << 17
+_FUSED_DTYPES = (torch.float32, torch.float64)
+
+
+class GradientConsumedError(ActlossError, RuntimeError):
+    """A fused loss was differentiated twice: its gradient buffer was handed over."""
+
+
+def use_fused(*tensors: torch.Tensor, min_elements: int = MIN_FUSED_ELEMENTS,
+              devices: tuple[str, ...] = ("cpu",)) -> bool:
+    """Whether the fused path is the faster one for these tensors.
+
+    It is taken for float32/float64 tensors on one of ``devices`` with at least
+    ``min_elements`` elements in the first tensor; everything else (CUDA and other
+    accelerators, half precision, small tensors) runs the plain PyTorch path, which is
+    already one fused device kernel there.
+    """
+    x = tensors[0]
+    if x.device.type not in devices or x.numel() < min_elements:
+        return False
+    return all(t.dtype in _FUSED_DTYPES and t.device == x.device for t in tensors)
+
+
+def blocks(n: int, size: int) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` of consecutive blocks of ``size`` covering ``range(n)``.
+
+    >>> list(blocks(5, 2))
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    for a in range(0, n, size):
+        yield a, min(a + size, n)
+
+
+def take_gradient(ctx: object, name: str, owner: str) -> torch.Tensor:
+    """Hand the gradient buffer kept on ``ctx`` over to autograd exactly once.
+
+    Dropping our own reference lets autograd adopt the buffer as ``.grad`` without a
+    copy; a second backward through the same graph (``retain_graph=True``) is refused
+    with a clear message rather than answered with a consumed buffer.
+    """
+    g = getattr(ctx, name, None)
+    if g is None:
+        raise GradientConsumedError(
+            f"the fused {owner} kernel can be differentiated once per forward; "
+            "for a second backward (retain_graph=True or double backward) call the plain "
+            "form or run the forward again"
+        )
+    setattr(ctx, name, None)
+    return g
+
+
+def scale_in_place(g: torch.Tensor, grad_output: torch.Tensor) -> torch.Tensor:
+    """``g * grad_output`` for a scalar ``grad_output``, in place, skipping a unit factor.
+
+    The check for 1 reads the scalar only on the CPU, where that costs nothing; on an
+    accelerator the multiplication always runs, so no device synchronisation is forced.
+    """
+    if grad_output.device.type == "cpu" and grad_output.numel() == 1:
+        if float(grad_output) == 1.0:
+            return g
+    return g.mul_(grad_output.to(g.dtype))

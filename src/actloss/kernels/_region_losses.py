@@ -1,0 +1,140 @@
+"""Fused Dice and Tversky losses: three per-sample sums, a closed-form gradient.
+
+Both are :math:`1 - (aI + s)/(bI + cP + dT + s)` with :math:`I = \\sum p t`,
+:math:`P = \\sum p`, :math:`T = \\sum t` per sample (Dice: ``a=2, b=0, c=d=1``;
+Tversky: ``a=1, b=1-alpha-beta, c=alpha, d=beta``). The gradient is affine in the
+target, :math:`\\partial\\ell/\\partial p_k = A + B t_k` with
+:math:`A = cN/D^2`, :math:`B = (bN - aD)/D^2` (:math:`N, D` the numerator and the
+denominator), so nothing but six numbers per sample is kept; the plain composition
+materialises ``p*t``, ``p*(1-t)`` and ``(1-p)*t`` and saves them.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from actloss._validation import NONNEGATIVE, Param, check_params, check_tensor
+from actloss.errors import InputError
+from actloss.kernels._common import use_fused
+from actloss.losses._reduction import check_reduction, reduce
+
+__all__ = ["dice", "tversky"]
+
+_SMOOTH = Param("smooth", 1.0, float, NONNEGATIVE, doc="added to numerator and denominator")
+_FROM_LOGITS = Param("from_logits", False, bool, doc="apply a sigmoid to the input first")
+_ALPHA = Param("alpha", 0.3, float, NONNEGATIVE, doc="weight of false positives")
+_BETA = Param("beta", 0.7, float, NONNEGATIVE, doc="weight of false negatives")
+
+
+def _masks(owner: str, input: object, target: object, from_logits: bool
+           ) -> tuple[torch.Tensor, torch.Tensor]:
+    x = check_tensor(owner, "input", input)
+    t = check_tensor(owner, "target", target)
+    if x.shape != t.shape:
+        raise InputError(
+            f"`input` and `target` of {owner} must have the same shape; got "
+            f"{tuple(x.shape)} and {tuple(t.shape)} (no silent broadcasting)"
+        )
+    if x.dim() < 2:
+        raise InputError(f"`input` of {owner} must have shape (N, *) with at least 2 "
+                         f"dimensions (one sample per row); got shape {tuple(x.shape)}")
+    if t.numel() and bool(((t < 0) | (t > 1)).any()):
+        raise InputError(f"`target` of {owner} must hold mask values in [0, 1]")
+    if not from_logits and x.numel() and bool(((x < 0) | (x > 1)).any()):
+        raise InputError(f"`input` of {owner} must hold probabilities in [0, 1] "
+                         "(pass from_logits=True for logits)")
+    return x.flatten(1), t.to(x.dtype).flatten(1)
+
+
+def _sums(p: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    # I = sum p t as a batched dot product: no (N, M) temporary
+    inter = torch.bmm(p.unsqueeze(1), t.unsqueeze(2)).view(-1)
+    return inter, p.sum(1), t.sum(1)
+
+
+class _Region(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, t, coef, s, from_logits):  # type: ignore[override]
+        a, b, c, d = coef
+        p = torch.sigmoid(x) if from_logits else x
+        inter, ps, ts = _sums(p, t)
+        num = inter * a + s
+        den = inter * b + ps * c + ts * d + s
+        ctx.save_for_backward(x, t, num, den)
+        ctx.coef, ctx.from_logits = coef, from_logits
+        return 1.0 - num / den
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, g):  # type: ignore[override]
+        x, t, num, den = ctx.saved_tensors
+        a, b, c, _ = ctx.coef
+        d2 = den * den
+        big_a = (num * c / d2 * g).unsqueeze(1)
+        big_b = ((num * b - den * a) / d2 * g).unsqueeze(1)
+        grad = torch.addcmul(big_a, big_b, t)  # A + B t
+        if ctx.from_logits:
+            p = torch.sigmoid(x)
+            grad.mul_(p).mul_(p.neg_().add_(1.0))  # d sigma/dz = p (1 - p)
+        return grad, None, None, None, None
+
+
+def _region(owner: str, input: object, target: object, coef: tuple[float, ...], s: float,
+            from_logits: bool, reduction: object, weight: torch.Tensor | None
+            ) -> torch.Tensor:
+    r = check_reduction(owner, reduction)
+    x, t = _masks(owner, input, target, from_logits)
+    if use_fused(x, t, min_elements=1) and not t.requires_grad:
+        per = _Region.apply(x.contiguous(), t.contiguous(), coef, s, from_logits)
+    else:
+        a, b, c, d = coef
+        p = torch.sigmoid(x) if from_logits else x
+        inter = (p * t).sum(1)
+        per = 1.0 - (a * inter + s) / (b * inter + c * p.sum(1) + d * t.sum(1) + s)
+    return reduce(per, r, weight=weight, owner=owner, mean_by="count")
+
+
+def dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
+         weight: torch.Tensor | None = None, smooth: float = 1.0,
+         from_logits: bool = False) -> torch.Tensor:
+    r"""Soft Dice loss per sample, :math:`1 - (2I + s)/(P + T + s)`.
+
+    Args:
+        input: probabilities in ``[0, 1]`` (logits with ``from_logits=True``), ``(N, *)``.
+        target: masks in ``[0, 1]``, same shape. reduction: over the batch.
+        weight: per-sample weights ``(N,)``. smooth: ``s`` in ``[0, inf)``, default 1.
+
+    Example:
+        >>> import torch
+        >>> p = torch.tensor([[1.0, 1.0, 0.0, 0.0]])
+        >>> t = torch.tensor([[1.0, 0.0, 0.0, 0.0]])
+        >>> dice(p, t, smooth=0.0)  # 1 - 2*1/(2+1)
+        tensor(0.3333)
+    """
+    kw = check_params("dice", (_SMOOTH, _FROM_LOGITS),
+                      {"smooth": smooth, "from_logits": from_logits})
+    return _region("dice", input, target, (2.0, 0.0, 1.0, 1.0), kw["smooth"],
+                   kw["from_logits"], reduction, weight)
+
+
+def tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
+            weight: torch.Tensor | None = None, alpha: float = 0.3, beta: float = 0.7,
+            smooth: float = 1.0, from_logits: bool = False) -> torch.Tensor:
+    r"""Tversky loss per sample, :math:`1 - (TP + s)/(TP + \alpha FP + \beta FN + s)`.
+
+    With :math:`FP = P - I` and :math:`FN = T - I` this is the common form above with
+    ``a=1, b=1-alpha-beta, c=alpha, d=beta``.
+
+    Example:
+        >>> import torch
+        >>> p = torch.tensor([[1.0, 1.0, 0.0, 0.0]])
+        >>> t = torch.tensor([[1.0, 0.0, 0.0, 0.0]])
+        >>> tversky(p, t, alpha=0.5, beta=0.5, smooth=0.0)  # 1 - 1/(1 + 0.5)
+        tensor(0.3333)
+    """
+    kw = check_params("tversky", (_ALPHA, _BETA, _SMOOTH, _FROM_LOGITS),
+                      {"alpha": alpha, "beta": beta, "smooth": smooth,
+                       "from_logits": from_logits})
+    al, be = kw["alpha"], kw["beta"]
+    return _region("tversky", input, target, (1.0, 1.0 - al - be, al, be), kw["smooth"],
+                   kw["from_logits"], reduction, weight)

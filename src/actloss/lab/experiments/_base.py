@@ -1,0 +1,358 @@
+"""The experiment framework: claims, configurations, results and verdicts.
+
+An experiment is a function ``run(config) -> Result`` registered with a name, an English
+and a Chinese title, the claim from the source material it tests (file, the Chinese
+sentence and its English translation), a frozen configuration dataclass with full
+defaults and ``quick`` overrides, a rule that turns the measured numbers into a
+verdict, and ``figure(result) -> Figure``.
+
+Configurations are validated in one place: every field may carry an interval or a set
+of choices (:func:`setting`); ``--set key=value`` strings from the command line and
+Python values go through the same checks and the one message format.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import time
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import torch
+
+from actloss._validation import Interval, Param, check_param
+from actloss.errors import ParameterError, UnknownNameError
+
+__all__ = [
+    "VERDICTS",
+    "Claim",
+    "Experiment",
+    "Result",
+    "Table",
+    "Verdict",
+    "make_config",
+    "parse_sets",
+    "setting",
+]
+
+Status = Literal["supported", "not supported", "inconclusive"]
+VERDICTS: dict[str, str] = {
+    "supported": "支持",
+    "not supported": "不支持",
+    "inconclusive": "无定论",
+}
+
+INT_POS = Interval(1, math.inf, low_closed=True)
+INT_NONNEG = Interval(0, math.inf, low_closed=True)
+
+
+def setting(default: Any, *, interval: Interval | None = None,
+            choices: tuple[str, ...] = (), doc: str = "") -> Any:
+    """A configuration field with its valid values (read by :func:`make_config`)."""
+    return field(default=default,
+                 metadata={"interval": interval, "choices": choices, "doc": doc})
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence of the source material that an experiment tests."""
+
+    source: str  # file name in the source material
+    zh: str  # the sentence, quoted
+    en: str  # its English translation
+
+    def to_json(self) -> dict[str, str]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a claim, computed from the measured numbers by a stated rule."""
+
+    status: Status
+    rule: str
+    rule_zh: str
+    because: str = ""  # the numbers the decision rests on
+    because_zh: str = ""
+
+    @property
+    def status_zh(self) -> str:
+        return VERDICTS[self.status]
+
+    def to_json(self) -> dict[str, str]:
+        return {**dataclasses.asdict(self), "status_zh": self.status_zh}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of measured numbers, rendered by the report and the command line."""
+
+    title: str
+    title_zh: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "title_zh": self.title_zh,
+                "columns": list(self.columns), "rows": [list(r) for r in self.rows]}
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one run of an experiment measured.
+
+    ``metrics`` holds the measured numbers (JSON-ready: numbers, strings, lists and
+    dicts of them); ``findings`` the diagnostics monitor's findings as dicts.
+    """
+
+    name: str
+    config: Mapping[str, Any]
+    metrics: Mapping[str, Any]
+    tables: tuple[Table, ...]
+    verdict: Verdict
+    findings: tuple[Mapping[str, Any], ...] = ()
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "config": _jsonable(dict(self.config)),
+            "metrics": _jsonable(dict(self.metrics)),
+            "tables": [t.to_json() for t in self.tables],
+            "verdict": self.verdict.to_json(),
+            "findings": [_jsonable(dict(f)) for f in self.findings],
+            "notes": list(self.notes),
+            "seconds": self.seconds,
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return value
+    if isinstance(value, torch.Tensor):
+        return _jsonable(value.tolist())
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    return value
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One registered experiment."""
+
+    name: str
+    title: str
+    title_zh: str
+    claims: tuple[Claim, ...]
+    config_cls: type
+    quick: Mapping[str, Any]
+    body: Callable[[Any], Result]
+    figure: Callable[[Result], Any]
+    summary: str = ""
+    summary_zh: str = ""
+    needs: tuple[str, ...] = field(default=())  # catalog parts or lab modules used
+
+    def config(self, *, quick: bool = False, seed: int | None = None,
+               overrides: Mapping[str, Any] | None = None) -> Any:
+        """The configuration: full defaults, ``quick`` overrides, then ``overrides``."""
+        return make_config(self, quick=quick, seed=seed, overrides=overrides)
+
+    def run(self, config: Any = None) -> Result:
+        """Run with ``config`` (default: the full configuration) and time it."""
+        if config is None:
+            config = self.config()
+        if not isinstance(config, self.config_cls):
+            raise ParameterError(
+                f"config of experiment {self.name} must be a {self.config_cls.__name__}; "
+                f"got {type(config).__name__}"
+            )
+        torch.manual_seed(config.seed)
+        threads = torch.get_num_threads()
+        # The lab's models are small: one thread is fastest and avoids contention.
+        torch.set_num_threads(1)
+        start = time.perf_counter()
+        try:
+            result = self.body(config)
+        finally:
+            torch.set_num_threads(threads)
+        return dataclasses.replace(result, seconds=round(time.perf_counter() - start, 3))
+
+    def settings(self) -> list[dict[str, Any]]:
+        """Every setting: name, type, full default, quick value and valid values."""
+        hints = typing.get_type_hints(self.config_cls)
+        out = []
+        for f in dataclasses.fields(self.config_cls):
+            p = _param(self.name, f, hints[f.name])
+            out.append({"name": f.name, "type": _type_name(hints[f.name]),
+                        "default": f.default, "quick": self.quick.get(f.name, f.default),
+                        "valid": p.describe(), "doc": f.metadata.get("doc", "")})
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "title_zh": self.title_zh,
+                "summary": self.summary, "summary_zh": self.summary_zh,
+                "claims": [c.to_json() for c in self.claims],
+                "settings": _jsonable(self.settings())}
+
+
+def _type_name(tp: Any) -> str:
+    if typing.get_origin(tp) is tuple:
+        (inner, *_rest) = typing.get_args(tp)
+        return f"list of {inner.__name__}"
+    return tp.__name__
+
+
+def _param(owner: str, f: dataclasses.Field, tp: Any) -> Param:
+    base = typing.get_args(tp)[0] if typing.get_origin(tp) is tuple else tp
+    interval = f.metadata.get("interval") or Interval()
+    choices = tuple(f.metadata.get("choices") or ())
+    if base is str and not choices:
+        # a free string: any non-empty string is valid
+        return Param(f.name, f.default, str, choices=())
+    return Param(f.name, f.default, base, interval, choices)
+
+
+def _convert_scalar(owner: str, p: Param, raw: Any) -> Any:
+    """Convert one command-line string to ``p.kind``; pass other values through."""
+    if not isinstance(raw, str) or p.kind is str:
+        return raw
+    text = raw.strip()
+    try:
+        if p.kind is bool:
+            low = text.lower()
+            if low in ("true", "1", "yes", "on"):
+                return True
+            if low in ("false", "0", "no", "off"):
+                return False
+            raise ValueError(text)
+        if p.kind is int:
+            return int(text)
+        return float(text)
+    except ValueError:
+        raise ParameterError(
+            f"`{p.name}` of {owner} must be {p.describe()}; got {raw!r}"
+        ) from None
+
+
+def _check_value(owner: str, p: Param, tp: Any, raw: Any) -> Any:
+    is_tuple = typing.get_origin(tp) is tuple
+    if is_tuple:
+        items: Sequence[Any]
+        if isinstance(raw, str):
+            items = [s for s in (t.strip() for t in raw.split(",")) if s]
+        elif isinstance(raw, (list, tuple)):
+            items = list(raw)
+        else:
+            raise ParameterError(
+                f"`{p.name}` of {owner} must be a comma-separated list of "
+                f"{p.describe().replace('a ', '', 1)}; got {raw!r}"
+            )
+        if not items:
+            raise ParameterError(f"`{p.name}` of {owner} must not be empty; got {raw!r}")
+        return tuple(_check_value(owner, p, p.kind, item) for item in items)
+    value = _convert_scalar(owner, p, raw)
+    if p.kind is str and not p.choices:
+        if not isinstance(value, str) or not value.strip():
+            raise ParameterError(f"`{p.name}` of {owner} must be a non-empty str; got {raw!r}")
+        return value
+    return check_param(owner, p, value)
+
+
+def make_config(experiment: Experiment, *, quick: bool = False, seed: int | None = None,
+                overrides: Mapping[str, Any] | None = None) -> Any:
+    """Build and validate the configuration of ``experiment``.
+
+    Values in ``overrides`` may be strings (from ``--set key=value``; lists are
+    comma-separated) or Python values. Unknown keys raise
+    :class:`~actloss.errors.ParameterError` naming the closest settings.
+    """
+    owner = f"experiment {experiment.name}"
+    cls = experiment.config_cls
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    given: dict[str, Any] = dict(experiment.quick) if quick else {}
+    for key, value in (overrides or {}).items():
+        if key not in fields:
+            close = difflib.get_close_matches(key, list(fields), n=3, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise ParameterError(
+                f"{owner} has no setting `{key}` (its settings: {', '.join(fields)}){hint}"
+            )
+        given[key] = value
+    if seed is not None:
+        given["seed"] = seed
+    values = {}
+    for name, f in fields.items():
+        p = _param(owner, f, hints[name])
+        values[name] = _check_value(owner, p, hints[name], given.get(name, f.default))
+    return cls(**values)
+
+
+def parse_sets(items: Sequence[str]) -> dict[str, str]:
+    """Parse ``key=value`` strings (the ``--set`` option) into a dict.
+
+    >>> parse_sets(["epochs=3", "activations=relu,gelu"])
+    {'epochs': '3', 'activations': 'relu,gelu'}
+    >>> parse_sets(["epochs"])
+    Traceback (most recent call last):
+    ...
+    actloss.errors.ParameterError: `--set` must be key=value; got 'epochs'
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"`--set` must be key=value; got {item!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+class ExperimentRegistry:
+    """Experiments by name (case-insensitive; ``_`` and ``-`` are the same)."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Experiment] = {}
+
+    def add(self, exp: Experiment) -> Experiment:
+        if exp.name in self._items:
+            raise RuntimeError(f"experiment {exp.name!r} is registered twice")
+        self._items[exp.name] = exp
+        return exp
+
+    def names(self) -> list[str]:
+        return list(self._items)
+
+    def get(self, name: str) -> Experiment:
+        if not isinstance(name, str):
+            raise UnknownNameError(f"experiment name must be a str; got {type(name).__name__}",
+                                   name=repr(name))
+        key = name.strip().lower().replace("_", "-").replace(" ", "-")
+        if key in self._items:
+            return self._items[key]
+        close = tuple(difflib.get_close_matches(key, list(self._items), n=3, cutoff=0.5))
+        hint = ("; did you mean " + " or ".join(repr(c) for c in close) + "?") if close else (
+            "; see `actloss lab list`")
+        raise UnknownNameError(f"unknown experiment {name!r}{hint}", name=name,
+                               suggestions=close)
+
+    def __iter__(self) -> typing.Iterator[Experiment]:
+        return iter(self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+REGISTRY = ExperimentRegistry()

@@ -1,0 +1,237 @@
+"""The linter's rules: code, severity, message and fix in English and Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from actloss.findings import Finding, Severity
+
+__all__ = ["RULES", "Rule", "finding"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule. Messages are ``str.format`` templates over the finding's evidence."""
+
+    code: str
+    severity: Severity
+    summary: str
+    message: str
+    message_zh: str
+    fix: str
+    fix_zh: str
+
+
+_RULES = (
+    Rule("double_softmax", "error",
+         "probabilities (a softmax output) fed to a loss that applies softmax itself",
+         "{loss} expects logits but received probabilities (rows are non-negative and sum "
+         "to 1); softmax is applied twice, the loss starts near ln K = {ln_k:.3f} and the "
+         "gradient at the logits is {grad_ratio:.2g}x the one from the logits",
+         "{loss} 需要 logits,却收到了概率(每行非负且和为 1):softmax 被做了两次,"
+         "初始损失接近 ln K = {ln_k:.3f},logits 处的梯度只有正确用法的 {grad_ratio:.2g} 倍",
+         "remove the softmax from the model and feed the raw scores (logits) to the loss",
+         "去掉模型里的 softmax,把原始得分(logits)直接交给损失函数"),
+    Rule("sigmoid_before_logits_loss", "error",
+         "squashed values in (0, 1) fed to a loss that expects logits",
+         "{loss} expects logits but every value lies in ({lo:.3g}, {hi:.3g}) inside (0, 1): "
+         "a sigmoid was applied before a loss that applies it itself",
+         "{loss} 需要 logits,但所有值都在 (0, 1) 内 ({lo:.3g} 到 {hi:.3g}):"
+         "在自带 sigmoid 的损失之前又做了一次 sigmoid",
+         "remove the sigmoid from the model (apply it only at inference time)",
+         "去掉模型里的 sigmoid(只在推理时使用)"),
+    Rule("softmax_single_unit", "error",
+         "softmax over a dimension of size 1 (always outputs 1)",
+         "softmax over a dimension of size 1 always returns 1, so the output carries no "
+         "information and its gradient is zero",
+         "在大小为 1 的维度上做 softmax 恒等于 1,输出不含信息且梯度为零",
+         "for one output unit use a sigmoid (binary_cross_entropy_with_logits), or give "
+         "the layer one unit per class",
+         "单个输出单元请用 sigmoid(配 binary_cross_entropy_with_logits),或每个类别一个输出单元"),
+    Rule("nll_on_probabilities", "error",
+         "probabilities fed to the negative log-likelihood loss",
+         "{loss} expects log-probabilities but received probabilities (rows sum to 1); "
+         "it then maximises p instead of log p",
+         "{loss} 需要对数概率,却收到了概率(每行和为 1),优化的是 p 而不是 log p",
+         "use log_softmax instead of softmax (or cross_entropy on the logits)",
+         "用 log_softmax 代替 softmax(或对 logits 用 cross_entropy)"),
+    Rule("nll_on_logits", "error",
+         "raw scores fed to the negative log-likelihood loss",
+         "{loss} expects log-probabilities but received unnormalised scores in "
+         "[{lo:.3g}, {hi:.3g}]; the loss is unbounded below",
+         "{loss} 需要对数概率,却收到未归一化的得分 [{lo:.3g}, {hi:.3g}],损失没有下界",
+         "apply log_softmax before nll_loss, or use cross_entropy on the logits",
+         "在 nll_loss 之前加 log_softmax,或直接对 logits 用 cross_entropy"),
+    Rule("kl_div_on_probabilities", "error",
+         "probabilities fed to kl_div, which expects log-probabilities",
+         "{loss} expects log-probabilities as input but received probabilities in "
+         "[{lo:.3g}, {hi:.3g}]",
+         "{loss} 的输入应为对数概率,却收到了概率 [{lo:.3g}, {hi:.3g}]",
+         "pass log_softmax(logits) as the input of kl_div (the target stays a distribution)",
+         "把 log_softmax(logits) 作为 kl_div 的输入(目标仍是概率分布)"),
+    Rule("kl_div_on_logits", "error",
+         "unnormalised scores fed to kl_div",
+         "{loss} expects log-probabilities but received unnormalised scores in "
+         "[{lo:.3g}, {hi:.3g}]",
+         "{loss} 需要对数概率,却收到未归一化的得分 [{lo:.3g}, {hi:.3g}]",
+         "apply log_softmax before kl_div",
+         "在 kl_div 之前加 log_softmax"),
+    Rule("bce_on_probabilities", "info",
+         "binary_cross_entropy on sigmoid outputs: the with-logits form is more stable",
+         "{loss} receives sigmoid outputs; log(sigmoid(x)) loses precision and is clamped "
+         "for |x| > ~17 in float32",
+         "{loss} 接收 sigmoid 输出;log(sigmoid(x)) 在 float32 下 |x| > ~17 时精度丢失并被截断",
+         "drop the sigmoid and use binary_cross_entropy_with_logits (BCEWithLogitsLoss)",
+         "去掉 sigmoid,改用 binary_cross_entropy_with_logits(BCEWithLogitsLoss)"),
+    Rule("bce_on_logits", "error",
+         "values outside [0, 1] fed to binary_cross_entropy",
+         "{loss} expects probabilities but received values in [{lo:.3g}, {hi:.3g}]",
+         "{loss} 需要概率,却收到 [{lo:.3g}, {hi:.3g}] 范围的值",
+         "use binary_cross_entropy_with_logits on the raw scores",
+         "对原始得分使用 binary_cross_entropy_with_logits"),
+    Rule("mse_for_classification", "warning",
+         "a regression loss on classification targets",
+         "{loss} is used with {target_kind} targets on outputs in [{lo:.3g}, {hi:.3g}]; "
+         "squared error on probabilities has vanishing gradients when the model is "
+         "confidently wrong",
+         "{loss} 用在 {target_kind} 分类目标上(输出范围 [{lo:.3g}, {hi:.3g}]);"
+         "对概率用平方误差,模型错得越自信梯度越小",
+         "use cross_entropy on logits (class indices) or binary_cross_entropy_with_logits",
+         "改用 logits 上的 cross_entropy(类别索引)或 binary_cross_entropy_with_logits"),
+    Rule("relu_output_signed_target", "error",
+         "a non-negative output activation (ReLU) for targets that take negative values",
+         "the output comes from {act} (range {range}) but {neg_fraction:.0%} of the targets "
+         "are negative (min {t_lo:.3g}); those can never be fitted",
+         "输出来自 {act}(值域 {range}),但 {neg_fraction:.0%} 的目标为负(最小 {t_lo:.3g}),"
+         "永远无法拟合",
+         "use a linear output (no activation) for signed targets, or tanh with scaling",
+         "有正有负的目标请用线性输出(不加激活),或配合缩放的 tanh"),
+    Rule("target_out_of_range", "error",
+         "targets outside the range of the output activation",
+         "the output comes from {act} (range {range}) but the targets lie in "
+         "[{t_lo:.3g}, {t_hi:.3g}]",
+         "输出来自 {act}(值域 {range}),但目标位于 [{t_lo:.3g}, {t_hi:.3g}]",
+         "use a linear output, or rescale the targets into the activation's range",
+         "改用线性输出,或把目标缩放到激活函数的值域内"),
+    Rule("linear_linear", "warning",
+         "two affine maps composed with no non-linearity between them",
+         "{first} ({d_in} -> {d_mid}) feeds {second} ({d_mid} -> {d_out}) directly; the "
+         "two collapse into one affine map (w2*(w1*x + b1) + b2 = (w2*w1)*x + (w2*b1 + b2))",
+         "{first}({d_in} -> {d_mid})直接接 {second}({d_mid} -> {d_out}),"
+         "两个仿射变换会合并成一个",
+         "insert a non-linearity (e.g. ReLU) between the two layers, or merge them",
+         "在两层之间加入非线性激活(如 ReLU),或把两层合并"),
+    Rule("softmax_implicit_dim", "warning",
+         "softmax called without dim (legacy implicit dimension)",
+         "{op} was called with dim=None; PyTorch then guesses dim={guess} from the tensor's "
+         "number of dimensions ({ndim}), which changes with batching",
+         "{op} 调用时没有指定 dim,PyTorch 按张量维数({ndim})猜测 dim={guess},"
+         "批处理方式一变结果就变",
+         "pass dim explicitly, e.g. softmax(x, dim=-1) or nn.Softmax(dim=-1)",
+         "显式指定 dim,例如 softmax(x, dim=-1) 或 nn.Softmax(dim=-1)"),
+    Rule("deep_saturating_stack", "warning",
+         "a deep stack of sigmoid/tanh layers without normalisation or residual connections",
+         "{depth} sigmoid/tanh layers in series without normalisation or residual "
+         "connections; gradient norm at the first layer is {grad_ratio:.2g}x the last",
+         "{depth} 层 sigmoid/tanh 串联且没有归一化或残差连接,"
+         "第一层梯度范数只有最后一层的 {grad_ratio:.2g} 倍",
+         "use ReLU-family hidden activations, or add normalisation / residual connections",
+         "隐藏层改用 ReLU 族激活,或加入归一化 / 残差连接"),
+    Rule("dead_relu_init", "warning",
+         "ReLU units that are zero for the whole example batch at initialisation",
+         "{dead_fraction:.0%} of the {units} ReLU units output 0 for every example of the "
+         "batch; they receive no gradient",
+         "{units} 个 ReLU 单元中有 {dead_fraction:.0%} 对整批样本都输出 0,收不到梯度",
+         "check the initialisation (bias, weight scale) and input scaling, or use Leaky ReLU",
+         "检查初始化(偏置、权重尺度)与输入缩放,或改用 Leaky ReLU"),
+    Rule("dead_relu_lr", "warning",
+         "one optimiser step at the given learning rate kills ReLU units",
+         "after one {optimizer} step with lr={lr:g}, {dead_after:.0%} of the {units} ReLU "
+         "units are zero for the whole batch (before: {dead_before:.0%})",
+         "以 lr={lr:g} 做一步 {optimizer} 更新后,{units} 个 ReLU 单元中有 "
+         "{dead_after:.0%} 对整批样本输出 0(更新前 {dead_before:.0%})",
+         "lower the learning rate (or warm it up), or use Leaky ReLU",
+         "降低学习率(或使用预热),或改用 Leaky ReLU"),
+    Rule("class_count_mismatch", "error",
+         "target class indices beyond the output width",
+         "{loss} gets {width} output columns but the targets hold class index {t_hi:.0f}; "
+         "the model needs at least {need} outputs",
+         "{loss} 的输出只有 {width} 列,但目标中出现类别索引 {t_hi:.0f},至少需要 {need} 个输出",
+         "set the output layer's width to the number of classes",
+         "把输出层宽度设为类别数"),
+    Rule("softmax_multilabel", "warning",
+         "multi-hot targets with a softmax-based loss",
+         "{loss} normalises across classes but the targets are multi-hot (rows hold "
+         "{min_pos:.0f} to {max_pos:.0f} positives); the labels compete instead of being "
+         "independent",
+         "{loss} 在类别间归一化,但目标是多标签(每行 {min_pos:.0f} 到 {max_pos:.0f} 个正例),"
+         "标签之间会互相竞争",
+         "use binary_cross_entropy_with_logits (one sigmoid per label)",
+         "改用 binary_cross_entropy_with_logits(每个标签一个 sigmoid)"),
+    Rule("target_dtype_mismatch", "error",
+         "target dtype does not fit the loss",
+         "{loss} needs {want} targets but got dtype {dtype}",
+         "{loss} 需要 {want} 目标,却得到 dtype {dtype}",
+         "{fix_detail}",
+         "{fix_detail_zh}"),
+    Rule("target_shape_mismatch", "error",
+         "target shape does not fit the output shape",
+         "{loss} gets output of shape {out_shape} and target of shape {t_shape}; "
+         "{consequence}",
+         "{loss} 的输出形状为 {out_shape},目标形状为 {t_shape}:{consequence_zh}",
+         "reshape the target (or the output) so the shapes match, e.g. output.squeeze(-1)",
+         "调整目标(或输出)的形状使其一致,例如 output.squeeze(-1)"),
+    Rule("high_initial_loss", "warning",
+         "initial loss far above chance level",
+         "initial {loss} is {loss_value:.3g}, far above the chance level ln K = {ln_k:.3g} "
+         "for K = {k}; the logits start too large (init scale or unscaled inputs)",
+         "初始 {loss} 为 {loss_value:.3g},远高于随机水平 ln K = {ln_k:.3g}(K = {k}),"
+         "初始 logits 过大(初始化尺度或输入未缩放)",
+         "scale the inputs, shrink the last layer's init, or check the logit scale",
+         "缩放输入、减小最后一层的初始化尺度,或检查 logits 的尺度"),
+    Rule("loss_error", "error",
+         "the loss call raised an error",
+         "calling the loss raised {error}",
+         "调用损失函数时报错:{error}",
+         "check the loss input and target (shape, dtype, range)",
+         "检查损失函数的输入与目标(形状、dtype、取值范围)"),
+    Rule("forward_error", "error",
+         "the model's forward raised an error",
+         "the forward pass raised {error}",
+         "前向传播报错:{error}",
+         "check that example_input matches what the model expects",
+         "检查 example_input 是否符合模型的输入要求"),
+)
+
+RULES: dict[str, Rule] = {r.code: r for r in _RULES}
+
+
+def _fmt(template: str, ev: dict[str, Any]) -> str:
+    import string
+
+    out = []
+    for literal, field_name, spec, _conv in string.Formatter().parse(template):
+        out.append(literal)
+        if field_name is None:
+            continue
+        value = ev.get(field_name, None)
+        if value is None:
+            out.append("?")
+            continue
+        try:
+            out.append(format(value, spec or ""))
+        except (TypeError, ValueError):
+            out.append(str(value))
+    return "".join(out)
+
+
+def finding(code: str, where: str, **evidence: Any) -> Finding:
+    """Build the :class:`Finding` of rule ``code`` from its evidence."""
+    rule = RULES[code]
+    return Finding(
+        code=code, severity=rule.severity, where=where or "model",
+        message=_fmt(rule.message, evidence), fix=_fmt(rule.fix, evidence),
+        message_zh=_fmt(rule.message_zh, evidence), fix_zh=_fmt(rule.fix_zh, evidence),
+        evidence={k: v for k, v in evidence.items() if not k.endswith("_zh")},
+    )

@@ -1,0 +1,170 @@
+"""The loss catalog.
+
+Every loss is a function ``f(input, target, *, reduction='mean', weight=None, **params)``
+in PyTorch's argument order, with a :class:`~actloss.losses._spec.LossSpec` registered
+beside it. The catalog is read through :func:`names`, :func:`spec`, :func:`get`,
+:func:`gradient` and :func:`catalog_json`.
+
+>>> import torch
+>>> from actloss import losses
+>>> losses.spec("pinball").name
+'quantile'
+>>> losses.get("huber", delta=2.0)
+HuberLoss(reduction='mean', delta=2.0)
+>>> losses.get("hubber")
+Traceback (most recent call last):
+...
+actloss.errors.UnknownNameError: unknown loss 'hubber'; did you mean 'huber' or 'huber_loss'?
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import torch
+from torch import nn
+
+from actloss._meta import spec_to_json
+from actloss._validation import check_params
+from actloss.losses._binary import (
+    asymmetric,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    binary_focal,
+    hinge,
+    multilabel_soft_margin,
+    squared_hinge,
+)
+from actloss.losses._divergence import jensen_shannon, kl_div, wasserstein_1d
+from actloss.losses._multiclass import (
+    categorical_focal,
+    categorical_hinge,
+    cross_entropy,
+    generalized_cross_entropy,
+    multi_margin,
+    nll,
+    poly1,
+)
+from actloss.losses._reduction import reduce
+from actloss.losses._registry import REGISTRY, Loss
+from actloss.losses._regression import (
+    AdaptiveRobustLoss,
+    adaptive_robust,
+    charbonnier,
+    cosine_similarity,
+    gaussian_nll,
+    huber,
+    log_cosh,
+    mae,
+    mape,
+    mse,
+    msle,
+    poisson_nll,
+    quantile,
+    smooth_l1,
+)
+from actloss.losses._spec import LossSpec
+
+# --- segmentation, detection, GAN, metric learning, composite, Keras names ---
+# isort: off
+from actloss.losses import _composite, _gan, _keras, _metric, _segmentation  # noqa: F401  (registers)
+# isort: on
+# --- end ---
+
+__all__ = [
+    "AdaptiveRobustLoss",
+    "Loss",
+    "LossSpec",
+    "adaptive_robust",
+    "asymmetric",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "binary_focal",
+    "catalog_json",
+    "categorical_focal",
+    "categorical_hinge",
+    "charbonnier",
+    "cosine_similarity",
+    "cross_entropy",
+    "gaussian_nll",
+    "generalized_cross_entropy",
+    "get",
+    "gradient",
+    "hinge",
+    "huber",
+    "jensen_shannon",
+    "kl_div",
+    "log_cosh",
+    "mae",
+    "mape",
+    "mse",
+    "msle",
+    "multi_margin",
+    "multilabel_soft_margin",
+    "names",
+    "nll",
+    "poisson_nll",
+    "poly1",
+    "quantile",
+    "reduce",
+    "smooth_l1",
+    "spec",
+    "specs",
+    "squared_hinge",
+    "wasserstein_1d",
+]
+
+
+def names(*, aliases: bool = False) -> list[str]:
+    """Canonical loss names, sorted; with ``aliases=True`` every accepted name."""
+    return REGISTRY.all_names() if aliases else REGISTRY.names()
+
+
+def spec(name: str) -> LossSpec:
+    """The :class:`LossSpec` of ``name`` (any alias, any case)."""
+    return REGISTRY.spec(name)
+
+
+def specs() -> list[LossSpec]:
+    """Every spec, sorted by name."""
+    return list(REGISTRY)
+
+
+def get(name: str, *, reduction: str = "mean", weight: torch.Tensor | None = None,
+        **params: Any) -> nn.Module:
+    """The loss ``name`` as an ``nn.Module`` whose ``forward(input, target)`` is the function.
+
+    Hyper-parameters are validated now. Entries with their own module (learnable ones,
+    e.g. ``get('adaptive_robust', learnable=True)``) build it.
+    """
+    s = REGISTRY.spec(name)
+    if s.module is not None:
+        return s.module(reduction=reduction, weight=weight, **params)
+    return Loss(s, reduction=reduction, weight=weight, **params)
+
+
+def gradient(name: str, input: torch.Tensor, target: torch.Tensor, *,
+             weight: torch.Tensor | None = None, **params: Any) -> torch.Tensor:
+    """Closed-form d(sum of the unreduced, weighted loss)/d(input) of ``name``.
+
+    >>> import torch
+    >>> gradient("mse", torch.tensor([1.0, 2.0]), torch.tensor([0.0, 0.0]))
+    tensor([2., 4.])
+    """
+    s = REGISTRY.spec(name)
+    if s.gradient is None:
+        from actloss.errors import ParameterError
+
+        raise ParameterError(f"loss {s.name} has no closed-form gradient")
+    tensors = {k: v for k, v in params.items() if isinstance(v, torch.Tensor)}
+    checked = check_params(s.name, s.params, {k: v for k, v in params.items()
+                                              if k not in tensors})
+    checked.update(tensors)
+    s.fn(input.detach(), target, reduction="none", weight=weight, **checked)  # validates
+    return s.gradient(input, target, weight=weight, **checked)
+
+
+def catalog_json(*, indent: int | None = 2) -> str:
+    """The whole catalog's metadata as JSON (functions left out)."""
+    return json.dumps([spec_to_json(s) for s in REGISTRY], indent=indent, ensure_ascii=False)

@@ -1,0 +1,152 @@
+"""Input checks shared by the loss families.
+
+Each check costs at most a couple of tensor reductions; none loops over elements in
+Python. Messages follow the one format of :mod:`actloss._validation`.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from actloss._validation import check_finite, check_same_shape, check_tensor
+from actloss.errors import InputError
+
+__all__ = [
+    "check_class_target",
+    "check_class_weight",
+    "check_pair",
+    "check_range",
+    "check_signed_binary",
+]
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.6g}"
+
+
+def check_pair(owner: str, input: object, target: object, *,
+               cast_target: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two tensors of one shape; the input floating point and free of NaN/inf.
+
+    Integer or bool targets are cast to the input's dtype when ``cast_target``.
+    """
+    x = check_tensor(owner, "input", input)
+    t = check_tensor(owner, "target", target, floating=False)
+    if not t.is_floating_point():
+        if not cast_target:
+            raise InputError(
+                f"`target` of {owner} must be a floating-point tensor; got dtype {t.dtype}"
+            )
+        t = t.to(x.dtype)
+    check_same_shape(owner, x, t)
+    check_finite(owner, "input", x)
+    check_finite(owner, "target", t)
+    return x, t
+
+
+def check_range(owner: str, arg: str, value: torch.Tensor, low: float, high: float, *,
+                low_closed: bool = True, high_closed: bool = True, what: str = "") -> None:
+    """Every value of ``value`` lies in the interval; one reduction (aminmax)."""
+    if value.numel() == 0:
+        return
+    lo, hi = torch.aminmax(value.detach())
+    lo_v, hi_v = float(lo), float(hi)
+    ok_lo = lo_v >= low if low_closed else lo_v > low
+    ok_hi = hi_v <= high if high_closed else hi_v < high
+    if not (ok_lo and ok_hi):
+        left = "[" if low_closed else "("
+        right = "]" if high_closed else ")"
+        interval = f"{left}{_fmt(low)}, {_fmt(high)}{right}".replace("inf]", "inf)")
+        kind = f" ({what})" if what else ""
+        raise InputError(
+            f"`{arg}` of {owner} must hold values in {interval}{kind}; "
+            f"got values in [{_fmt(lo_v)}, {_fmt(hi_v)}]"
+        )
+
+
+def check_signed_binary(owner: str, target: torch.Tensor) -> None:
+    """Targets in {-1, 1}; a {0, 1} target gets a hint rather than a silent conversion."""
+    bad = (target != 1) & (target != -1)
+    if bool(bad.any()):
+        zero_one = bool(((target == 0) | (target == 1)).all())
+        hint = (" (these look like {0, 1} labels: pass 2 * target - 1)" if zero_one else "")
+        raise InputError(f"`target` of {owner} must hold labels in {{-1, 1}}{hint}")
+
+
+def check_class_weight(owner: str, weight: object, n_classes: int,
+                       dtype: torch.dtype) -> torch.Tensor | None:
+    """Class weights: ``None`` or a floating tensor of shape ``(C,)``."""
+    if weight is None:
+        return None
+    w = check_tensor(owner, "weight", weight)
+    if w.shape != (n_classes,):
+        raise InputError(
+            f"`weight` of {owner} must be a tensor of class weights of shape ({n_classes},); "
+            f"got shape {tuple(w.shape)}"
+        )
+    return w.to(dtype)
+
+
+def check_class_target(owner: str, input: object, target: object, *,
+                       ignore_index: int | None = None, probabilities: bool = True,
+                       indices: bool = True) -> tuple[torch.Tensor, torch.Tensor, str]:
+    """Validate a multi-class pair with the classes on dimension 1 (PyTorch's layout).
+
+    ``input`` is ``(N, C, d1, ...)`` or ``(C,)``. The target is either class indices
+    (an integer tensor of ``input``'s shape without dimension 1) or probabilities (a
+    floating tensor of ``input``'s shape). Returns ``(input, target, kind)`` with
+    ``kind`` ``'indices'`` or ``'probabilities'``.
+    """
+    x = check_tensor(owner, "input", input)
+    t = check_tensor(owner, "target", target, floating=False)
+    if x.dim() == 0:
+        raise InputError(f"`input` of {owner} must have a class dimension; got a scalar")
+    check_finite(owner, "input", x)
+    n_classes = x.shape[1] if x.dim() > 1 else x.shape[0]
+    index_shape = (x.shape[:1] + x.shape[2:]) if x.dim() > 1 else torch.Size([])
+    if t.is_floating_point() or t.dtype == torch.bool:
+        if t.shape == x.shape and t.dtype != torch.bool:
+            if not probabilities:
+                raise InputError(
+                    f"`target` of {owner} must hold class indices of shape "
+                    f"{tuple(index_shape)}; got a float tensor of the input's shape (one-hot "
+                    f"or probabilities?): pass target.argmax(dim=1)"
+                )
+            check_finite(owner, "target", t)
+            check_range(owner, "target", t, 0.0, 1.0, what="probabilities")
+            return x, t.to(x.dtype), "probabilities"
+        if t.shape == index_shape:
+            raise InputError(
+                f"`target` of {owner} must hold class indices of an integer dtype; got dtype "
+                f"{t.dtype}: pass target.long()"
+            )
+        raise InputError(
+            f"`target` of {owner} must be class indices of shape {tuple(index_shape)} or "
+            f"probabilities of shape {tuple(x.shape)}; got shape {tuple(t.shape)}"
+        )
+    # integer targets
+    if not indices:
+        hint = (f": pass torch.nn.functional.one_hot(target, {n_classes}).movedim(-1, 1)"
+                f".float()" if t.shape == index_shape else "")
+        raise InputError(
+            f"`target` of {owner} must be one-hot or probabilities of shape {tuple(x.shape)} "
+            f"and a floating dtype; got class indices of dtype {t.dtype} and shape "
+            f"{tuple(t.shape)}{hint}"
+        )
+    if t.shape != index_shape:
+        hint = (" (one-hot?): pass target.argmax(dim=1)" if t.shape == x.shape else "")
+        raise InputError(
+            f"`target` of {owner} must hold class indices of shape {tuple(index_shape)}; got "
+            f"shape {tuple(t.shape)}{hint}"
+        )
+    if t.numel():
+        valid = t if ignore_index is None else torch.where(t == ignore_index, 0, t)
+        lo, hi = torch.aminmax(valid)
+        if int(lo) < 0 or int(hi) >= n_classes:
+            bad = int(lo) if int(lo) < 0 else int(hi)
+            extra = f" or ignore_index={ignore_index}" if ignore_index is not None else ""
+            raise InputError(
+                f"`target` of {owner} holds class index {bad} out of range [0, {n_classes})"
+                f"{extra}"
+            )
+    return x, t.long(), "indices"

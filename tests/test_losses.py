@@ -1,0 +1,244 @@
+"""The generic loss suite: one loop over every entry of the loss registry.
+
+Each entry is checked against the declarative cases of ``tests/loss_cases.py`` (and
+``tests/loss_cases_extra.py``): its float64 reference, PyTorch's own function where one
+exists, every reduction, weights, gradcheck in float64, the closed-form gradient against
+autograd, the module form, NaN reporting, low-precision dtypes and the metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from torch.testing import assert_close
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import actloss.activations as activations
+import actloss.losses as L
+from actloss._validation import check_param
+from actloss.errors import InputError, ParameterError, UnknownNameError
+from loss_cases import CASES, Example
+
+NAMES = L.names()
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+def _examples(name: str, seed: int = 0) -> list[Example]:
+    if name not in CASES:
+        pytest.skip(f"no case for {name} in tests/loss_cases*.py (see test_every_loss_has_a_case)")
+    gen = torch.Generator().manual_seed(seed)
+    return CASES[name].make(gen, torch.float64)
+
+
+def _cast(v: Any, dtype: torch.dtype) -> Any:
+    if isinstance(v, torch.Tensor) and v.is_floating_point():
+        return v.to(dtype)
+    return v
+
+
+def _cast_ex(ex: Example, dtype: torch.dtype) -> Example:
+    return Example(_cast(ex.input, dtype), _cast(ex.target, dtype),
+                   {k: _cast(v, dtype) for k, v in ex.params.items()}, _cast(ex.weight, dtype))
+
+
+def _fn(name: str):
+    return L.spec(name).fn
+
+
+def test_every_loss_has_a_case():
+    missing = [n for n in NAMES if n not in CASES]
+    assert not missing, f"add cases for {missing} to tests/loss_cases*.py"
+
+
+def test_catalog_is_complete_for_the_core_families():
+    core = {"mse", "mae", "huber", "smooth_l1", "log_cosh", "quantile", "msle", "mape",
+            "poisson_nll", "gaussian_nll", "cosine_similarity", "charbonnier",
+            "adaptive_robust", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+            "binary_focal", "hinge", "squared_hinge", "asymmetric", "multilabel_soft_margin",
+            "cross_entropy", "nll", "categorical_focal", "multi_margin", "categorical_hinge",
+            "poly1", "generalized_cross_entropy", "kl_div", "jensen_shannon", "wasserstein_1d"}
+    assert core <= set(NAMES)
+    for alias, canonical in [("l1", "mae"), ("pinball", "quantile"), ("L2", "mse"),
+                             ("Smooth-L1", "smooth_l1"), ("bce", "binary_cross_entropy")]:
+        assert L.spec(alias).name == canonical
+
+
+# ---------------------------------------------------------------------------- metadata
+@pytest.mark.parametrize("name", NAMES)
+def test_metadata(name):
+    s = L.spec(name)
+    assert s.summary and s.summary_zh and s.formula, name
+    assert s.pros.en and s.cons.en, name
+    assert len(s.pros.en) == len(s.pros.zh) and len(s.cons.en) == len(s.cons.zh), name
+    assert all(s.pros.zh) and all(s.cons.zh)
+    assert {"none", "mean", "sum"} <= set(s.reductions)
+    assert s.family and s.tasks and s.reference
+    if s.pairs_with is not None:
+        assert s.pairs_with in activations.names(), f"{name} pairs with {s.pairs_with}"
+    for p in s.params:  # every default is valid under its own declaration
+        check_param(name, p, p.default)
+    if s.torch_equivalent and s.torch_equivalent.startswith("torch.nn.functional."):
+        assert hasattr(torch.nn.functional, s.torch_equivalent.rsplit(".", 1)[1])
+    for src in s.in_sources:
+        assert (SEEDS / src).exists(), src
+    assert s.year is None or 1700 < s.year < 2030
+
+
+def test_catalog_json_round_trips():
+    data = json.loads(L.catalog_json())
+    by_name = {d["name"]: d for d in data}
+    assert set(by_name) == set(NAMES)
+    assert by_name["huber"]["params"][0]["name"] == "delta"
+    assert by_name["huber"]["pros"]["zh"]
+
+
+def test_unknown_name_suggests():
+    with pytest.raises(UnknownNameError, match=r"unknown loss 'hubr'; did you mean 'huber'"):
+        L.spec("hubr")
+    with pytest.raises(UnknownNameError, match="unknown loss"):
+        L.get("no_such_loss_at_all")
+
+
+# ---------------------------------------------------------------------------- values
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_float64(name):
+    ref = CASES.get(name) and CASES[name].reference
+    if not ref:
+        pytest.skip(f"{name}: no float64 reference declared")
+    for ex in _examples(name):
+        got = _fn(name)(ex.input, ex.target, reduction="none", **ex.params)
+        want = ref(ex.input, ex.target, **ex.params)
+        assert_close(got, want.to(got.dtype), rtol=1e-9, atol=1e-10,
+                     msg=lambda m, ex=ex: f"{name} {ex.params}: {m}")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_torch_parity(name):
+    case = CASES.get(name)
+    if not case or not case.torch_fn:
+        pytest.skip(f"{name}: PyTorch has no equivalent function")
+    fn = _fn(name)
+    for ex64 in _examples(name):
+        for dtype, tol in ((torch.float64, 1e-10), (torch.float32, 1e-5)):
+            ex = _cast_ex(ex64, dtype)
+            weights = [None]
+            if getattr(case.torch_fn, "takes_weight", False) and ex.weight is not None:
+                weights.append(ex.weight)
+            for w in weights:
+                for red in L.spec(name).reductions:
+                    got = fn(ex.input, ex.target, reduction=red, weight=w, **ex.params)
+                    want = case.torch_fn(ex.input, ex.target, reduction=red, weight=w,
+                                         **ex.params)
+                    assert_close(got, want, rtol=tol, atol=tol,
+                                 msg=lambda m, r=red, p=ex.params: f"{name} {p} {r}: {m}")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reductions(name):
+    fn = _fn(name)
+    for ex in _examples(name):
+        none = fn(ex.input, ex.target, reduction="none", **ex.params)
+        assert_close(fn(ex.input, ex.target, reduction="sum", **ex.params), none.sum())
+        mean = fn(ex.input, ex.target, reduction="mean", **ex.params)
+        assert_close(mean, none.mean())
+        if "batchmean" in L.spec(name).reductions:
+            bm = fn(ex.input, ex.target, reduction="batchmean", **ex.params)
+            assert_close(bm, none.sum() / ex.input.shape[0])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unknown_reduction_is_refused(name):
+    ex = _examples(name)[0]
+    with pytest.raises(ParameterError, match=r"`reduction` of .* must be one of"):
+        _fn(name)(ex.input, ex.target, reduction="avg", **ex.params)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_element_weights(name):
+    case = CASES.get(name)
+    if case is None or case.weight_kind != "element":
+        pytest.skip(f"{name}: weights are not element-wise (tested per family)")
+    fn = _fn(name)
+    for ex in _examples(name):
+        if ex.weight is None:
+            continue
+        none = fn(ex.input, ex.target, reduction="none", **ex.params)
+        w_none = fn(ex.input, ex.target, reduction="none", weight=ex.weight, **ex.params)
+        assert_close(w_none, none * ex.weight)
+        assert_close(fn(ex.input, ex.target, reduction="sum", weight=ex.weight, **ex.params),
+                     (none * ex.weight).sum())
+        # 'mean' divides the weighted sum by the number of elements (PyTorch, Keras)
+        assert_close(fn(ex.input, ex.target, reduction="mean", weight=ex.weight, **ex.params),
+                     (none * ex.weight).sum() / none.numel())
+
+
+# ---------------------------------------------------------------------------- gradients
+@pytest.mark.parametrize("name", NAMES)
+def test_gradcheck_float64(name):
+    case = CASES.get(name)
+    if case is not None and not case.gradcheck:
+        pytest.skip(f"{name}: declared non-differentiable at its cases")
+    fn = _fn(name)
+    for ex in _examples(name)[:3]:
+        x = ex.input.detach().clone().requires_grad_(True)
+        assert torch.autograd.gradcheck(
+            lambda inp, ex=ex: fn(inp, ex.target, reduction="sum", weight=ex.weight,
+                                  **ex.params), (x,), eps=1e-6, atol=1e-5, rtol=1e-4)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_closed_form_gradient_matches_autograd(name):
+    s = L.spec(name)
+    if s.gradient is None:
+        pytest.skip(f"{name}: no closed-form gradient offered")
+    for ex in _examples(name):
+        for w in (None, ex.weight):
+            x = ex.input.detach().clone().requires_grad_(True)
+            s.fn(x, ex.target, reduction="sum", weight=w, **ex.params).backward()
+            got = L.gradient(name, ex.input, ex.target, weight=w, **ex.params)
+            assert_close(got, x.grad, rtol=1e-7, atol=1e-9,
+                         msg=lambda m, ex=ex: f"{name} {ex.params}: {m}")
+
+
+# ---------------------------------------------------------------------------- module, NaN
+@pytest.mark.parametrize("name", NAMES)
+def test_module_form_matches_function(name):
+    ex = _examples(name)[0]
+    module = L.get(name, **ex.params)
+    assert name.split("_")[0].lower() in type(module).__name__.lower() or repr(module)
+    out = module(ex.input, ex.target)
+    assert_close(out, _fn(name)(ex.input, ex.target, **ex.params))
+    assert "reduction" in repr(module)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nan_input_is_reported(name):
+    ex = _examples(name)[0]
+    x = ex.input.clone()
+    x.view(-1)[0] = float("nan")
+    try:
+        out = _fn(name)(x, ex.target, **ex.params)
+    except InputError as exc:
+        assert "NaN" in str(exc)
+    else:
+        assert torch.isnan(out).any(), f"{name} turned a NaN input into a finite loss"
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16, torch.float16])
+def test_low_precision_is_sensible(name, dtype):
+    fn = _fn(name)
+    for ex64 in _examples(name)[:2]:
+        want = fn(ex64.input, ex64.target, **ex64.params)
+        ex = _cast_ex(ex64, dtype)
+        got = fn(ex.input, ex.target, **ex.params)
+        assert got.dtype == dtype
+        assert torch.isfinite(got).all()
+        tol = {torch.float32: 1e-5, torch.bfloat16: 5e-2, torch.float16: 1e-2}[dtype]
+        assert_close(got.double(), want, rtol=tol, atol=tol * max(1.0, float(want.abs())))
