@@ -137,9 +137,32 @@ def render(result: CorpusResult) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def to_json(result: CorpusResult) -> dict[str, Any]:
+    return {
+        "recall": result.recall(),
+        "false_positive_rate": result.false_positive_rate(),
+        "flagged_correct_rate": result.flagged_correct_rate(),
+        "per_rule": result.per_rule(),
+        "programs": [{"name": p.name, "expected": sorted(p.expected), "found": sorted(p.found),
+                      "seconds": p.seconds, "error": p.error} for p in result.programs],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.lint", description=__doc__)
+    ap.add_argument("--out", default=None, help="directory for lint.json and lint.md")
+    args = ap.parse_args(argv)
     result = evaluate()
-    sys.stdout.write(render(result) + "\n")
+    text = render(result)
+    sys.stdout.write(text + "\n")
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "lint.json").write_text(json.dumps(to_json(result), indent=2))
+        (out / "lint.md").write_text("```\n" + text + "\n```\n")
     return 0
 
 

@@ -86,7 +86,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--device", default=None)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch intra-op threads (1 gives steadier timings on a busy host)")
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     r = run(args.epochs, args.repeats, device=args.device)
     print(f"digits MLP, {r['epochs']} epochs, median of {r['repeats']} runs")
     print(f"  bare loop : {r['bare_s'] * 1000:8.1f} ms")

@@ -86,6 +86,11 @@ def test_module_parameter_errors():
         A.SwiGLU(4, 0)
     with pytest.raises(ParameterError, match="rrelu has no parameter `training`"):
         A.get("rrelu", training=True)
+    with pytest.raises(ParameterError, match=r"`in_features` of maxout must be an int in "
+                                             r"\[1, inf\); got None"):
+        A.Maxout(None, 3)
+    with pytest.raises(ParameterError, match=r"`k` of maxout must be an int in \[1, inf\); got 0"):
+        A.get("maxout", in_features=2, out_features=2, k=0)
 
 
 def test_tensor_inputs_are_validated():
@@ -126,6 +131,12 @@ def test_shape_errors():
     with pytest.raises(InputError, match=r"`softmax\(x\)` and `grad_out` of softmax must have "
                                          r"the same shape"):
         A.vjp("softmax", torch.ones(2, 3), torch.ones(3, 2))
+    with pytest.raises(InputError, match=r"`a` of dynamic_relu must have shape \(N, C, K\)"):
+        A.vjp("dynamic_relu", torch.ones(2, 3), torch.ones(2, 3), a=torch.ones(2), b=torch.ones(2))
+    a = b = torch.ones(2, 3, 2)
+    with pytest.raises(InputError, match=r"`dynamic_relu\(x\)` and `grad_out` of dynamic_relu "
+                                         r"must have the same shape"):
+        A.vjp("dynamic_relu", torch.ones(2, 3), torch.ones(3), a=a, b=b)
 
 
 def test_derivative_refuses_non_elementwise_entries_and_points_to_vjp():

@@ -267,3 +267,13 @@ def test_log_softmax_is_log_of_softmax_without_underflow():
     y = A.log_softmax(x)
     assert y[0].item() == pytest.approx(-200.0)  # log(softmax) would be log(0) = -inf
     assert np.isfinite(y.numpy()).all()
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin", "sparsemax"])
+def test_vector_entries_are_shift_invariant(name):
+    # softmax(x + c) = softmax(x): e^{x_i + c} / sum_j e^{x_j + c}; the same for softmin and
+    # sparsemax (tau(x + c) = tau(x) + c); log_softmax(x + c) = log_softmax(x).
+    x = torch.randn(5, 6, dtype=torch.float64)
+    fn = A.spec(name).fn
+    torch.testing.assert_close(fn(x + 123.0), fn(x))
+    torch.testing.assert_close(fn(x.T, dim=0), fn(x).T)

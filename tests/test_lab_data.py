@@ -331,3 +331,20 @@ def test_idx_bad_max_train(tmp_path):
     with pytest.raises(ParameterError, match=r"`max_train` of load_idx_dir must be an int in "
                                              r"\[1, inf\); got 0"):
         D.load(f"idx:{tmp_path}", max_train=0)
+
+
+def test_registry_holds_every_promised_dataset():
+    promised = {"digits", "breast_cancer", "diabetes", "iris", "wine", "xor", "moons", "circles",
+                "spirals", "imbalanced", "outliers", "line", "digits784", "mnist5k"}
+    assert promised <= set(D.names())
+    assert D.load("cancer").name == "breast_cancer"  # an alias
+
+
+def test_outputs_and_device_copy():
+    assert D.load("moons").n_outputs == 1
+    assert D.load("diabetes").n_outputs == 1
+    assert D.load("wine").n_outputs == 3
+    ds = D.load("iris")
+    moved = ds.to(ds.x_train.device)
+    assert_close(moved.x_train, ds.x_train, rtol=0, atol=0)
+    assert "iris" in repr(ds) and "multiclass" in repr(ds)

@@ -64,6 +64,16 @@ def test_mlp_auto_init_follows_the_activation_metadata():
         assert net[0].weight.double().std().item() == pytest.approx(sigma, rel=0.01), name
 
 
+def test_mlp_sine_activation_gets_siren_init():
+    net = mlp([2, FAN_IN, FAN_OUT, 1], activation="sine", seed=0)
+    first, hidden = net[0].weight.detach().double(), net[2].weight.detach().double()
+    # first layer U(-1/fan_in, 1/fan_in) with fan_in = 2; hidden U(-b, b), b = sqrt(6/fan_in)/w0
+    assert float(first.abs().max()) <= 0.5
+    b = math.sqrt(6.0 / FAN_IN) / 30.0
+    assert float(hidden.abs().max()) <= b
+    assert hidden.std().item() == pytest.approx(b / math.sqrt(3), rel=0.01)
+
+
 def test_mlp_auto_init_reads_torch_modules_through_the_catalog():
     net = mlp([FAN_IN, FAN_OUT, 2], activation=nn.ReLU(), seed=0)
     assert net[0].weight.double().std().item() == pytest.approx(math.sqrt(2 / FAN_IN), rel=0.01)
@@ -108,6 +118,7 @@ def _digits_model(seed=0):
     return mlp([64, 32, 10], activation="relu", seed=seed)
 
 
+@pytest.mark.slow
 def test_fit_learns_digits_and_reports_keras_style_history():
     ds = load("digits")
     h = fit(_digits_model(), "cross_entropy", ds, epochs=4, batch_size=64, lr=0.01,
@@ -260,6 +271,7 @@ def test_early_stopping_in_fit_and_its_errors():
         EarlyStopping(patience=-1)
 
 
+@pytest.mark.slow
 def test_line_example_recovers_weight_2_and_bias_3():
     """Source 001, section 4.1: nn.Linear(1, 1), MSE, SGD lr=0.01, 1000 full-batch steps."""
     ds = load("line", n_samples=100, test_size=0.2)
@@ -282,6 +294,7 @@ def test_line_example_recovers_weight_2_and_bias_3():
     assert abs(w - 2.0) < 4 * se_w and abs(b - 3.0) < 4 * se_b
 
 
+@pytest.mark.slow
 def test_sigmoid_bce_example_reaches_high_accuracy_on_a_separable_set():
     """Source 001, section 4.2: Linear(5, 1) + sigmoid + F.binary_cross_entropy, SGD 0.01,
     on labels that a hyperplane separates (the source's labels were random)."""
@@ -359,6 +372,22 @@ def test_infer_task_and_match_target():
     assert t.dtype == torch.float32 and t.shape == (4, 1)
     idx = torch.tensor([0, 2, 1, 0])
     assert T.match_target(out2, idx) is idx  # class indices stay int64
+
+
+@pytest.mark.slow
+def test_bfloat16_model_trains_and_counts_exactly():
+    ds = load("iris")
+    model = mlp([4, 16, 3], seed=0).to(torch.bfloat16)
+    data = (ds.x_train.to(torch.bfloat16), ds.y_train)
+    val = (ds.x_test.to(torch.bfloat16), ds.y_test)
+    h = fit(model, F.cross_entropy, data, epochs=20, batch_size=16, lr=0.01,
+            metrics=["accuracy"], validation=val, progress=False)
+    assert all(math.isfinite(v) for v in h.history["loss"])
+    assert h.history["loss"][-1] < h.history["loss"][0]
+    with torch.no_grad():
+        right = int((model(val[0]).argmax(1) == val[1]).sum())
+    # 38 test samples: the accuracy is an exact fraction k / 38 (bf16 would round counts)
+    assert h.last("val_accuracy") == pytest.approx(right / 38, abs=1e-12)
 
 
 def test_validation_fraction_takes_the_last_samples():
@@ -454,8 +483,11 @@ def test_fit_errors(kwargs, exc, message):
         fit(args["model"], args["loss"], args["data"], progress=False, **kwargs)
 
 
-def test_history_errors():
-    h = T.History(history={"loss": [1.0, 0.5]})
+def test_history_errors_and_json():
+    h = T.History(history={"loss": [1.0, 0.5]}, epoch=[0, 1])
+    import json
+
+    assert json.loads(json.dumps(h.to_json()))["history"]["loss"] == pytest.approx([1.0, 0.5])
     assert h.best("loss") == pytest.approx(0.5) and h.best("loss", "max") == pytest.approx(1.0)
     with pytest.raises(InputError, match=r"history has no values for 'val_loss' \(its keys: "
                                          r"loss\)"):

@@ -193,6 +193,19 @@ def test_gradcheck_float64(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_gradgradcheck_float64(name):
+    case = CASES.get(name)
+    if case is not None and not case.gradcheck:
+        pytest.skip(f"{name}: declared non-differentiable at its cases")
+    fn = _fn(name)
+    ex = _examples(name)[0]
+    x = ex.input.detach().clone().requires_grad_(True)
+    assert torch.autograd.gradgradcheck(
+        lambda inp: fn(inp, ex.target, reduction="sum", weight=ex.weight, **ex.params), (x,),
+        eps=1e-6, atol=1e-5, rtol=1e-4)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_closed_form_gradient_matches_autograd(name):
     s = L.spec(name)
     if s.gradient is None:
@@ -242,3 +255,86 @@ def test_low_precision_is_sensible(name, dtype):
         assert torch.isfinite(got).all()
         tol = {torch.float32: 1e-5, torch.bfloat16: 5e-2, torch.float16: 1e-2}[dtype]
         assert_close(got.double(), want, rtol=tol, atol=tol * max(1.0, float(want.abs())))
+
+
+# ---------------------------------------------------------------------------- claims
+@pytest.mark.parametrize("name", [n for n in NAMES if L.spec(n).convex])
+def test_convex_claim_holds_along_random_lines(name):
+    # convex in the input: second differences of f(x + s v) are >= 0 along random lines
+    fn = _fn(name)
+    small = L.spec(name).input_kind in ("probabilities", "distribution")
+    g = torch.Generator().manual_seed(7)
+    for ex in _examples(name)[:2]:
+        for _ in range(3):
+            if small:  # the segment to another point of [0, 1]^n stays in the domain
+                u = 0.01 + 0.98 * torch.rand(ex.input.shape, generator=g, dtype=ex.input.dtype)
+                v = u - ex.input
+                steps = torch.linspace(0, 1, 21, dtype=torch.float64)
+            else:
+                v = torch.randn(ex.input.shape, generator=g, dtype=ex.input.dtype)
+                steps = torch.linspace(-1, 1, 21, dtype=torch.float64)
+            f = torch.stack([fn(ex.input + s * v, ex.target, reduction="sum", weight=ex.weight,
+                                **ex.params) for s in steps])
+            d2 = f[2:] - 2 * f[1:-1] + f[:-2]
+            assert (d2 >= -1e-9 * (1 + f.abs().max())).all(), f"{name} {ex.params}: {d2.min()}"
+
+
+def _proper_kind(name: str) -> str | None:
+    s = L.spec(name)
+    if not s.proper_scoring_rule:
+        return None
+    if s.input_kind in ("logits", "probabilities") and s.target_kind in ("binary", "multi_hot"):
+        return "binary"
+    if s.input_kind == "logits" and s.target_kind in ("class_indices", "one_hot"):
+        return "multiclass"
+    return None
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if _proper_kind(n)])
+def test_proper_scoring_claim(name):
+    # a proper scoring rule's expected loss is minimised by the true probability
+    fn, s = _fn(name), L.spec(name)
+    if _proper_kind(name) == "binary":
+        q = 0.3
+        grid = torch.linspace(0.01, 0.99, 99, dtype=torch.float64)
+        inp = grid if s.input_kind == "probabilities" else torch.log(grid / (1 - grid))
+        ones, zeros = torch.ones_like(inp), torch.zeros_like(inp)
+        expected = (q * fn(inp[:, None], ones[:, None], reduction="none")
+                    + (1 - q) * fn(inp[:, None], zeros[:, None], reduction="none")).reshape(-1)
+        assert float(grid[expected.argmin()]) == pytest.approx(q, abs=0.011)
+    else:
+        q = torch.tensor([0.2, 0.5, 0.3], dtype=torch.float64)
+        x = torch.log(q).requires_grad_(True)
+        inp = x.expand(3, 3)
+        target = torch.arange(3) if s.target_kind == "class_indices" else torch.eye(3).double()
+        per = fn(inp, target, reduction="none")
+        (q * per).sum().backward()
+        assert_close(x.grad, torch.zeros(3, dtype=torch.float64), atol=1e-10, rtol=0)
+
+
+def test_reduce_mean_by_count_and_weight():
+    loss = torch.tensor([1.0, 2.0, 3.0, 4.0])
+    w = torch.tensor([1.0, 0.0, 2.0, 1.0])
+    # weighted sum = 1 + 0 + 6 + 4 = 11; by weight: 11 / 4; by count: 11 / 4 elements
+    assert_close(L.reduce(loss, "mean", weight=w), torch.tensor(11 / 4))
+    w2 = torch.tensor([2.0, 2.0, 2.0, 2.0])  # sum 20: by weight 20 / 8, by count 20 / 4
+    assert_close(L.reduce(loss, "mean", weight=w2), torch.tensor(2.5))
+    assert_close(L.reduce(loss, "mean", weight=w2, mean_by="count"), torch.tensor(5.0))
+    mask = torch.tensor([True, True, False, True])
+    assert_close(L.reduce(loss, "mean", weight=w2, mask=mask, mean_by="count"),
+                 torch.tensor(14 / 3))
+
+
+def test_public_api_helpers():
+    assert "pinball" in L.names(aliases=True) and "pinball" not in L.names()
+    assert [s.name for s in L.specs()] == NAMES
+    with pytest.raises(UnknownNameError, match=r"unknown loss 'msee'"):
+        L.gradient("msee", torch.zeros(1), torch.zeros(1))
+    with pytest.raises(InputError, match=r"`input` and `target` of mse must have the same shape"):
+        L.gradient("mse", torch.zeros(2), torch.zeros(3))
+    with pytest.raises(ParameterError, match=r"`delta` of huber must be a float in \(0, inf\)"):
+        L.gradient("huber", torch.zeros(2), torch.zeros(2), delta=0.0)
+    m = L.get("cross_entropy", weight=torch.ones(3), label_smoothing=0.1)
+    assert "label_smoothing=0.1" in repr(m) and m.weight is not None
+    assert_close(m(torch.zeros(2, 3), torch.tensor([0, 1])), torch.tensor(1.0986), atol=1e-4,
+                 rtol=0)  # log 3

@@ -351,7 +351,7 @@ def inspect_target(y: Any) -> TargetFacts:
     string labels), ``one_hot`` / ``multi_hot`` / ``soft_labels`` (2-D, one column per
     class), ``masks`` (3-D or more, 0/1), ``boxes`` (2-D with 4 columns
     ``x1 <= x2, y1 <= y2``), ``counts`` (non-negative integers with more than 20
-    values, or skewness above 0.5 with a maximum of 8 or more) and ``real``. Integer
+    values, or skewness above 0.3 with a maximum of 8 or more) and ``real``. Integer
     targets are ambiguous between labels and counts: pass the task to decide.
 
     Args:
@@ -452,7 +452,7 @@ def inspect_target(y: Any) -> TargetFacts:
                                class_counts=tuple(int(c) for c in counts),
                                **_class_ratio(counts), **common)
     if integer and lo >= 0:
-        long_tail = skew > 0.5 and hi >= 8  # a decaying tail of rare large values
+        long_tail = skew > 0.3 and hi >= 8  # a decaying tail of rare large values
         if distinct.size > MAX_CLASSES or long_tail:
             return TargetFacts(kind="counts", **common)
         counts = np.bincount(flat.astype(np.int64))
@@ -593,7 +593,6 @@ class _Plan:
     reasons: list[Reason] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     out_width: int = 1
-    scale: tuple[float, float] | None = None  # bounded regression: (lo, hi)
     quantiles: tuple[float, ...] = ()
 
 
@@ -674,9 +673,6 @@ def advise(task: str | None = None, y: Any = None, x: Any = None, *,
                 f"`y` of advise looks like {facts.kind.replace('_', '-')} targets "
                 f"({facts.n_distinct} distinct values, shape {facts.shape}); task "
                 f"{canonical!r} needs {' or '.join(sorted(_TASK_KINDS[canonical]))} targets")
-        if facts is not None and canonical == "binary" and facts.n_distinct > 2:
-            raise InputError(f"`y` of advise has {facts.n_distinct} distinct values; "
-                             f"task 'binary' needs 2")
 
     plan = _PLANNERS[canonical](facts, y_arr, x_arr, imbalance, quantiles, lang)
     reasons = list(plan.reasons)
@@ -968,8 +964,6 @@ def _plan_regression(facts: TargetFacts | None, y: Any, x: Any, imbalance: float
             f"{S002} 回归 / 输出可正可负(如温度):线性激活(y=x) 或Tanh(配合缩放); "
             f"{fact_range}"))
         plan.output = "identity"
-        if facts.maximum - facts.minimum > 0:
-            plan.scale = None
     return plan
 
 

@@ -219,9 +219,9 @@ def gallery(*, names: Sequence[str] | None = None, x_range: Sequence[float] = (-
         raise ParameterError("`names` of gallery must name at least one activation")
     ncols = min(kw["cols"], len(chosen))
     nrows = math.ceil(len(chosen) / ncols)
-    fig = Figure(figsize=(2.6 * ncols, 2.2 * nrows + 0.5))
+    fig = Figure(figsize=(2.6 * ncols, 2.2 * nrows + 0.6))
     # a fixed layout: the constrained solver is slow for dozens of axes
-    fig.subplots_adjust(left=0.04, right=0.99, bottom=0.04, top=1 - 0.5 / (2.2 * nrows + 0.5),
+    fig.subplots_adjust(left=0.04, right=0.99, bottom=0.04, top=1 - 0.9 / (2.2 * nrows + 0.6),
                         wspace=0.3, hspace=0.45)
     for i, name in enumerate(chosen):
         ax = fig.add_subplot(nrows, ncols, i + 1)
@@ -302,6 +302,21 @@ def loss_curve(name: str, task: str, x: torch.Tensor, **params: Any
     return out.detach(), grad.detach()
 
 
+def _clip_outliers(ax: Any, values: list[torch.Tensor], *, symmetric: bool) -> None:
+    """Keep one steep curve (squared error) from flattening the others: clip the axis at
+    1.5 x the median of the curves' largest magnitudes when one exceeds twice that."""
+    tops = sorted(float(v.abs().max()) for v in values)
+    med = tops[len(tops) // 2] if len(tops) % 2 else 0.5 * (tops[len(tops) // 2 - 1]
+                                                            + tops[len(tops) // 2])
+    if len(tops) < 3 or tops[-1] <= 2 * med or med == 0:
+        return
+    low = min(float(v.min()) for v in values)
+    if symmetric:
+        ax.set_ylim(-1.5 * med, 1.5 * med)
+    else:
+        ax.set_ylim(min(low, 0.0) - 0.05 * med, 1.5 * med)
+
+
 def plot_losses(names: Sequence[str], *, task: str = "binary",
                 x_range: Sequence[float] | None = None,
                 params: Mapping[str, Mapping[str, Any]] | None = None) -> Figure:
@@ -340,6 +355,8 @@ def plot_losses(names: Sequence[str], *, task: str = "binary",
     for label, loss, grad in curves:
         (line,) = ax_l.plot(x.numpy(), loss.numpy(), label=label)
         ax_g.plot(x.numpy(), grad.numpy(), "--", color=line.get_color(), label=f"d {label}")
+    _clip_outliers(ax_l, [c[1] for c in curves], symmetric=False)
+    _clip_outliers(ax_g, [c[2] for c in curves], symmetric=True)
     what = "margin y·z" if task == "binary" else "residual (prediction − target)"
     for ax, ylabel in ((ax_l, "loss"), (ax_g, "d loss / d " + ("margin" if task == "binary"
                                                                 else "residual"))):

@@ -1,9 +1,299 @@
-"""Command-line group: catalog."""
+"""Command-line group: the catalog (``list``, ``show``, ``plot``, ``gallery``).
+
+The commands render what the catalogs hold (their specs) and the figures of
+:mod:`actloss.plots`. Figures are written whole or not at all: to a temporary file in the
+target directory, then renamed over the target.
+"""
 
 from __future__ import annotations
 
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from actloss._cli.common import console, fail, print_json
+from actloss.errors import UnknownNameError
+
+__all__ = ["register", "resolve", "save_figure"]
+
+_WHAT = ("activations", "losses", "all")
+_LANGS = ("en", "zh")
+_KINDS = ("auto", "activation", "loss")
+_FORMATS = (".png", ".svg", ".pdf")
+
+
+# ---------------------------------------------------------------------------------------
+# helpers shared with losses_plot
+# ---------------------------------------------------------------------------------------
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: infinities and NaN as strings (JSON has no Infinity)."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return value
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _choice(option: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        fail(f"`{option}` must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
+    return value
+
+
+def save_figure(fig: Any, out: Path) -> Path:
+    """Write ``fig`` to ``out`` atomically (temporary file in the same directory, then
+    ``os.replace``); a missing directory or an unknown format is a one-line error."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in _FORMATS:
+        fail(f"`--out` must end in one of {', '.join(_FORMATS)}; got {str(out)!r}")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        fail(f"output directory {str(parent)!r} does not exist (create it first)")
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{out.name}.", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fig.savefig(fh, format=suffix[1:], dpi=110)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return out
+
+
+def resolve(name: str, kind: str = "auto") -> tuple[str, Any]:
+    """``('activation' | 'loss', spec)`` for ``name``; activations first when both match,
+    then losses, then Keras' loss spellings (``CategoricalCrossentropy`` and the like)."""
+    from actloss import activations as A
+    from actloss import losses as L
+
+    if kind in ("auto", "activation") and name in A.REGISTRY:
+        return "activation", A.spec(name)
+    if kind in ("auto", "loss") and name in L.REGISTRY:
+        return "loss", L.spec(name)
+    if kind == "activation":
+        A.spec(name)  # raises with suggestions
+    if kind in ("auto", "loss"):
+        try:  # Keras spellings: CategoricalCrossentropy, mse, kl_divergence, ...
+            return "loss", L.keras_spec(name)
+        except UnknownNameError:
+            if kind == "loss":
+                L.spec(name)
+    suggestions: list[str] = []
+    for reg in (A.REGISTRY, L.REGISTRY):
+        try:
+            reg.spec(name)
+        except UnknownNameError as exc:
+            suggestions += list(exc.suggestions)
+    hint = ("; did you mean " + " or ".join(repr(s) for s in dict.fromkeys(suggestions)) + "?"
+            if suggestions else "; see `actloss list`")
+    raise UnknownNameError(f"unknown activation or loss {name!r}{hint}", name=name,
+                           suggestions=tuple(suggestions))
+
+
+def _range(spec: Any) -> list[Any]:
+    r = spec.output_range
+    return _clean([r.low, r.high])
+
+
+def _yes(v: bool) -> str:
+    return "yes" if v else "no"
+
+
+# ---------------------------------------------------------------------------------------
+# list
+# ---------------------------------------------------------------------------------------
+
+def _activation_rows() -> list[dict[str, Any]]:
+    from actloss import activations as A
+
+    return [{"name": s.name, "kind": s.kind, "range": _range(s), "monotonic": s.monotonic,
+             "zero_centred": s.zero_centred, "smooth": s.smooth, "role": list(s.role)}
+            for s in A.REGISTRY]
+
+
+def _loss_rows() -> list[dict[str, Any]]:
+    from actloss import losses as L
+
+    return [{"name": s.name, "family": s.family, "task": list(s.tasks), "input": s.input_kind,
+             "target": s.target_kind, "pairs_with": s.pairs_with,
+             "robust": s.robust_to_outliers, "imbalance": s.handles_imbalance}
+            for s in L.REGISTRY]
+
+
+def _fmt_range(r: list[Any]) -> str:
+    return f"[{r[0]}, {r[1]}]".replace("inf", "∞")
+
+
+def list_catalog(
+    what: Annotated[str, typer.Argument(help="activations, losses or all.")] = "all",
+    as_json: Annotated[bool, typer.Option("--json", help="Write JSON.")] = False,
+) -> None:
+    """List the activations and/or the losses of the catalog."""
+    _choice("WHAT", what, _WHAT)
+    acts = _activation_rows() if what in ("activations", "all") else None
+    losses = _loss_rows() if what in ("losses", "all") else None
+    if as_json:
+        data: dict[str, Any] = {}
+        if acts is not None:
+            data["activations"] = acts
+        if losses is not None:
+            data["losses"] = losses
+        print_json(_clean(data))
+        return
+    if acts is not None:
+        t = Table(title=f"activations ({len(acts)})")
+        for col in ("name", "range", "monotonic", "zero-centred", "smooth", "role"):
+            t.add_column(col, style="bold" if col == "name" else None, no_wrap=col == "name")
+        for a in acts:
+            t.add_row(a["name"], _fmt_range(a["range"]), _yes(a["monotonic"]),
+                      _yes(a["zero_centred"]), _yes(a["smooth"]), ", ".join(a["role"]))
+        console.print(t)
+    if losses is not None:
+        t = Table(title=f"losses ({len(losses)})")
+        for col in ("name", "task", "input", "target", "pairs with", "robust", "imbalance"):
+            t.add_column(col, style="bold" if col == "name" else None, no_wrap=col == "name")
+        for s in losses:
+            t.add_row(s["name"], ", ".join(s["task"]), s["input"], s["target"],
+                      s["pairs_with"] or "-", _yes(s["robust"]), _yes(s["imbalance"]))
+        console.print(t)
+
+
+# ---------------------------------------------------------------------------------------
+# show
+# ---------------------------------------------------------------------------------------
+
+def _show_json(kind: str, spec: Any) -> dict[str, Any]:
+    from actloss._meta import spec_to_json
+
+    data = spec_to_json(spec)
+    data["kind_of_entry"] = kind
+    if kind == "activation":
+        data["range"] = _range(spec)
+        data["has_closed_form_derivative"] = spec.derivative is not None
+    else:
+        data["has_closed_form_gradient"] = spec.gradient is not None
+    return _clean(data)
+
+
+def _params_table(spec: Any, lang: str) -> Table:
+    t = Table(title="参数" if lang == "zh" else "parameters", title_justify="left")
+    for col in ("name", "default", "valid values", "about"):
+        t.add_column(col)
+    for p in spec.params:
+        t.add_row(p.name, repr(p.default), p.describe(), p.doc)
+    return t
+
+
+def show(
+    name: Annotated[str, typer.Argument(help="An activation or loss name (aliases allowed).")],
+    lang: Annotated[str, typer.Option("--lang", help="en or zh.")] = "en",
+    kind: Annotated[str, typer.Option(
+        "--kind", help="auto, activation or loss (for a name in both catalogs).")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Write JSON.")] = False,
+) -> None:
+    """Formula, derivative, properties, parameters, pros and cons of one entry."""
+    _choice("--lang", lang, _LANGS)
+    _choice("--kind", kind, _KINDS)
+    what, spec = resolve(name, kind)
+    if as_json:
+        print_json(_show_json(what, spec))
+        return
+    zh = lang == "zh"
+    summary = (spec.summary_zh if zh else spec.summary) or spec.summary
+    kind_label = {"activation": "激活函数", "loss": "损失函数"}[what] if zh else what
+    family = f", {spec.family}" if spec.family else ""
+    lines = [f"[bold]{spec.name}[/] ({kind_label}{family})", summary, ""]
+    lines.append(f"[bold]{'公式' if zh else 'formula'}:[/] {spec.formula}")
+    if what == "activation":
+        if spec.derivative_formula:
+            lines.append(f"[bold]{'导数' if zh else 'derivative'}:[/] {spec.derivative_formula}")
+        props = [f"range {_fmt_range(_range(spec))}", f"monotonic {_yes(spec.monotonic)}",
+                 f"zero-centred {_yes(spec.zero_centred)}", f"smooth {_yes(spec.smooth)}",
+                 f"saturates {spec.saturates}", f"f'(0) = {spec.d0}",
+                 f"max |f'| = {spec.max_abs_derivative:g}", f"role {', '.join(spec.role)}"]
+    else:
+        lines.append(f"[bold]{'梯度' if zh else 'gradient'}:[/] "
+                     + ("closed form available" if spec.gradient is not None else "autograd"))
+        props = [f"tasks {', '.join(spec.tasks)}", f"input {spec.input_kind}",
+                 f"target {spec.target_kind}", f"pairs with {spec.pairs_with or '-'}",
+                 f"robust to outliers {_yes(spec.robust_to_outliers)}",
+                 f"handles imbalance {_yes(spec.handles_imbalance)}",
+                 f"convex {_yes(spec.convex)}", f"reductions {', '.join(spec.reductions)}"]
+    lines.append(f"[bold]{'性质' if zh else 'properties'}:[/] " + "; ".join(props))
+    if spec.aliases:
+        lines.append(f"[bold]{'别名' if zh else 'aliases'}:[/] {', '.join(spec.aliases)}")
+    for title_en, title_zh, items in (("pros", "优点", spec.pros.get(lang)),
+                                      ("cons", "缺点", spec.cons.get(lang))):
+        if items:
+            lines.append(f"[bold]{title_zh if zh else title_en}:[/]")
+            lines += [f"  • {item}" for item in items]
+    if spec.other_defaults:
+        lines.append(f"[bold]{'其他库中的默认值' if zh else 'defaults in other libraries'}:[/]")
+        lines += [f"  {lib}: {val}" for lib, val in spec.other_defaults.items()]
+    if spec.torch_equivalent:
+        lines.append(f"[bold]PyTorch:[/] {spec.torch_equivalent}")
+    ref = spec.reference + (f" ({spec.year})" if spec.year and str(spec.year) not in
+                            spec.reference else "")
+    if ref.strip():
+        lines.append(f"[bold]{'参考文献' if zh else 'reference'}:[/] {ref}")
+    console.print(Panel("\n".join(lines), expand=False), highlight=False)
+    if spec.params:
+        console.print(_params_table(spec, lang))
+
+
+# ---------------------------------------------------------------------------------------
+# plot, gallery
+# ---------------------------------------------------------------------------------------
+
+def plot(
+    names: Annotated[list[str], typer.Argument(help="Element-wise activation names.")],
+    out: Annotated[Path, typer.Option("--out", help="Output file (.png, .svg, .pdf).")] = Path(
+        "activations.png"),
+    xmin: Annotated[float, typer.Option("--xmin", help="Left end of the x axis.")] = -6.0,
+    xmax: Annotated[float, typer.Option("--xmax", help="Right end of the x axis.")] = 6.0,
+    no_shade: Annotated[bool, typer.Option("--no-shade",
+                                           help="Do not shade low-gradient zones.")] = False,
+) -> None:
+    """Activations (solid) with derivatives (dashed); |f'| < 5% of max |f'| shaded."""
+    from actloss import plots
+
+    fig = plots.plot_activations(names, x_range=(xmin, xmax), shade=not no_shade)
+    console.print(f"wrote {save_figure(fig, out)}", highlight=False)
+
+
+def gallery(
+    out: Annotated[Path, typer.Option("--out", help="Output file (.png, .svg, .pdf).")] = Path(
+        "gallery.png"),
+    cols: Annotated[int, typer.Option("--cols", help="Panels per row.")] = 6,
+) -> None:
+    """Every element-wise activation with its derivative, on a grid."""
+    from actloss import plots
+
+    fig = plots.gallery(cols=cols)
+    console.print(f"wrote {save_figure(fig, out)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+    app.command("list")(list_catalog)
+    app.command("show")(show)
+    app.command("plot")(plot)
+    app.command("gallery")(gallery)

@@ -80,6 +80,7 @@ from actloss.activations._vector import log_softmax, softmax, softmin, sparsemax
 from actloss.errors import ActlossError
 
 __all__ = [
+    "REGISTRY",
     "Activation",
     "ActivationSpec",
     "DynamicReLU",
@@ -228,9 +229,11 @@ def vjp(name: str, x: torch.Tensor, grad_out: torch.Tensor, **params: Any) -> to
     s = spec(name)
     x = check_tensor(s.name, "x", x)
     grad_out = check_tensor(s.name, "grad_out", grad_out)
-    if s.kind == "module":
+    if s.kind == "module":  # coefficients are tensors (e.g. dynamic_relu's a, b), not Params
         if s.vjp is None:
             raise NotElementwiseError(f"{s.name} has no closed-form vjp; use autograd")
+        out = s.fn(x, **params)  # validates the coefficients' shapes
+        check_same_shape(s.name, out, grad_out, names=(f"{s.name}(x)", "grad_out"))
         return s.vjp(x, grad_out, **params)
     checked = check_params(s.name, s.params, params)
     out = s.fn(x, **checked)

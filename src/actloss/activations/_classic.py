@@ -42,7 +42,10 @@ def identity(x: torch.Tensor) -> torch.Tensor:
         x: input tensor of any shape.
 
     Shape:
-        Input ``(*)``, output ``(*)``: ``x`` itself.
+        Input ``(*)``, output ``(*)``.
+
+    Returns:
+        ``x`` itself (no copy), as ``nn.Identity``.
 
     Example:
         >>> import torch
@@ -91,7 +94,10 @@ def sigmoid(x: torch.Tensor) -> torch.Tensor:
         x: input tensor of any shape.
 
     Shape:
-        Input ``(*)``, output ``(*)``, same dtype.
+        Input ``(*)``, output ``(*)``.
+
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
 
     Example:
         >>> import torch
@@ -159,6 +165,9 @@ def hard_sigmoid(x: torch.Tensor) -> torch.Tensor:
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> hard_sigmoid(torch.tensor([-4.0, 0.0, 4.0]))
@@ -216,6 +225,9 @@ def tanh(x: torch.Tensor) -> torch.Tensor:
 
     Shape:
         Input ``(*)``, output ``(*)``.
+
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
 
     Example:
         >>> import torch
@@ -296,6 +308,9 @@ def hardtanh(x: torch.Tensor, *, min_val: float = -1.0, max_val: float = 1.0) ->
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> hardtanh(torch.tensor([-2.0, 0.5, 2.0]))
@@ -350,6 +365,9 @@ def softsign(x: torch.Tensor) -> torch.Tensor:
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> softsign(torch.tensor([-3.0, 1.0]))
@@ -402,6 +420,9 @@ def log_sigmoid(x: torch.Tensor) -> torch.Tensor:
 
     Shape:
         Input ``(*)``, output ``(*)``.
+
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
 
     Example:
         >>> import torch

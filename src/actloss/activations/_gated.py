@@ -61,6 +61,9 @@ def glu(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
     Shape:
         Input ``(*, 2n, *)``, output ``(*, n, *)``.
 
+    Returns:
+        The gated half, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> glu(torch.tensor([4.0, 0.0]))
@@ -122,6 +125,9 @@ def swiglu(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
     Shape:
         Input ``(*, 2n, *)``, output ``(*, n, *)``.
 
+    Returns:
+        The gated half, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> swiglu(torch.tensor([0.0, 3.0]))
@@ -180,6 +186,9 @@ def geglu(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
     Shape:
         Input ``(*, 2n, *)``, output ``(*, n, *)``.
 
+    Returns:
+        The gated half, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> geglu(torch.tensor([0.0, 3.0]))
@@ -226,6 +235,9 @@ def reglu(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
 
     Shape:
         Input ``(*, 2n, *)``, output ``(*, n, *)``.
+
+    Returns:
+        The gated half, with the dtype and device of ``x``.
 
     Example:
         >>> import torch

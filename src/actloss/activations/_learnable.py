@@ -86,6 +86,9 @@ def prelu(x: torch.Tensor, *, weight: float | torch.Tensor = 0.25) -> torch.Tens
     Shape:
         Input ``(N, C, *)`` or ``(*)``, output the same.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> prelu(torch.tensor([-4.0, 2.0]))
@@ -193,6 +196,9 @@ def learnable_relu(x: torch.Tensor, *, a: float | torch.Tensor = 1.0,
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> learnable_relu(torch.tensor([-1.0, 2.0]), a=2.0, b=0.5)
@@ -290,6 +296,9 @@ def swish_beta(x: torch.Tensor, *, beta: float | torch.Tensor = 1.0) -> torch.Te
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> swish_beta(torch.tensor([0.0, 20.0]), beta=1.0)
@@ -373,6 +382,14 @@ MAXOUT_MODULE_PARAMS = (
     Param("bias", True, bool, doc="learn a bias per piece"),
 )
 
+# The layer itself needs both widths (get() above also accepts neither, for the grouping).
+_MAXOUT_LAYER_PARAMS = (
+    Param("in_features", None, int, _COUNT),
+    Param("out_features", None, int, _COUNT),
+    MAXOUT_PARAMS[0],
+    Param("bias", True, bool),
+)
+
 
 def _groups(owner: str, x: torch.Tensor, k: int, dim: int) -> tuple[torch.Tensor, int]:
     if x.ndim == 0:
@@ -403,6 +420,9 @@ def maxout(x: torch.Tensor, *, k: int = 2, dim: int = -1) -> torch.Tensor:
 
     Shape:
         Input ``(*, k m, *)``, output ``(*, m, *)``.
+
+    Returns:
+        The maximum of each group, with the dtype and device of ``x``.
 
     Example:
         >>> import torch
@@ -454,10 +474,8 @@ class Maxout(nn.Module):
     def __init__(self, in_features: int, out_features: int, k: int = 2,
                  bias: bool = True) -> None:
         super().__init__()
-        decl = tuple(p for p in MAXOUT_MODULE_PARAMS if p.name != "dim")
-        p = params("maxout", tuple(Param(q.name, q.default, q.kind, q.interval)
-                                   if q.optional else q for q in decl),
-                   in_features=in_features, out_features=out_features, k=k, bias=bias)
+        p = params("maxout", _MAXOUT_LAYER_PARAMS, in_features=in_features,
+                   out_features=out_features, k=k, bias=bias)
         self.in_features, self.out_features, self.k = p["in_features"], p["out_features"], p["k"]
         self.linear = nn.Linear(self.in_features, self.out_features * self.k, bias=p["bias"])
 
@@ -537,6 +555,9 @@ def dynamic_relu(x: torch.Tensor, *, a: torch.Tensor, b: torch.Tensor) -> torch.
 
     Shape:
         Input ``(N, C, *)``, output the same.
+
+    Returns:
+        The piecewise-linear activation of ``x``, with its dtype and device.
 
     Example:
         >>> import torch

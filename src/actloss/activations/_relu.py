@@ -64,6 +64,9 @@ def relu(x: torch.Tensor) -> torch.Tensor:
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> relu(torch.tensor([-1.0, 0.0, 2.0]))
@@ -129,6 +132,9 @@ def relu6(x: torch.Tensor) -> torch.Tensor:
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> relu6(torch.tensor([-1.0, 3.0, 9.0]))
@@ -187,6 +193,9 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01) -> torch.Tensor
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> leaky_relu(torch.tensor([-100.0, 2.0]))
@@ -232,7 +241,7 @@ LEAKY_RELU = register(ActivationSpec(
         "Maas, Hannun and Ng, Rectifier Nonlinearities Improve Neural Network Acoustic Models, "
         "ICML 2013."
     ),
-    in_sources=("001", "002", "003"),
+    in_sources=("001", "002", "003", "004"),
 ))
 
 
@@ -270,6 +279,9 @@ def rrelu(x: torch.Tensor, *, lower: float = 1 / 8, upper: float = 1 / 3,
 
     Shape:
         Input ``(*)``, output ``(*)``.
+
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
 
     Example:
         >>> import torch
@@ -362,6 +374,9 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0) -> torch.Tensor:
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> elu(torch.tensor([-100.0, 2.0]))
@@ -428,6 +443,9 @@ def selu(x: torch.Tensor) -> torch.Tensor:
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> selu(torch.tensor([1.0]))
@@ -488,6 +506,9 @@ def celu(x: torch.Tensor, *, alpha: float = 1.0) -> torch.Tensor:
 
     Shape:
         Input ``(*)``, output ``(*)``.
+
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
 
     Example:
         >>> import torch
@@ -551,6 +572,9 @@ def threshold(x: torch.Tensor, *, threshold: float = 0.0, value: float = 0.0) ->
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> threshold(torch.tensor([0.5, 2.0]), threshold=1.0, value=-1.0)
@@ -602,6 +626,9 @@ def squared_relu(x: torch.Tensor) -> torch.Tensor:
 
     Shape:
         Input ``(*)``, output ``(*)``.
+
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
 
     Example:
         >>> import torch

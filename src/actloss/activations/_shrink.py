@@ -27,6 +27,9 @@ def tanhshrink(x: torch.Tensor) -> torch.Tensor:
     Shape:
         Input ``(*)``, output ``(*)``.
 
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
+
     Example:
         >>> import torch
         >>> tanhshrink(torch.tensor([0.0, 30.0]))
@@ -76,6 +79,9 @@ def softshrink(x: torch.Tensor, *, lambd: float = 0.5) -> torch.Tensor:
 
     Shape:
         Input ``(*)``, output ``(*)``.
+
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
 
     Example:
         >>> import torch
@@ -129,6 +135,9 @@ def hardshrink(x: torch.Tensor, *, lambd: float = 0.5) -> torch.Tensor:
 
     Shape:
         Input ``(*)``, output ``(*)``.
+
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
 
     Example:
         >>> import torch

@@ -38,7 +38,10 @@ def softmax(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
             deprecated; actloss always uses an explicit one).
 
     Shape:
-        Input ``(*)``, output ``(*)``; entries along ``dim`` are in [0, 1] and sum to 1.
+        Input ``(*)``, output ``(*)``.
+
+    Returns:
+        Probabilities in [0, 1] that sum to 1 along ``dim``; dtype and device of ``x``.
 
     Example:
         >>> import torch
@@ -90,7 +93,7 @@ SOFTMAX = register(ActivationSpec(
     reference=(
         "Bridle, Probabilistic Interpretation of Feedforward Classification Network Outputs, 1990."
     ),
-    in_sources=("000", "001", "002", "003"),
+    in_sources=("000", "002", "003"),
 ))
 
 
@@ -105,7 +108,10 @@ def log_softmax(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
         dim: the dimension to normalise, default -1.
 
     Shape:
-        Input ``(*)``, output ``(*)``; entries are <= 0.
+        Input ``(*)``, output ``(*)``.
+
+    Returns:
+        Log-probabilities (<= 0) along ``dim``; dtype and device of ``x``.
 
     Example:
         >>> import torch
@@ -161,6 +167,9 @@ def softmin(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
 
     Shape:
         Input ``(*)``, output ``(*)``.
+
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
 
     Example:
         >>> import torch
@@ -218,6 +227,9 @@ def sparsemax(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
 
     Shape:
         Input ``(*)``, output ``(*)``.
+
+    Returns:
+        :math:`f(x)`, with the dtype and device of ``x``.
 
     Example:
         >>> import torch

@@ -110,13 +110,16 @@ class _ActAcc:
 
 
 def _finite_probe(t: torch.Tensor) -> torch.Tensor:
-    """A 0-d tensor that is finite iff ``t`` is: the sum, accumulated in float64.
+    """A 0-d tensor that is non-finite when ``t`` holds NaN or Inf: its sum.
 
-    NaN and Inf propagate through a sum; a float64 accumulator cannot overflow on
-    float32/16 values, so a finite tensor never gives a non-finite sum. One reduction
-    kernel, cheaper than ``isfinite(t).all()``.
+    NaN and Inf propagate through a sum, and one reduction kernel costs a fraction of
+    ``isfinite(t).all()`` (two kernels and a bool tensor). 16-bit values are summed in
+    float32, which cannot overflow on them; a float32 tensor whose finite values sum
+    beyond 3.4e38 would also be reported, an output that close to overflow is one.
     """
-    return t.sum(dtype=torch.float64)
+    if t.dtype in (torch.float16, torch.bfloat16):
+        return t.sum(dtype=torch.float32)
+    return t.sum()
 
 
 class Monitor(Callback):
@@ -238,9 +241,12 @@ class Monitor(Callback):
                 return
             outs = output if isinstance(output, (tuple, list)) else (output,)
             for o in outs:
-                if isinstance(o, torch.Tensor) and o.is_floating_point():
+                # a container returning its last child's output tensor: checked already
+                if isinstance(o, torch.Tensor) and o.is_floating_point() and \
+                        o is not self._last_checked:
                     self._flags.append(_finite_probe(o))
                     self._flag_where.append((self._batch, path))
+                    self._last_checked = o
 
         return hook
 
@@ -323,10 +329,10 @@ class Monitor(Callback):
                 self._upd_rows.append(torch._foreach_norm([*self._buffers, *cur], 2))
         self._pending_update = False
         if loss is not None:
-            self._losses.append(loss.detach().reshape(()).float()
-                                if isinstance(loss, torch.Tensor)
+            self._losses.append(loss.detach() if isinstance(loss, torch.Tensor)
                                 else torch.tensor(float(loss)))
         self._calls.clear()
+        self._last_checked = None
         self._batch += 1
         self._step += 1
 
@@ -384,7 +390,8 @@ class Monitor(Callback):
         loss_mean = None
         if self._losses:
             dev = self._losses[0].device
-            vals = torch.stack([v.to(dev) for v in self._losses]).cpu().double()
+            vals = torch.stack([v.reshape(()).to(dev, torch.float64)
+                                for v in self._losses]).cpu()
             self._step_losses.extend(vals.tolist())
             loss_mean = float(vals.mean())
         nonfinite = None
@@ -415,6 +422,7 @@ class Monitor(Callback):
         self._losses: list[torch.Tensor] = []
         self._flags: list[torch.Tensor] = []  # one finite-probe per checked output
         self._flag_where: list[tuple[int, str]] = []  # (batch, module path) of each
+        self._last_checked: torch.Tensor | None = None
 
     # ------------------------------------------------------ trainer callbacks
 

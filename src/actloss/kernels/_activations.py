@@ -48,10 +48,6 @@ def _mul(g: torch.Tensor, d: torch.Tensor, out: torch.Tensor, s: Scratch) -> Non
     torch.mul(g, d, out=out)
 
 
-def _mask(g: torch.Tensor, d: torch.Tensor, out: torch.Tensor, s: Scratch) -> None:
-    torch.mul(g, d, out=out)  # bool d: g where x > 0, else 0
-
-
 @dataclass(frozen=True)
 class _Kernel:
     """One activation's block forward, the dtype of its saved derivative and its apply."""
@@ -154,86 +150,121 @@ class _FromOutput(torch.autograd.Function):
 
 
 # ------------------------------------------------------------------------------ relu
-def _relu_block(x, y, d, s):
-    torch.clamp_min(x, 0.0, out=y)
-    if d is not None:
-        torch.gt(x, 0.0, out=d)  # f'(0) = 0, as PyTorch's threshold_backward
+def _step(x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    """``out = 1[x > 0]`` as 0/1 floats, from ``sign`` (vectorised; bool ops are not)."""
+    torch.sign(x, out=out)
+    return out.clamp_min_(0.0)
 
 
-_RELU = _Kernel(_relu_block, 0, torch.bool, _mask)
+def _mask_kernel(a: float) -> _Kernel:
+    """Piecewise-linear ``max(x, 0) + a min(x, 0)`` saving a ``uint8`` mask 1[x > 0]."""
+
+    def block(x, y, d, s):
+        if a == 0.0:
+            torch.clamp_min(x, 0.0, out=y)
+        else:
+            # a x <= x exactly when x >= 0 (for 0 <= a <= 1); max/min picks the branch
+            torch.mul(x, a, out=y)
+            (torch.maximum if a <= 1.0 else torch.minimum)(x, y, out=y)
+        if d is not None:
+            d.copy_(_step(x, s[0]))  # f'(0) = a: PyTorch's value at the kink
+
+    def apply(g, d, out, s):
+        torch.mul(g, d, out=out)  # g 1[x > 0]
+        if a != 0.0:
+            out.mul_(1.0 - a).add_(g, alpha=a)  # g (a + (1 - a) 1[x > 0])
+
+    return _Kernel(block, 1, torch.uint8, apply)
+
+
+_RELU = _mask_kernel(0.0)
 
 
 def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
-    r"""ReLU, :math:`\max(x, 0)`, saving a one-byte mask instead of the output.
+    r"""ReLU, :math:`\max(x, 0)`.
 
-    Derivative :math:`\mathbb{1}[x > 0]` (0 at the kink, as PyTorch). The mask is
-    already a quarter of the float32 output, so ``memory_efficient`` keeps it.
+    Derivative :math:`\mathbb{1}[x > 0]` (0 at the kink, as PyTorch). By default this is
+    PyTorch's op: its forward and backward are single memory-bound passes and it saves the
+    output, which the next layer usually holds anyway. ``memory_efficient=True`` saves a
+    one-byte mask instead (a quarter of float32), for graphs where the output is not kept
+    (followed by an in-place op, or by a layer that does not save its input).
 
     Args:
-        x: any shape. memory_efficient: accepted for a uniform signature.
+        x: any shape. memory_efficient: save a ``uint8`` mask, default ``False``.
 
     Returns:
         Tensor of ``x``'s shape and dtype.
 
     Example:
         >>> import torch
-        >>> relu(torch.tensor([-1.0, 0.0, 2.0]))
+        >>> relu(torch.tensor([-1.0, 0.0, 2.0]), memory_efficient=True)
         tensor([0., 0., 2.])
     """
-    x, _ = _check("relu", x, memory_efficient)
-    if not use_fused(x):
+    x, me = _check("relu", x, memory_efficient)
+    if not me or not use_fused(x):
         return F.relu(x)
     return _apply(x, _RELU, False)
 
 
-_SLOPE = Param("negative_slope", 0.01, float, Interval(0.0, math.inf, True),
+_SLOPE = Param("negative_slope", 0.01, float, Interval(0.0, 1.0, True, True),
                doc="slope for x < 0")
-
-
-def _leaky_kernel(a: float) -> _Kernel:
-    def block(x, y, d, s):
-        # a x <= x exactly when x >= 0 (for 0 <= a <= 1); max/min picks the branch
-        torch.mul(x, a, out=y)
-        (torch.maximum if a <= 1.0 else torch.minimum)(x, y, out=y)
-        if d is not None:
-            torch.gt(x, 0.0, out=d)  # f'(0) = a, as PyTorch
-
-    def apply(g, d, out, s):
-        torch.mul(g, a, out=s[0])
-        torch.where(d, g, s[0], out=out)
-
-    return _Kernel(block, 0, torch.bool, apply)
 
 
 def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
                memory_efficient: bool = False) -> torch.Tensor:
-    r"""Leaky ReLU, :math:`\max(x, 0) + a\min(x, 0)`, saving a one-byte mask.
+    r"""Leaky ReLU, :math:`\max(x, 0) + a\min(x, 0)`.
 
     Derivative 1 for :math:`x > 0`, else :math:`a` (``a`` at the kink, as PyTorch).
+    By default PyTorch's op; ``memory_efficient=True`` saves a one-byte mask instead of
+    PyTorch's saved float input.
 
     Args:
-        x: any shape. negative_slope: ``a`` in ``[0, inf)``, default 0.01.
-        memory_efficient: accepted for a uniform signature (the mask is minimal).
+        x: any shape. negative_slope: ``a`` in ``[0, 1]``, default 0.01.
+        memory_efficient: save a ``uint8`` mask, default ``False``.
 
     Example:
         >>> import torch
-        >>> leaky_relu(torch.tensor([-2.0, 3.0]), negative_slope=0.5)
+        >>> leaky_relu(torch.tensor([-2.0, 3.0]), negative_slope=0.5, memory_efficient=True)
         tensor([-1.,  3.])
     """
-    x, _ = _check("leaky_relu", x, memory_efficient)
+    x, me = _check("leaky_relu", x, memory_efficient)
     a = check_param("leaky_relu", _SLOPE, negative_slope)
-    if not use_fused(x):
+    if not me or not use_fused(x):
         return F.leaky_relu(x, a)
-    return _apply(x, _leaky_kernel(a), False)
+    return _apply(x, _mask_kernel(a), False)
 
 
 # --------------------------------------------------------------- sigmoid, tanh, elu
-def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
-    r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`: PyTorch's op.
+def _blocked_map(x: torch.Tensor, fn: Callable[[torch.Tensor, torch.Tensor, Scratch], None],
+                 n_scratch: int = 0) -> torch.Tensor:
+    xf = _flat(x)
+    y = torch.empty_like(xf)
+    size = max(1, min(xf.numel(), BLOCK_ELEMENTS))
+    s = [torch.empty(size, dtype=x.dtype, device=x.device) for _ in range(n_scratch)]
+    for a, b in blocks(xf.numel(), size):
+        fn(xf[a:b], y[a:b], [t[: b - a] for t in s])
+    return y.view(x.shape)
 
-    PyTorch's forward and its backward :math:`g\,y(1 - y)` are each one pass and save
-    only the output, which the next layer holds anyway; no fused form beats that, so
-    this is PyTorch's op on every device.
+
+def _sigmoid_block(x: torch.Tensor, y: torch.Tensor, s: Scratch) -> None:
+    # sigma(x) = 1 / (1 + exp(-x)); exp(-x) = inf gives 0 exactly
+    torch.neg(x, out=y)
+    y.exp_().add_(1.0).reciprocal_()
+
+
+def _from_output(x: torch.Tensor, fwd: Callable[[torch.Tensor], torch.Tensor],
+                 bwd: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    if torch.is_grad_enabled() and x.requires_grad:
+        return _FromOutput.apply(x, fwd, bwd)
+    return fwd(x)
+
+
+def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
+    r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, PyTorch's formula by blocks.
+
+    Four in-cache passes (neg, exp, add, reciprocal) replace PyTorch's sigmoid kernel;
+    the derivative :math:`y(1 - y)` comes from the saved output (``sigmoid_backward``),
+    as in PyTorch, so the saved bytes are PyTorch's.
 
     Example:
         >>> import torch
@@ -241,28 +272,25 @@ def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         tensor([0.5000])
     """
     x, _ = _check("sigmoid", x, memory_efficient)
-    return torch.sigmoid(x)
+    if not use_fused(x):
+        return torch.sigmoid(x)
+    return _from_output(x, lambda v: _blocked_map(v, _sigmoid_block),
+                        torch.ops.aten.sigmoid_backward)
 
 
-def _tanh_forward(x: torch.Tensor) -> torch.Tensor:
-    # tanh(x) = 2 sigmoid(2x) - 1: one vectorised sigmoid instead of PyTorch's tanh;
-    # absolute error <= 2 ulp(1) near 0 (tests state the tolerance)
-    xf = _flat(x)
-    y = torch.empty_like(xf)
-    for a, b in blocks(xf.numel(), BLOCK_ELEMENTS):
-        yb = y[a:b]
-        torch.mul(xf[a:b], 2.0, out=yb)
-        torch.sigmoid(yb, out=yb)
-        yb.mul_(2.0).sub_(1.0)
-    return y.view(x.shape)
+def _tanh_block(x: torch.Tensor, y: torch.Tensor, s: Scratch) -> None:
+    # tanh x = 1 - 2 / (1 + exp(2x)); exp(2x) = inf gives 1 exactly
+    torch.mul(x, 2.0, out=y)
+    y.exp_().add_(1.0).reciprocal_().mul_(-2.0).add_(1.0)
 
 
 def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
-    r"""Hyperbolic tangent through one sigmoid: :math:`\tanh x = 2\sigma(2x) - 1`.
+    r"""Hyperbolic tangent from one exponential: :math:`\tanh x = 1 - 2/(1 + e^{2x})`.
 
     Derivative :math:`1 - y^2` from the saved output (PyTorch's ``tanh_backward``), so
-    only the output is saved, as in PyTorch. The identity loses relative precision for
-    :math:`|x| < 10^{-3}` (absolute error at most :math:`2^{-22}`).
+    only the output is saved, as in PyTorch. The identity has an absolute error of at
+    most :math:`2^{-22}` (float32), which is a large relative error for
+    :math:`|x| < 10^{-3}`: use ``torch.tanh`` where that matters.
 
     Example:
         >>> import torch
@@ -272,43 +300,68 @@ def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     x, _ = _check("tanh", x, memory_efficient)
     if not use_fused(x):
         return torch.tanh(x)
-    if torch.is_grad_enabled() and x.requires_grad:
-        return _FromOutput.apply(x, _tanh_forward, torch.ops.aten.tanh_backward)
-    return _tanh_forward(x)
+    return _from_output(x, lambda v: _blocked_map(v, _tanh_block),
+                        torch.ops.aten.tanh_backward)
 
 
 _ELU_ALPHA = Param("alpha", 1.0, float, POSITIVE, doc="saturation value -alpha for x -> -inf")
+_EXPM1_CUT = 0.0625  # below |z| = 1/16 expm1 comes from its Taylor series
+
+
+def _elu_block(alpha: float) -> Callable[[torch.Tensor, torch.Tensor, Scratch], None]:
+    def block(x: torch.Tensor, y: torch.Tensor, s: Scratch) -> None:
+        z, p, h = s[0], s[1], s[2]
+        torch.clamp_max(x, 0.0, out=z)  # z = min(x, 0)
+        # expm1(z) = z (1 + z/2 (1 + z/3 (1 + z/4 (1 + z/5 (1 + z/6))))) for |z| <= 1/16
+        # (error below z^7/5040, under 1e-9 relative); exp(z) - 1 beyond it
+        torch.clamp_min(z, -_EXPM1_CUT, out=h)  # the series only where it is used
+        torch.mul(h, 1.0 / 6.0, out=p)
+        for k in (5.0, 4.0, 3.0, 2.0):
+            p.add_(1.0).mul_(h).div_(k)
+        p.add_(1.0).mul_(h)
+        torch.exp(z, out=y)
+        y.sub_(1.0).sub_(p)
+        # h = 1[z < -cut] from sign (0/1), then expm1 = p + h (exp - 1 - p)
+        torch.add(z, _EXPM1_CUT, out=h)
+        h.neg_().sign_().clamp_min_(0.0)
+        y.mul_(h).add_(p).mul_(alpha)
+        y.add_(torch.clamp_min(x, 0.0, out=z))  # + max(x, 0)
+
+    return block
 
 
 def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) -> torch.Tensor:
     r"""ELU: :math:`x` for :math:`x > 0`, else :math:`\alpha(e^x - 1)`.
 
-    Derivative from the saved output: 1 for :math:`x > 0`, else :math:`y + \alpha`
-    (PyTorch's ``elu_backward`` with ``is_result=True``); PyTorch's autograd saves the
-    input and recomputes the exponential in the backward instead.
+    :math:`e^x - 1` comes from one ``exp`` (its Taylor series near 0, where the
+    subtraction would cancel); the derivative comes from the saved output: 1 for
+    :math:`x > 0`, else :math:`y + \alpha` (PyTorch's ``elu_backward`` with
+    ``is_result=True``). PyTorch's autograd saves the input and evaluates the
+    exponential again in the backward.
 
     Example:
         >>> import torch
-        >>> elu(torch.tensor([1.0, 0.0]))
-        tensor([1., 0.])
+        >>> elu(torch.tensor([1.0, 0.0, -1.0]))
+        tensor([ 1.0000,  0.0000, -0.6321])
     """
     x, _ = _check("elu", x, memory_efficient)
     a = check_param("elu", _ELU_ALPHA, alpha)
-    if not use_fused(x) or not (torch.is_grad_enabled() and x.requires_grad):
+    if not use_fused(x):
         return F.elu(x, a)
+    blk = _elu_block(a)
 
     def fwd(v: torch.Tensor) -> torch.Tensor:
-        return F.elu(v, a)
+        return _blocked_map(v, blk, 3)
 
     def bwd(g: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return torch.ops.aten.elu_backward(g, a, 1.0, 1.0, True, y)
 
-    return _FromOutput.apply(x, fwd, bwd)
+    return _from_output(x, fwd, bwd)
 
 
 # --------------------------------------------------------------- silu, mish, gelu
 def _silu_block(x, y, d, s):
-    torch.sigmoid(x, out=s[0])  # s = sigma(x)
+    _sigmoid_block(x, s[0], s)  # s = sigma(x) = 1 / (1 + exp(-x))
     torch.mul(x, s[0], out=y)  # y = x s
     if d is not None:
         # f' = s (1 + x (1 - s)) = s + y (1 - s)
@@ -346,8 +399,8 @@ def _mish_block(x, y, d, s):
     e.exp_()
     torch.add(e, 2.0, out=r)
     r.mul_(e).add_(2.0).reciprocal_()  # r = 1/(n + 2)
-    torch.mul(r, -2.0, out=y)
-    y.add_(1.0)  # t = n/(n + 2) = 1 - 2r
+    torch.add(e, 2.0, out=y)
+    y.mul_(e).mul_(r)  # t = n r, no cancellation for x << 0
     if d is not None:
         # f' = t + x sigma(x) (1 - t^2), with 1 - t^2 = 4 r (1 - r), sigma = e/(1 + e)
         torch.mul(r, -4.0, out=d)
@@ -403,7 +456,7 @@ def _gelu_tanh_block(x, y, d, s):
     torch.mul(x, x, out=q)  # x^2
     torch.mul(q, _GELU_K, out=u)
     u.add_(1.0).mul_(x).mul_(2.0 * _SQRT_2_OVER_PI)  # 2u
-    torch.sigmoid(u, out=u)  # sg = sigma(2u)
+    u.neg_().exp_().add_(1.0).reciprocal_()  # sg = sigma(2u) = 1 / (1 + exp(-2u))
     torch.mul(x, u, out=y)
     if d is not None:
         # f' = sg + x sg (1 - sg) 2u', 2u' = 2 sqrt(2/pi) (1 + 3k x^2)
@@ -448,27 +501,33 @@ _THRESHOLD = Param("threshold", 20.0, float, POSITIVE, doc="linear above beta x 
 
 def _softplus_kernel(beta: float, threshold: float) -> _Kernel:
     def block(x, y, d, s):
-        e, r = s[0], s[1]
-        # softplus(x) = (max(bx, 0) + log1p(exp(-|bx|))) / b; linear above the threshold
+        e, r, h = s[0], s[1], s[2]
+        # softplus(x) = (max(bx, 0) + log1p(exp(-|bx|))) / b
         torch.mul(x, beta, out=r)  # bx
         torch.abs(r, out=e)
         e.neg_().exp_()  # e = exp(-|bx|)
         torch.log1p(e, out=y)
-        r.clamp_min_(0.0)
-        y.add_(r)
+        y.add_(r.clamp_min_(0.0))
         if beta != 1.0:
             y.div_(beta)
+        # h = 1[bx > threshold] (0/1 from sign): PyTorch returns x exactly there
+        torch.mul(x, beta, out=h)
+        h.sub_(threshold).sign_().clamp_min_(0.0)
+        torch.sub(x, y, out=r)
+        y.addcmul_(h, r)  # y + h (x - y)
         if d is not None:
-            # f' = sigma(bx) = 1/(1 + e) for x >= 0, e/(1 + e) for x < 0
-            torch.add(e, 1.0, out=d)
-            d.reciprocal_()
-            torch.where(x >= 0, d, d * e, out=d)
-        lin = x * beta > threshold
-        torch.where(lin, x, y, out=y)  # PyTorch's threshold: y = x exactly there
-        if d is not None:
-            d.masked_fill_(lin, 1.0)
+            # f' = sigma(bx) = e r + 1[x > 0] (r - e r) with r = 1/(1 + e)
+            torch.add(e, 1.0, out=r)
+            r.reciprocal_()
+            e.mul_(r)  # sigma(-|bx|)
+            r.sub_(e)  # sigma(|bx|) - sigma(-|bx|)
+            torch.sign(x, out=d)
+            d.clamp_min_(0.0).mul_(r).add_(e)
+            torch.neg(d, out=r)
+            r.add_(1.0)
+            d.addcmul_(h, r)  # 1 above the threshold
 
-    return _Kernel(block, 2)
+    return _Kernel(block, 3)
 
 
 def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,

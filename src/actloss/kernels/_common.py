@@ -38,16 +38,18 @@ class GradientConsumedError(ActlossError, RuntimeError):
     """A fused loss was differentiated twice: its gradient buffer was handed over."""
 
 
-def use_fused(*tensors: torch.Tensor, min_elements: int = MIN_FUSED_ELEMENTS,
+def use_fused(*tensors: torch.Tensor, min_elements: int | None = None,
               devices: tuple[str, ...] = ("cpu",)) -> bool:
     """Whether the fused path is the faster one for these tensors.
 
     It is taken for float32/float64 tensors on one of ``devices`` with at least
-    ``min_elements`` elements in the first tensor; everything else (CUDA and other
+    ``min_elements`` (default :data:`MIN_FUSED_ELEMENTS`) elements in the first tensor; everything else (CUDA and other
     accelerators, half precision, small tensors) runs the plain PyTorch path, which is
     already one fused device kernel there.
     """
     x = tensors[0]
+    if min_elements is None:
+        min_elements = MIN_FUSED_ELEMENTS
     if x.device.type not in devices or x.numel() < min_elements:
         return False
     return all(t.dtype in _FUSED_DTYPES and t.device == x.device for t in tensors)

@@ -149,6 +149,21 @@ def _apply(owner: str, x: torch.Tensor, t: torch.Tensor, w: torch.Tensor | None,
         return _run(block, n_scratch, x, t, w, reduction)[0]
 
 
+def _sigmoid_from_e(x: torch.Tensor, e: torch.Tensor, out: torch.Tensor,
+                    tmp: torch.Tensor) -> torch.Tensor:
+    """``out = sigma(x)`` from ``e = exp(-|x|)``, with no cancellation and no bool ops.
+
+    sigma(x) = (e + 1[x > 0] (1 - e)) / (1 + e): sigma(-|x|) = e/(1 + e) and
+    sigma(|x|) = 1/(1 + e).
+    """
+    torch.neg(e, out=tmp)
+    tmp.add_(1.0)  # 1 - e
+    torch.sign(x, out=out)
+    out.clamp_min_(0.0).mul_(tmp).add_(e)
+    torch.add(e, 1.0, out=tmp)
+    return out.div_(tmp)
+
+
 # ---------------------------------------------------------------------------- bce
 _BCE_PARAMS = (
     Param("pos_weight", None, float, POSITIVE, optional=True, doc="weight of positives"),
@@ -201,7 +216,7 @@ def bce_with_logits(input: torch.Tensor, target: torch.Tensor, *, reduction: str
         torch.neg(x, out=c)
         c.clamp_min_(0.0)
         lb.add_(c)  # softplus(-x) = max(-x, 0) + log1p(exp(-|x|))
-        torch.sigmoid(x, out=gb)  # sigma(x)
+        _sigmoid_from_e(x, e, gb, c)  # sigma(x)
         if pw is None:
             lb.addcmul_(x, t, value=-1.0).add_(x)  # (1 - t) x + softplus(-x)
             gb.sub_(t)
@@ -271,14 +286,17 @@ def binary_focal_with_logits(input: torch.Tensor, target: torch.Tensor, *,
 
     def block(x, t, lb, gb, s):
         e, rr, p, pm, q, u = s[0], s[1], s[2], s[3], s[4], s[5]
-        pos = x >= 0
         torch.abs(x, out=e)
         e.neg_().exp_()  # e = exp(-|x|)
+        _sigmoid_from_e(x, e, p, rr)  # p = sigma(x)
+        torch.neg(p, out=pm)
+        pm.add_(1.0)  # sigma(-x) = 1 - p, exact where p <= 1/2 ...
         torch.add(e, 1.0, out=rr)
-        rr.reciprocal_()  # sigma(|x|) = 1/(1 + e)
-        torch.mul(e, rr, out=u)  # sigma(-|x|) = e/(1 + e)
-        torch.where(pos, rr, u, out=p)  # sigma(x)
-        torch.where(pos, u, rr, out=pm)  # sigma(-x)
+        torch.div(e, rr, out=u)  # ... and sigma(-|x|) = e / (1 + e) where x > 0:
+        torch.sign(x, out=q)
+        q.clamp_min_(0.0)  # h = 1[x > 0]
+        u.sub_(pm).mul_(q)
+        pm.add_(u)  # sigma(-x) = (1 - p) + h (e/(1+e) - (1 - p))
         # BCE = max(x, 0) - x t + log1p(exp(-|x|))
         torch.log1p(e, out=lb)
         torch.clamp_min(x, 0.0, out=e)
@@ -286,8 +304,8 @@ def binary_focal_with_logits(input: torch.Tensor, target: torch.Tensor, *,
         torch.sub(p, t, out=gb)  # sigma(x) - t
         if ga != 0.0:
             torch.sub(pm, p, out=q)
-            q.mul_(t).add_(p)  # q = p + t (pm - p)
-            u.mul_(rr)  # sigma(x) sigma(-x) = e/(1 + e)^2
+            q.mul_(t).add_(p)  # q = 1 - p_t = p + t (sigma(-x) - p)
+            torch.mul(p, pm, out=u)  # sigma(x) sigma(-x)
             # u <- gamma q^(gamma-1) (1 - 2t) sigma sigma' BCE
             torch.mul(t, -2.0, out=rr)
             rr.add_(1.0)

@@ -52,11 +52,9 @@ _UNITS = Param("units", 1, int, Interval(1, math.inf, low_closed=True))
 _PROBABILITY = ("softmax", "sigmoid")
 
 
-def _activation_name(activation: Any) -> str | None:
+def _activation_name(activation: nn.Module | None) -> str | None:
     if activation is None:
         return None
-    if isinstance(activation, str):
-        return normalise_name(activation)
     spec = getattr(activation, "spec", None)
     name = getattr(spec, "name", None) or type(activation).__name__
     return normalise_name(str(name))
@@ -94,8 +92,7 @@ class Dense(nn.Module):
             self.linear = nn.LazyLinear(self.units, bias=use_bias)
         self._pending_init = self.input_shape is None
         self.activation = make_activation(activation)
-        self.activation_name = _activation_name(
-            activation if isinstance(activation, str) else self.activation)
+        self.activation_name = _activation_name(self.activation)  # canonical: 'softmax'...
 
     @torch.no_grad()
     def _glorot(self) -> None:
@@ -124,8 +121,7 @@ class Activation(nn.Module):
     def __init__(self, activation: Any) -> None:
         super().__init__()
         self.activation = make_activation(activation)
-        self.activation_name = _activation_name(
-            activation if isinstance(activation, str) else self.activation)
+        self.activation_name = _activation_name(self.activation)  # canonical: 'softmax'...
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x if self.activation is None else self.activation(x)

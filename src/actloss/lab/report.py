@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -169,7 +169,8 @@ def _fmt(value: Any) -> str:
 def build_report(quick: bool = False, lang: str = "en",
                  out_dir: str | os.PathLike[str] = "actloss-report",
                  experiments: Sequence[str] | None = None, *, seed: int | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> ReportResult:
+                 progress: Callable[[str, int, int], None] | None = None,
+                 results: Mapping[str, Any] | None = None) -> ReportResult:
     """Run the experiments and write ``report.html`` and ``results.json`` into ``out_dir``.
 
     Args:
@@ -180,6 +181,8 @@ def build_report(quick: bool = False, lang: str = "en",
         seed: overrides every experiment's seed (default: each experiment's own, 0).
         progress: called as ``progress(name, index, total)`` before each experiment and
             as ``progress('gallery', total, total)`` before the gallery.
+        results: results already computed, by experiment name (for example by
+            :func:`actloss.lab.experiments.run`); those experiments are not run again.
 
     Returns:
         A :class:`ReportResult` with both paths and the time each experiment took.
@@ -207,9 +210,10 @@ def build_report(quick: bool = False, lang: str = "en",
         if progress is not None:
             progress(exp.name, i, len(exps))
         t0 = time.perf_counter()
-        result = exp.run(cfg)
+        given = (results or {}).get(exp.name)
+        result = given if given is not None else exp.run(cfg)
         image = figure_to_base64(exp.figure(result))
-        timings[exp.name] = round(time.perf_counter() - t0, 3)
+        timings[exp.name] = round(time.perf_counter() - t0 + (result.seconds if given else 0), 3)
         v = result.verdict
         sections.append({
             "name": exp.name,

@@ -137,22 +137,18 @@ def infer_task(outputs: torch.Tensor, targets: torch.Tensor) -> Task:
 
 
 def match_target(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Adapt integer labels to a float output where a loss needs float targets.
+    """Adapt targets to the outputs where the intent is unambiguous.
 
-    ``(N,)`` int labels for an ``(N, 1)`` output become float ``(N, 1)``; int multi-hot
-    ``(N, C)`` labels for an ``(N, C)`` output become float. Anything else is unchanged
-    (class indices for an ``(N, C)`` output stay int64 for cross-entropy).
+    ``(N,)`` targets for an ``(N, 1)`` output become ``(N, 1)`` (a loss would otherwise
+    broadcast them silently to ``(N, N)``), and integer labels shaped like a float output
+    (0/1 or multi-hot) become float for BCE-style losses. Class indices for an ``(N, C)``
+    output stay int64 for cross-entropy.
     """
-    if targets.is_floating_point() or not outputs.is_floating_point():
-        if targets.shape != outputs.shape and targets.numel() == outputs.numel() \
-                and outputs.dim() == 2 and outputs.shape[1] == 1:
-            return targets.reshape(outputs.shape)
-        return targets
-    if targets.shape == outputs.shape:
-        return targets.to(outputs.dtype)
-    if outputs.dim() == 2 and outputs.shape[1] == 1 and targets.dim() == 1 \
-            and targets.shape[0] == outputs.shape[0]:
-        return targets.to(outputs.dtype).unsqueeze(1)
+    if outputs.dim() == 2 and outputs.shape[1] == 1 and targets.shape == outputs.shape[:1]:
+        targets = targets.unsqueeze(1)
+    if targets.shape == outputs.shape and outputs.is_floating_point() \
+            and not targets.is_floating_point():
+        targets = targets.to(outputs.dtype)
     return targets
 
 
@@ -168,8 +164,9 @@ def output_kind(model: nn.Module, loss: Any = None) -> Literal["logits", "probab
     """Whether the model's outputs are logits or probabilities.
 
     Read from the loss's catalog entry (``input_kind``, unless the loss was built with
-    ``from_logits=True``) when it has one, else from the model's last module (a sigmoid or softmax means probabilities). Accuracy thresholds
-    binary outputs at 0.5 for probabilities and at 0 for logits.
+    ``from_logits=True``) when it has one, else from the model's last module (a sigmoid
+    or softmax means probabilities). Accuracy thresholds binary outputs at 0.5 for
+    probabilities and at 0 for logits.
     """
     params = getattr(loss, "params", None)
     if isinstance(params, dict) and params.get("from_logits"):
@@ -291,6 +288,12 @@ class History:
         """The best value recorded for ``key``."""
         series = self._series(key)
         return min(series) if mode == "min" else max(series)
+
+    def to_json(self) -> dict[str, Any]:
+        """The history as plain JSON-ready data (the model is left out)."""
+        return {"history": {k: list(v) for k, v in self.history.items()},
+                "epoch": list(self.epoch), "params": dict(self.params),
+                "stopped_early": self.stopped_early, "seconds": self.seconds}
 
     def _series(self, key: str) -> list[float]:
         if key not in self.history or not self.history[key]:
@@ -443,13 +446,13 @@ def _evaluate_sums(model: nn.Module, loss_fn: Callable[..., torch.Tensor], x: to
         _accumulate(totals, "loss", torch.stack([loss_fn(out, yb).detach() * xb.shape[0],
                                                  out.new_tensor(float(xb.shape[0]))]))
         t = task or infer_task(out, yb)
-        for m in metric_list:
-            _accumulate(totals, m.name, m.stats(out.detach(), yb, t, thr))
+        for m in metric_list:  # statistics in float32 at least (exact counts under bf16)
+            _accumulate(totals, m.name, m.stats(out.detach().float(), yb, t, thr))
     return totals
 
 
 def _accumulate(totals: dict[str, torch.Tensor], key: str, value: torch.Tensor) -> None:
-    value = value.detach().float()
+    value = value.detach().float() if value.dtype != torch.float64 else value.detach()
     totals[key] = totals[key] + value if key in totals else value
 
 
@@ -619,8 +622,8 @@ def fit(
                 loss_sum.add_(state.loss, alpha=inputs.shape[0])
                 if metric_list and task is None:
                     task = infer_task(outputs, targets)  # once, from the first batch
-                for m in metric_list:
-                    _accumulate(totals, m.name, m.stats(outputs.detach(), targets, task,
+                for m in metric_list:  # float32 at least: counts stay exact under bf16
+                    _accumulate(totals, m.name, m.stats(outputs.detach().float(), targets, task,
                                                         threshold))
                 for cb in callbacks:
                     cb.on_batch_end(state)

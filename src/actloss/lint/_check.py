@@ -126,6 +126,14 @@ def _squashed(src: Node | None) -> bool:
                                                                           "conv3d", "add"}
 
 
+def _nonnegative_head(src: Node | None, v: ValueFacts) -> bool:
+    """Values >= 0 produced by an op whose range (from the catalog) is [0, inf)."""
+    if src is None or not v.nonnegative or src.op in _SQUASH:
+        return False
+    rng = _act_range(src.op) if src.op in _MATH_RANGES else None
+    return rng is not None and rng[0] == 0 and math.isinf(rng[1])
+
+
 def _where(node: Node | None) -> str:
     return node.module if node is not None and node.module else "loss"
 
@@ -175,7 +183,8 @@ def _softmax_rules(graph: Graph) -> list[Finding]:
         if src is not None and src.op == "softmax" and n.op in ("softmax", "log_softmax"):
             k = int(x.shape[dim]) if isinstance(dim, int) and x.dim() > 0 else 1
             out.append(finding("double_softmax", n.module, loss=n.op, ln_k=math.log(max(k, 1)),
-                               k=k, lo=float(x.detach().min()), hi=float(x.detach().max())))
+                               k=k, lo=float(x.detach().min()), hi=float(x.detach().max()),
+                               detail="", detail_zh=""))
     return out
 
 
@@ -210,8 +219,10 @@ def _linear_linear(graph: Graph) -> list[Finding]:
         d_in, d_mid, d_out = int(x_in.shape[-1]), int(mid.shape[-1]), int(y.shape[-1])
         if d_mid < min(d_in, d_out):  # a low-rank factorisation is deliberate
             continue
+        same = prev.module == second.module
         out.append(finding("linear_linear", second.module or prev.module,
-                           first=prev.module or prev.op, second=second.module or second.op,
+                           first=f"{prev.op} in {prev.module}" if same else prev.module,
+                           second=f"{second.op} in {second.module}" if same else second.module,
                            d_in=d_in, d_mid=d_mid, d_out=d_out))
     return out
 
@@ -265,12 +276,8 @@ def _relu_nodes(graph: Graph) -> list[Node]:
 
 
 # --------------------------------------------------------------------------------- loss
-def _is_index_target(t: TargetFacts) -> bool:
-    return t.integer_dtype
-
-
-def _loss_rules(graph: Graph, call: LossCall, exp: _Expect, value: Any,
-                error: BaseException | None) -> list[Finding]:
+def _loss_rules(graph: Graph, call: LossCall, exp: _Expect, value: Any) -> list[Finding]:
+    """Compare what the loss received (by value) with what the catalog says it expects."""
     z, y = call.input, call.target
     if not isinstance(z, torch.Tensor) or not z.is_floating_point():
         return []
@@ -296,16 +303,28 @@ def _loss_rules(graph: Graph, call: LossCall, exp: _Expect, value: Any,
             out.append(finding("softmax_single_unit", where, op=name, dim=1,
                                shape=v.shape))
         elif v.probabilities:
-            ev = _double_softmax_evidence(graph, call, z, value)
-            out.append(finding("double_softmax", where, **common, **ev))
+            ev = _double_softmax_evidence(graph, call, z)
+            out.append(finding("double_softmax", where, **common, **ev, **_detail(ev)))
         elif v.in_open_unit and _squashed(src):
             out.append(finding("sigmoid_before_logits_loss", where, **common))
+        elif _nonnegative_head(src, v):
+            out.append(finding(
+                "relu_before_logits_loss", where, **common, act=src.op,
+                consequence="classes whose logit is clamped at 0 get no gradient and cannot "
+                            "be pushed below the others",
+                consequence_zh="被截断在 0 的类别 logit 没有梯度,也无法压到其他类别之下"))
         if tf is not None:
             out += _class_target_rules(call, v, tf, name, shape_mismatch)
-        out += _initial_loss(call, v, value, name, categorical=True)
+        out += _initial_loss(call, v, value, name)
     elif input_kind == "logits" and exp.target_kind in _BINARY_TARGETS:
         if v.in_open_unit and _squashed(src):
             out.append(finding("sigmoid_before_logits_loss", where, **common))
+        elif _nonnegative_head(src, v):
+            out.append(finding(
+                "relu_before_logits_loss", where, **common, act=src.op,
+                consequence="sigmoid(x) >= 0.5 for x >= 0, so no probability below one half "
+                            "can be predicted",
+                consequence_zh="x >= 0 时 sigmoid(x) >= 0.5,模型无法预测低于一半的概率"))
         if tf is not None:
             out += _elementwise_target_rules(v, tf, name, shape_mismatch, want_float=True)
             if tf.lo < 0 or tf.hi > 1:
@@ -381,9 +400,7 @@ def _elementwise_target_rules(v: ValueFacts, tf: TargetFacts, name: str,
                               *, want_float: bool) -> list[Finding]:
     out: list[Finding] = []
     if tf.shape != v.shape:
-        out.append(shape_mismatch(
-            "the loss broadcasts them against each other (or fails)",
-            "损失会把两者广播(或直接报错)"))
+        out.append(shape_mismatch(*_broadcast_consequence(v, tf)))
     if want_float and tf.integer_dtype:
         out.append(finding("target_dtype_mismatch", "loss", loss=name,
                            want="floating-point", dtype=tf.dtype,
@@ -396,24 +413,22 @@ def _regression_rules(y: torch.Tensor, v: ValueFacts, tf: TargetFacts, src: Node
                       name: str, shape_mismatch: Callable[[str, str], Finding]
                       ) -> list[Finding]:
     out: list[Finding] = []
-    classy = tf.kind in ("one_hot",) and v.width > 1
-    classy = classy or (
-        (tf.integer_dtype or tf.kind in ("binary", "one_hot"))
-        and tf.integral_values and tf.n_distinct <= max(2, v.width) and v.in_unit
-        and src is not None and src.op in ("sigmoid", "softmax", "hardsigmoid"))
+    index_shape = v.shape[:1] + v.shape[2:] if len(v.shape) >= 2 else ()
+    class_like = tf.integral_values and tf.lo >= 0 and tf.n_distinct <= max(2, v.width) and (
+        tf.integer_dtype or tf.kind in ("binary", "one_hot")
+        or (v.width > 1 and tf.shape == index_shape and tf.hi < v.width))
+    classy = (tf.kind == "one_hot" and v.width > 1) or (
+        class_like and v.in_unit and src is not None
+        and src.op in ("sigmoid", "softmax", "hardsigmoid"))
     if classy:
+        kind = "class-index" if tf.shape == index_shape else tf.kind.replace("_", "-")
         out.append(finding("mse_for_classification", _where(src), loss=name,
-                           target_kind=tf.kind.replace("_", "-"), lo=v.lo, hi=v.hi))
-        return out
+                           target_kind=kind, lo=v.lo, hi=v.hi))
     if tf.shape != v.shape:
-        out.append(shape_mismatch(
-            "the loss broadcasts them into a "
-            f"{tuple(torch.broadcast_shapes(v.shape, tf.shape)) if _bcast(v, tf) else '?'} "
-            "table of all pairs (or fails)",
-            "损失会把两者广播成所有配对的表(或直接报错)"))
+        out.append(shape_mismatch(*_broadcast_consequence(v, tf)))
     act = src.op if src is not None else None
     rng = _act_range(act) if act in _MATH_RANGES else None
-    if rng is None:
+    if rng is None or classy:
         return out
     eps = 1e-6
     if tf.lo < rng[0] - eps and rng[0] == 0 and math.isinf(rng[1]):
@@ -426,12 +441,15 @@ def _regression_rules(y: torch.Tensor, v: ValueFacts, tf: TargetFacts, src: Node
     return out
 
 
-def _bcast(v: ValueFacts, tf: TargetFacts) -> bool:
+def _broadcast_consequence(v: ValueFacts, tf: TargetFacts) -> tuple[str, str]:
+    """What different output and target shapes do to an element-wise loss."""
     try:
-        torch.broadcast_shapes(v.shape, tf.shape)
+        shape = tuple(torch.broadcast_shapes(v.shape, tf.shape))
     except RuntimeError:
-        return False
-    return True
+        return ("the shapes do not broadcast and the call fails", "两者无法广播,调用会失败")
+    return (f"an element-wise loss broadcasts them into a {shape} table of all pairs "
+            "(or refuses them)",
+            f"逐元素损失会把两者广播成形状为 {shape} 的所有配对(或直接拒绝)")
 
 
 def _scalar(value: Any) -> torch.Tensor | None:
@@ -440,35 +458,48 @@ def _scalar(value: Any) -> torch.Tensor | None:
     return value if value.dim() == 0 else value.mean()
 
 
-def _double_softmax_evidence(graph: Graph, call: LossCall, z: torch.Tensor,
-                             value: Any) -> dict[str, Any]:
-    """Initial loss, ln K and the gradient at the logits, against the corrected form."""
+def _double_softmax_evidence(graph: Graph, call: LossCall, z: torch.Tensor) -> dict[str, Any]:
+    """Initial mean loss, ln K and the gradient at the logits, against the corrected form."""
     k = int(z.shape[1])
     ev: dict[str, Any] = {"ln_k": math.log(k), "k": k}
-    loss = _scalar(value)
-    if loss is not None:
-        ev["initial_loss"] = float(loss.detach())
     src = _source(graph, z)
     logits = src.args[0] if src is not None and src.op == "softmax" and src.args else None
     y = call.target
-    if (loss is None or not isinstance(logits, torch.Tensor) or not logits.requires_grad
-            or not isinstance(y, torch.Tensor)):
+    if not isinstance(logits, torch.Tensor) or not isinstance(y, torch.Tensor):
         return ev
+    dim = src.arg(1, "dim") if src is not None else 1
     try:
-        (g_bad,) = torch.autograd.grad(loss, logits, retain_graph=True)
-        leaf = logits.detach().requires_grad_(True)
+        # the same batch through mean cross-entropy, with and without the extra softmax
+        bad_leaf = logits.detach().to(torch.float32).requires_grad_(True)
+        bad = F.cross_entropy(F.softmax(bad_leaf, dim=dim), y)
+        (g_bad,) = torch.autograd.grad(bad, bad_leaf)
+        leaf = logits.detach().to(torch.float32).requires_grad_(True)
         good = F.cross_entropy(leaf, y)
         (g_good,) = torch.autograd.grad(good, leaf)
-    except (RuntimeError, IndexError):
+    except (RuntimeError, IndexError, TypeError):
         return ev
     n_bad, n_good = float(g_bad.norm()), float(g_good.norm())
-    ev.update(grad_norm_logits=n_bad, grad_norm_fixed=n_good, fixed_loss=float(good.detach()),
+    ev.update(initial_loss=float(bad.detach()), grad_norm_logits=n_bad, grad_norm_fixed=n_good,
+              fixed_loss=float(good.detach()),
               grad_ratio=n_bad / n_good if n_good > 0 else float("nan"))
     return ev
 
 
-def _initial_loss(call: LossCall, v: ValueFacts, value: Any, name: str,
-                  *, categorical: bool) -> list[Finding]:
+def _detail(ev: dict[str, Any]) -> dict[str, str]:
+    """The measured part of the double-softmax message, in both languages."""
+    if "grad_ratio" not in ev:
+        return {"detail": "", "detail_zh": ""}
+    return {
+        "detail": f"; the initial loss {ev['initial_loss']:.3f} is pinned near ln K = "
+                  f"{ev['ln_k']:.3f} and the gradient at the logits is "
+                  f"{ev['grad_ratio']:.2g}x the one without the extra softmax",
+        "detail_zh": f";初始损失 {ev['initial_loss']:.3f} 被钉在 ln K = {ev['ln_k']:.3f} 附近,"
+                     f"logits 处的梯度只有去掉多余 softmax 时的 {ev['grad_ratio']:.2g} 倍",
+    }
+
+
+def _initial_loss(call: LossCall, v: ValueFacts, value: Any, name: str) -> list[Finding]:
+    """Initial loss against chance level ln K (uniform predictions over K classes)."""
     loss = _scalar(value)
     if loss is None or v.width < 2 or v.probabilities or v.in_open_unit:
         return []
@@ -564,7 +595,7 @@ def check(model: Callable[..., Any], loss_fn: Callable[..., Any], example_input:
         exp = _expectation(call)
         if exp is None:
             continue
-        findings += _loss_rules(graph, call, exp, value, error)
+        findings += _loss_rules(graph, call, exp, value)
 
     depth, sat_nodes = _saturating_depth(graph, output)
     has_norm = any(n.op in _NORMS for n in graph.nodes)

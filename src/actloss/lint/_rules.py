@@ -27,10 +27,8 @@ _RULES = (
     Rule("double_softmax", "error",
          "probabilities (a softmax output) fed to a loss that applies softmax itself",
          "{loss} expects logits but received probabilities (rows are non-negative and sum "
-         "to 1); softmax is applied twice, the loss starts near ln K = {ln_k:.3f} and the "
-         "gradient at the logits is {grad_ratio:.2g}x the one from the logits",
-         "{loss} 需要 logits,却收到了概率(每行非负且和为 1):softmax 被做了两次,"
-         "初始损失接近 ln K = {ln_k:.3f},logits 处的梯度只有正确用法的 {grad_ratio:.2g} 倍",
+         "to 1): softmax is applied twice{detail}",
+         "{loss} 需要 logits,却收到了概率(每行非负且和为 1):softmax 被做了两次{detail_zh}",
          "remove the softmax from the model and feed the raw scores (logits) to the loss",
          "去掉模型里的 softmax,把原始得分(logits)直接交给损失函数"),
     Rule("sigmoid_before_logits_loss", "error",
@@ -41,6 +39,13 @@ _RULES = (
          "在自带 sigmoid 的损失之前又做了一次 sigmoid",
          "remove the sigmoid from the model (apply it only at inference time)",
          "去掉模型里的 sigmoid(只在推理时使用)"),
+    Rule("relu_before_logits_loss", "error",
+         "a non-negative activation (ReLU) in front of a loss that expects logits",
+         "{loss} expects logits (any sign) but the values come from {act} and are >= 0: "
+         "{consequence}",
+         "{loss} 需要 logits(可正可负),但输入来自 {act},全部 >= 0:{consequence_zh}",
+         "remove the activation after the last layer: it must output raw scores",
+         "去掉最后一层之后的激活函数:它应输出原始得分"),
     Rule("softmax_single_unit", "error",
          "softmax over a dimension of size 1 (always outputs 1)",
          "softmax over a dimension of size 1 always returns 1, so the output carries no "
@@ -92,11 +97,11 @@ _RULES = (
          "对原始得分使用 binary_cross_entropy_with_logits"),
     Rule("mse_for_classification", "warning",
          "a regression loss on classification targets",
-         "{loss} is used with {target_kind} targets on outputs in [{lo:.3g}, {hi:.3g}]; "
-         "squared error on probabilities has vanishing gradients when the model is "
-         "confidently wrong",
-         "{loss} 用在 {target_kind} 分类目标上(输出范围 [{lo:.3g}, {hi:.3g}]);"
-         "对概率用平方误差,模型错得越自信梯度越小",
+         "{loss} (a regression loss) is used with {target_kind} targets on outputs in "
+         "[{lo:.3g}, {hi:.3g}]; on probabilities its gradient vanishes for confident "
+         "mistakes, on class indices it treats the classes as ordered numbers",
+         "{loss}(回归损失)被用于 {target_kind} 分类目标,输出范围 [{lo:.3g}, {hi:.3g}];"
+         "对概率而言,模型错得越自信梯度越小;对类别索引而言,它把类别当作有序的数",
          "use cross_entropy on logits (class indices) or binary_cross_entropy_with_logits",
          "改用 logits 上的 cross_entropy(类别索引)或 binary_cross_entropy_with_logits"),
     Rule("relu_output_signed_target", "error",
@@ -116,7 +121,8 @@ _RULES = (
          "改用线性输出,或把目标缩放到激活函数的值域内"),
     Rule("linear_linear", "warning",
          "two affine maps composed with no non-linearity between them",
-         "{first} ({d_in} -> {d_mid}) feeds {second} ({d_mid} -> {d_out}) directly; the "
+         "{first} ({d_in} -> {d_mid}) feeds {second} ({d_mid} -> {d_out}) with no "
+         "non-linearity in between; the "
          "two collapse into one affine map (w2*(w1*x + b1) + b2 = (w2*w1)*x + (w2*b1 + b2))",
          "{first}({d_in} -> {d_mid})直接接 {second}({d_mid} -> {d_out}),"
          "两个仿射变换会合并成一个",

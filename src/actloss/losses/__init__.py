@@ -68,7 +68,60 @@ from actloss.losses._spec import LossSpec
 
 # --- segmentation, detection, GAN, metric learning, composite, Keras names ---
 # isort: off
-from actloss.losses import _composite, _gan, _keras, _metric, _segmentation  # noqa: F401  (registers)
+from actloss.losses._composite import (
+    UncertaintyWeighting as UncertaintyWeighting,
+    WeightedSum as WeightedSum,
+    l1_penalty as l1_penalty,
+    l2_penalty as l2_penalty,
+    uncertainty_weighting as uncertainty_weighting,
+)
+from actloss.losses._gan import (
+    gan_hinge_d as gan_hinge_d,
+    gan_hinge_g as gan_hinge_g,
+    gan_minimax_d as gan_minimax_d,
+    gan_minimax_g as gan_minimax_g,
+    gan_nonsaturating_g as gan_nonsaturating_g,
+    gradient_penalty as gradient_penalty,
+    lsgan_d as lsgan_d,
+    lsgan_g as lsgan_g,
+    wgan_critic as wgan_critic,
+    wgan_g as wgan_g,
+)
+from actloss.losses._keras import (
+    keras_binary_crossentropy as keras_binary_crossentropy,
+    keras_binary_focal_crossentropy as keras_binary_focal_crossentropy,
+    keras_categorical_crossentropy as keras_categorical_crossentropy,
+    keras_categorical_focal_crossentropy as keras_categorical_focal_crossentropy,
+    keras_categorical_hinge as keras_categorical_hinge,
+    keras_dice as keras_dice,
+    keras_hinge as keras_hinge,
+    keras_huber as keras_huber,
+    keras_kl_divergence as keras_kl_divergence,
+    keras_log_cosh as keras_log_cosh,
+    keras_mean_absolute_error as keras_mean_absolute_error,
+    keras_mean_squared_error as keras_mean_squared_error,
+    keras_poisson as keras_poisson,
+    keras_sparse_categorical_crossentropy as keras_sparse_categorical_crossentropy,
+    keras_spec as keras_spec,
+    keras_squared_hinge as keras_squared_hinge,
+    keras_tversky as keras_tversky,
+)
+from actloss.losses._metric import (
+    contrastive as contrastive,
+    info_nce as info_nce,
+    nt_xent as nt_xent,
+    triplet as triplet,
+)
+from actloss.losses._segmentation import (
+    ciou_loss as ciou_loss,
+    dice as dice,
+    diou_loss as diou_loss,
+    focal_tversky as focal_tversky,
+    giou_loss as giou_loss,
+    iou_loss as iou_loss,
+    jaccard as jaccard,
+    tversky as tversky,
+)
 # isort: on
 # --- end ---
 

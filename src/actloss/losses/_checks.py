@@ -6,6 +6,8 @@ Python. Messages follow the one format of :mod:`actloss._validation`.
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from actloss._validation import check_finite, check_same_shape, check_tensor
@@ -24,11 +26,12 @@ def _fmt(v: float) -> str:
     return f"{v:.6g}"
 
 
-def check_pair(owner: str, input: object, target: object, *,
-               cast_target: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+def check_pair(owner: str, input: object, target: object, *, cast_target: bool = True,
+               log_space: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """Two tensors of one shape; the input floating point and free of NaN/inf.
 
-    Integer or bool targets are cast to the input's dtype when ``cast_target``.
+    Integer or bool targets are cast to the input's dtype when ``cast_target``. With
+    ``log_space`` (log-probabilities) ``-inf`` is a valid value (log 0) of both tensors.
     """
     x = check_tensor(owner, "input", input)
     t = check_tensor(owner, "target", target, floating=False)
@@ -39,9 +42,22 @@ def check_pair(owner: str, input: object, target: object, *,
             )
         t = t.to(x.dtype)
     check_same_shape(owner, x, t)
-    check_finite(owner, "input", x)
-    check_finite(owner, "target", t)
+    if log_space:
+        _check_log_space(owner, "input", x)
+        _check_log_space(owner, "target", t)
+    else:
+        check_finite(owner, "input", x)
+        check_finite(owner, "target", t)
     return x, t
+
+
+def _check_log_space(owner: str, arg: str, value: torch.Tensor) -> None:
+    """NaN and +inf are reported; -inf (log 0) is allowed."""
+    if value.numel() and bool((torch.isnan(value) | (value == math.inf)).any()):
+        n_nan = int(torch.isnan(value).sum())
+        n_inf = int((value == math.inf).sum())
+        what = [f"{n} {w}" for n, w in ((n_nan, "NaN"), (n_inf, "+inf")) if n]
+        raise InputError(f"`{arg}` of {owner} contains {' and '.join(what)} value(s)")
 
 
 def check_range(owner: str, arg: str, value: torch.Tensor, low: float, high: float, *,
@@ -56,7 +72,8 @@ def check_range(owner: str, arg: str, value: torch.Tensor, low: float, high: flo
     if not (ok_lo and ok_hi):
         left = "[" if low_closed else "("
         right = "]" if high_closed else ")"
-        interval = f"{left}{_fmt(low)}, {_fmt(high)}{right}".replace("inf]", "inf)")
+        interval = f"{left}{_fmt(low)}, {_fmt(high)}{right}"
+        interval = interval.replace("inf]", "inf)").replace("[-inf", "(-inf")
         kind = f" ({what})" if what else ""
         raise InputError(
             f"`{arg}` of {owner} must hold values in {interval}{kind}; "

@@ -74,19 +74,21 @@ def kl_div(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean"
     (log_t,) = check_params("kl_div", KL_PARAMS, {"log_target": log_target}).values()
     check_reduction("kl_div", reduction, KL_REDUCTIONS)
     _refuse_indices("kl_div", input, target)
-    x, t = check_pair("kl_div", input, target)
+    x, t = check_pair("kl_div", input, target, log_space=True)
+    zero = torch.zeros((), dtype=x.dtype, device=x.device)
     if log_t:
         check_range("kl_div", "target", t, -math.inf, 0.0, what="log-probabilities")
-        loss = torch.exp(t) * (t - x)
+        # terms with target probability 0 vanish (0 log 0 = 0), even where x = log 0
+        loss = torch.where(t > -math.inf, torch.exp(t) * (t - x), zero)
     else:
         check_range("kl_div", "target", t, 0.0, 1.0, what="probabilities")
-        loss = torch.xlogy(t, t) - t * x  # 0 log 0 = 0
+        loss = torch.where(t > 0, torch.xlogy(t, t) - t * x, zero)  # 0 log 0 = 0
     return reduce(loss, reduction, weight=weight, owner="kl_div", mean_by="count")
 
 
 def _kl_grad(input: torch.Tensor, target: torch.Tensor, *, log_target: bool = False,
              weight: torch.Tensor | None = None) -> torch.Tensor:
-    g = -(torch.exp(target) if log_target else target)
+    g = -(torch.exp(target) if log_target else target) + 0.0  # + 0.0: no negative zeros
     return g if weight is None else g * weight
 
 
@@ -123,13 +125,17 @@ def jensen_shannon(input: torch.Tensor, target: torch.Tensor, *, reduction: str 
     (d,) = check_params("jensen_shannon", JS_PARAMS, {"dim": dim}).values()
     check_reduction("jensen_shannon", reduction)
     _refuse_indices("jensen_shannon", input, target)
-    x, y = check_pair("jensen_shannon", input, target)
+    x, y = check_pair("jensen_shannon", input, target, log_space=True)
     _check_dim("jensen_shannon", d, x)
     check_range("jensen_shannon", "target", y, 0.0, 1.0, what="probabilities")
-    log_m = _log_mid(x, y)
     p = torch.exp(x)
-    # KL(p || m) + KL(y || m) with 0 log 0 = 0
-    per = 0.5 * (p * (x - log_m) + torch.xlogy(y, y) - y * log_m).sum(dim=d)
+    x_s, log_m = _finite(x), _finite(_log_mid(x, y))
+    zero = torch.zeros((), dtype=x.dtype, device=x.device)
+    # KL(p || m) + KL(y || m), dropping the terms with p = 0 or y = 0 (0 log 0 = 0); the
+    # logs are made finite first so that the dropped branch has a finite gradient
+    kl_p = torch.where(p > 0, p * (x_s - log_m), zero)
+    kl_y = torch.where(y > 0, torch.xlogy(y, y) - y * log_m, zero)
+    per = 0.5 * (kl_p + kl_y).sum(dim=d)
     return reduce(per, reduction, weight=weight, owner="jensen_shannon", mean_by="count")
 
 
@@ -138,9 +144,14 @@ def _log_mid(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return torch.logaddexp(x, torch.log(y)) - math.log(2.0)
 
 
+def _finite(v: torch.Tensor) -> torch.Tensor:
+    return torch.where(torch.isfinite(v), v, torch.zeros((), dtype=v.dtype, device=v.device))
+
+
 def _js_grad(input: torch.Tensor, target: torch.Tensor, *, dim: int = -1,
              weight: torch.Tensor | None = None) -> torch.Tensor:
-    g = 0.5 * torch.exp(input) * (input - _log_mid(input, target))
+    p = torch.exp(input)
+    g = 0.5 * torch.where(p > 0, p * (_finite(input) - _finite(_log_mid(input, target))), 0.0)
     return g if weight is None else g * weight.unsqueeze(dim)
 
 
@@ -239,7 +250,7 @@ register(LossSpec(
     summary_zh="通过混合分布对 KL 做对称且有界的平滑。",
     formula=r"\mathrm{JS} = \tfrac12\mathrm{KL}(p\|m) + \tfrac12\mathrm{KL}(y\|m)",
     tasks=("distribution_matching", "gan"), input_kind="log_probabilities",
-    target_kind="distribution", pairs_with="log_softmax", convex=True,
+    target_kind="distribution", pairs_with="log_softmax",
     pros=Bilingual(("Symmetric and bounded by log 2.",), ("对称,且上界为 log 2。",)),
     cons=Bilingual(("Saturates for disjoint supports: no gradient (the GAN problem).",),
                    ("支撑集不相交时饱和:没有梯度(GAN 的问题)。",)),

@@ -904,6 +904,12 @@ _EXTRA_KERAS_NAMES = {
     "bce": "binary_crossentropy", "cce": "categorical_crossentropy",
 }
 
+# convex in y_pred (inside the probability clip): squared, absolute, hinge-type, log-cosh,
+# Huber, Poisson (x - y log x with y >= 0), KL in y_pred, BCE in p or in logits
+_CONVEX = ("mean_squared_error", "mean_absolute_error", "hinge", "squared_hinge",
+           "categorical_hinge", "log_cosh", "huber", "poisson", "kl_divergence",
+           "binary_crossentropy")
+
 for (_name, _fn, _grad, _params, _task, _ik, _tk, _pairs, _core, _formula) in _ENTRIES:
     _cons_en = _PROB_CONS if _ik == "probabilities" and "crossentropy" in _name else ()
     _cons_zh = _PROB_CONS_ZH if _cons_en else ()
@@ -914,6 +920,7 @@ for (_name, _fn, _grad, _params, _task, _ik, _tk, _pairs, _core, _formula) in _E
         formula=_formula, tasks=(_task,), input_kind=_ik, target_kind=_tk, pairs_with=_pairs,
         keras_name=_name,
         robust_to_outliers=_name in ("mean_absolute_error", "huber", "log_cosh"),
+        convex=_name in _CONVEX,
         handles_imbalance=_name in ("binary_focal_crossentropy",
                                     "categorical_focal_crossentropy", "dice", "tversky"),
         pros=_bi(("Numerically matches Keras, for porting Keras models and recipes",
@@ -922,7 +929,7 @@ for (_name, _fn, _grad, _params, _task, _ik, _tk, _pairs, _core, _formula) in _E
                   f"除上述约定外与 actloss 的 `{_core}` 同族")),
         cons=_bi(_PER_SAMPLE + _cons_en, _PER_SAMPLE_ZH + _cons_zh),
         other_defaults={"keras": f"keras.losses.{_name}"},
-        reference="Keras 3 API, keras.losses.",
+        reference="Chollet et al. (2015). Keras; the Keras 3 API, keras.losses.", year=2015,
         in_sources=(("000_5b08fef0015a8918.txt",)
                     if _name in ("categorical_crossentropy", "sparse_categorical_crossentropy",
                                  "binary_crossentropy") else ()),
@@ -930,7 +937,8 @@ for (_name, _fn, _grad, _params, _task, _ik, _tk, _pairs, _core, _formula) in _E
 
 
 def _snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip())
+    # CategoricalCrossentropy -> Categorical_Crossentropy; KLDivergence -> KL_Divergence
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name.strip())
 
 
 def keras_spec(name: str) -> LossSpec:
@@ -951,8 +959,6 @@ def keras_spec(name: str) -> LossSpec:
     key = normalise_name(_snake(name))
     key = key.removeprefix("keras_")
     key = _EXTRA_KERAS_NAMES.get(key, key)
-    # class names: BinaryCrossentropy -> binary_crossentropy; KLDivergence -> k_l_divergence
-    key = {"k_l_divergence": "kl_divergence", "l_o_g_cosh": "log_cosh"}.get(key, key)
     if f"keras_{key}" in REGISTRY:
         return REGISTRY.spec(f"keras_{key}")
     import difflib

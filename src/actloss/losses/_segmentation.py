@@ -3,7 +3,9 @@
 Overlap losses compare a predicted mask with a target mask per sample: ``input`` and
 ``target`` have shape ``(N, *)`` and the sums run over every dimension but the first, so
 the unreduced loss has shape ``(N,)``. Predictions are probabilities in ``[0, 1]``, or
-logits with ``from_logits=True`` (then ``p = sigmoid(input)`` element-wise).
+logits with ``from_logits=True`` (then ``p = sigmoid(input)`` element-wise). With masks of
+shape ``(N, C, H, W)`` the classes are pooled into one ratio per sample; for one ratio per
+sample and class, pass ``input.flatten(2).flatten(0, 1)`` (shape ``(N * C, H * W)``).
 
 Box losses take boxes as ``(x1, y1, x2, y2)`` corners in the last dimension, shape
 ``(*, 4)``; the unreduced loss has shape ``(*)``. Their formulas follow torchvision's

@@ -13,9 +13,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from actloss.lab.experiments import (  # noqa: F401  (each module registers itself)
+    activation_shootout,
     backprop_by_hand,
+    dying_relu,
+    gan_losses,
+    imbalance,
     linear_collapse,
     loss_robustness,
+    pairing_matrix,
+    quantile,
+    source_examples,
+    transformer_block,
     vanishing_gradients,
     zero_centred,
 )

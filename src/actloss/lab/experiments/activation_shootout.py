@@ -111,8 +111,8 @@ def run(cfg: Config) -> Result:
                 model = mlp([ds.n_features, cfg.width, cfg.width, ds.n_classes],
                             activation=act, init="auto", seed=cfg.seed + s)
                 h = fit(model, nn.functional.cross_entropy, ds, epochs=epochs,
-                        batch_size=cfg.batch_size, optimizer="adam", lr=cfg.lr, metrics=["accuracy"], seed=cfg.seed + s,
-                        progress=False)
+                        batch_size=cfg.batch_size, optimizer="adam", lr=cfg.lr,
+                        metrics=["accuracy"], seed=cfg.seed + s, progress=False)
                 series = h.history["val_accuracy"]
                 accs.append(series[-1])
                 reach.append(_epochs_to(series, 0.95))

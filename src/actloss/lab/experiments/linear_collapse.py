@@ -43,7 +43,7 @@ class Config(BaseConfig):
     lr: float = setting(0.02, interval=POSITIVE, doc="learning rate")
 
 
-QUICK = {"steps": 200, "n": 200, "width": 16}
+QUICK = {"steps": 150, "n": 200, "width": 16}
 
 RULE = ("supported if the composed single map reproduces the stack to within 1e-9 "
         "(float64), the linear stack stays at or below 0.80 accuracy on XOR and at least "

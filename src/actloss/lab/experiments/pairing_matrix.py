@@ -11,7 +11,8 @@ recommended head and with common mistakes, and the damage is measured on held-ou
   one-hot targets;
 * multi-label (5 labels): sigmoid + BCE per label; mistake: softmax + BCE (the outputs
   must sum to 1, so at most one label can pass 0.5);
-* regression (diabetes, standardised so targets take both signs): linear + MSE;
+* regression (a linear target with noise, standardised, so targets take both signs):
+  linear + MSE;
   mistake: a ReLU head, which cannot output negative values.
 """
 
@@ -49,12 +50,13 @@ class Config(BaseConfig):
     lr: float = setting(3e-3, interval=POSITIVE, doc="learning rate")
 
 
-QUICK = {"steps": 250, "hidden": 32}
+QUICK = {"steps": 150, "hidden": 32}
 
 RULE = ("supported if, on every task, the recommended pairing scores at least as well as "
-        "each mistake (within 0.01) and at least one mistake per task costs 0.05 or more")
-RULE_ZH = ("若在每个任务上推荐的搭配都不差于每种错误搭配(容差 0.01),且每个任务至少有一种错误搭配"
-           "造成 0.05 或更多的损失,则判为支持")
+        "each mistake (within 0.01), and some mistake costs 0.05 or more; not supported if a "
+        "mistake beats the recommended pairing by more than 0.01")
+RULE_ZH = ("若在每个任务上推荐的搭配都不差于每种错误搭配(容差 0.01),且至少有一种错误搭配造成 "
+           "0.05 或更多的损失,则判为支持;若某种错误搭配比推荐搭配高出 0.01 以上,则判为不支持")
 
 Head = tuple[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
              Callable[[torch.Tensor], torch.Tensor]]
@@ -65,7 +67,9 @@ def _heads() -> dict[str, list[Head]]:
     from actloss import losses
 
     bce_logits = losses.get("binary_cross_entropy_with_logits")
-    bce_probs = losses.get("binary_cross_entropy")
+    # The mistakes are made the way a PyTorch user makes them: torch's probability-space
+    # BCE, which clamps log(p) at -100 so a saturated output gives a finite loss.
+    bce_probs = F.binary_cross_entropy
     mse = losses.get("mse")
     ce = losses.get("cross_entropy")
     return {
@@ -111,17 +115,22 @@ METRIC = {"binary": "accuracy", "multi-class": "accuracy", "multi-label": "micro
 
 
 def judge(m: dict[str, Any]) -> Verdict:
-    ok = True
+    damages = []
     parts = []
     for task, rows in m["scores"].items():
         names = list(rows)
         rec = rows[names[0]]
-        damages = {n: rec - rows[n] for n in names[1:]}
-        ok = ok and all(d >= -0.01 for d in damages.values()) and max(damages.values()) >= 0.05
+        damages += [rec - rows[n] for n in names[1:]]
         parts.append(f"{task}: {names[0]} {rec:.3f}, "
                      + ", ".join(f"{n} {rows[n]:.3f}" for n in names[1:]))
+    if min(damages) < -0.01:
+        status = "not supported"
+    elif max(damages) >= 0.05:
+        status = "supported"
+    else:
+        status = "inconclusive"
     because = "; ".join(parts)
-    return Verdict("supported" if ok else "not supported", RULE, RULE_ZH, because, because)
+    return Verdict(status, RULE, RULE_ZH, because, because)
 
 
 def run(cfg: Config) -> Result:
@@ -131,7 +140,8 @@ def run(cfg: Config) -> Result:
         "binary": load("moons", seed=cfg.seed, n_samples=800, noise=0.2),
         "multi-class": load("digits", seed=cfg.seed),
         "multi-label": load("multilabel", seed=cfg.seed, n_samples=1000),
-        "regression": load("diabetes", seed=cfg.seed),
+        # y = x . w + noise, standardised: half of the targets are negative
+        "regression": load("outliers", seed=cfg.seed, n_samples=800, outlier_fraction=0.0),
     }
     scores: dict[str, dict[str, float]] = {}
     for task, heads in _heads().items():

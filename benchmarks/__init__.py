@@ -1,0 +1,1 @@
+"""actloss benchmarks: run ``python -m benchmarks`` (never part of the test suite)."""

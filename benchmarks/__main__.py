@@ -1,0 +1,81 @@
+"""``python -m benchmarks``: every fused kernel against PyTorch, one table.
+
+Writes ``results.json`` and ``results.md`` to ``--out`` (default ``bench-results``).
+The allocator setting ``THP_MEM_ALLOC_ENABLE=1`` (PyTorch's CPU allocator then backs
+large tensors with transparent huge pages) is set for this process before torch is
+imported, for ours and PyTorch's runs alike; pass ``--no-thp`` to measure without it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+if "--no-thp" not in sys.argv:
+    os.environ.setdefault("THP_MEM_ALLOC_ENABLE", "1")
+
+import argparse
+import json
+from pathlib import Path
+
+import torch
+
+from benchmarks import kernels
+from benchmarks._harness import copy_bandwidth, machine, markdown_table
+
+
+def render(info: dict, bandwidth: float, rows: list, quick: bool) -> str:
+    """The markdown report: machine, method notes and the table."""
+    lines = [
+        "## Machine",
+        "",
+        f"- CPU: {info['cpu']} ({info['cores']} cores usable, {info['threads']} torch "
+        f"threads, {info['capability']})",
+        f"- torch {info['torch']}, Python {info['python']}, "
+        f"THP_MEM_ALLOC_ENABLE={info['thp_alloc']}",
+        f"- copy bandwidth (copy_ of 64 MiB, read + write): {bandwidth / 1e9:.1f} GB/s",
+        f"- mode: {'quick (sizes / 16, 3 repeats)' if quick else 'full'}",
+        "",
+        "Times are medians of interleaved repeats of forward + backward; memory is the peak "
+        "resident memory a call adds (see `benchmarks/_harness.py`); roofline is the "
+        "achieved share of the copy bandwidth for the bytes the kernel cannot avoid moving.",
+        "",
+        markdown_table(rows),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="sizes / 16, 3 repeats, no compile")
+    ap.add_argument("--no-compile", action="store_true", help="skip torch.compile columns")
+    ap.add_argument("--no-thp", action="store_true", help="leave the allocator as it is")
+    ap.add_argument("--out", default="bench-results", help="directory for JSON + markdown")
+    ap.add_argument("--only", default=None, help="run the cases whose name contains this")
+    ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
+    args = ap.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    info = machine()
+    bw = copy_bandwidth()
+    rows = kernels.run(quick=args.quick, compile=not args.no_compile, device=args.device,
+                       only=args.only, progress=lambda s: print(s, file=sys.stderr,
+                                                                 flush=True))
+    for r in rows:
+        moved = r.extra.get("bytes_moved")
+        if moved and r.ours_ms:
+            r.roofline = moved / (r.ours_ms / 1e3) / bw
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = {"machine": info, "copy_bandwidth_bytes_per_s": bw, "quick": args.quick,
+            "results": [r.to_json() for r in rows]}
+    (out / "results.json").write_text(json.dumps(data, indent=2))
+    md = render(info, bw, rows, args.quick)
+    (out / "results.md").write_text(md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
