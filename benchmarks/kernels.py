@@ -84,7 +84,9 @@ def activation_cases(n: int, device: str) -> list[Case]:
         ("mish (memory_efficient)", lambda d: K.mish(d["x"], memory_efficient=True),
          lambda d: F.mish(d["x"])),
     ]
-    return [Case(name, shape, make, o, t, _act_bytes) for name, o, t in specs]
+    compiled = {"mish", "gelu(tanh)"}  # a compile costs 10-20 s: the heaviest only
+    return [Case(name, shape, make, o, t, _act_bytes, compile=name in compiled)
+            for name, o, t in specs]
 
 
 def _torchvision_focal(x: torch.Tensor, t: torch.Tensor, alpha: float = 0.25,
@@ -138,13 +140,14 @@ def loss_cases(scale: int, device: str) -> list[Case]:
              note="torch = torchvision formula, eager"),
         Case("bce_with_logits", f"[{n}] fp32", pair(True),
              lambda d: K.bce_with_logits(d["x"], d["t"]),
-             lambda d: F.binary_cross_entropy_with_logits(d["x"], d["t"]), elem_bytes),
+             lambda d: F.binary_cross_entropy_with_logits(d["x"], d["t"]), elem_bytes,
+             compile=False),
         Case("huber", f"[{n}] fp32", pair(False),
              lambda d: K.huber(d["x"], d["t"]), lambda d: F.huber_loss(d["x"], d["t"]),
-             elem_bytes),
+             elem_bytes, compile=False),
         Case("smooth_l1", f"[{n}] fp32", pair(False),
              lambda d: K.smooth_l1(d["x"], d["t"]), lambda d: F.smooth_l1_loss(d["x"], d["t"]),
-             elem_bytes),
+             elem_bytes, compile=False),
         Case("log_cosh", f"[{n}] fp32", pair(False),
              lambda d: K.log_cosh(d["x"], d["t"]), lambda d: _log_cosh_torch(d["x"], d["t"]),
              elem_bytes, note="torch = composition"),
@@ -161,11 +164,11 @@ def loss_cases(scale: int, device: str) -> list[Case]:
         Case("dice", f"[16, 1, {side}, {side}] fp32", masks,
              lambda d: K.dice(d["x"], d["t"]),
              lambda d: _region_torch(d["x"], d["t"], 2.0, 0.0, 1.0, 1.0), elem_bytes,
-             note="torch = composition"),
+             compile=False, note="torch = composition"),
         Case("tversky", f"[16, 1, {side}, {side}] fp32", masks,
              lambda d: K.tversky(d["x"], d["t"]),
              lambda d: _region_torch(d["x"], d["t"], 1.0, 0.0, 0.3, 0.7), elem_bytes,
-             note="torch = composition"),
+             compile=False, note="torch = composition"),
     ]
     rows, classes = 8192 // scale, 32000
 
@@ -186,7 +189,8 @@ def loss_cases(scale: int, device: str) -> list[Case]:
              lambda d: F.cross_entropy(d["x"], d["t"]), row_bytes),
         Case("cross_entropy (smoothing 0.1)", f"[{rows}, {classes}] fp32", logits(classes),
              lambda d: K.cross_entropy(d["x"], d["t"], label_smoothing=0.1),
-             lambda d: F.cross_entropy(d["x"], d["t"], label_smoothing=0.1), row_bytes),
+             lambda d: F.cross_entropy(d["x"], d["t"], label_smoothing=0.1), row_bytes,
+             compile=False),
         Case("softmax_focal", f"[{rows}, 1000] fp32", logits(1000),
              lambda d: K.softmax_focal(d["x"], d["t"]),
              lambda d: _softmax_focal_torch(d["x"], d["t"]), row_bytes,
@@ -204,7 +208,7 @@ def loss_cases(scale: int, device: str) -> list[Case]:
     cases.append(Case(
         "linear_cross_entropy", f"[{nh}, {hid}] x [{vocab}, {hid}] fp32", lce,
         lambda d: K.linear_cross_entropy(d["h"], d["w"], d["t"]),
-        lambda d: F.cross_entropy(F.linear(d["h"], d["w"]), d["t"]), None,
+        lambda d: F.cross_entropy(F.linear(d["h"], d["w"]), d["t"]), None, compile=False,
         note="torch = Linear + cross_entropy"))
     return cases
 

@@ -92,6 +92,8 @@ def test_show_kind_resolves_and_errors(capsys):
     assert len(err.strip().splitlines()) == 1
     code, _, err = _run(capsys, "show", "relu", "--lang", "fr")
     assert code == 2 and "`--lang` must be one of 'en', 'zh'; got 'fr'" in err
+    code, _, err = _run(capsys, "show", "reluu", "--kind", "activation")
+    assert code == 2 and "unknown activation 'reluu'; did you mean 'relu'" in err
     code, _, err = _run(capsys, "show", "relu", "--kind", "layer")
     assert code == 2 and "`--kind` must be one of" in err
 

@@ -167,7 +167,7 @@ def test_dead_fraction_counts_units_dead_on_every_sample():
         lin.weight.zero_()
         lin.bias.copy_(torch.tensor([-1.0, -2.0, 3.0, -0.5]))
     model = nn.Sequential(lin, nn.ReLU())
-    m = monitor(model)
+    m = monitor(model, every=1)  # every batch counts
     model(torch.randn(8, 2)).sum().backward()
     m.after_backward()
     m.step_end()
@@ -352,6 +352,56 @@ def test_first_module_with_nonfinite_output_is_named():
     assert len(nf) == 1 and nf[0].where == "body.2" and nf[0].severity == "error"
     assert nf[0].evidence == {"epoch": 0, "batch": 0}
     assert "body.2" in nf[0].message and nf[0].message_zh and nf[0].fix_zh
+
+
+def test_replay_leaves_batch_norm_statistics_alone():
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), _Overflow(), nn.Linear(4, 1))
+    with torch.no_grad():
+        model[0].bias.fill_(5.0)
+    m = monitor(model)
+    model(torch.randn(8, 3))  # one training forward: the statistics move once
+    after_one = model[1].running_mean.clone()
+    m.step_end()
+    s = m.epoch_end()
+    m.close()
+    assert s.nonfinite == ("2", 0)
+    # the replay that located the overflow did not update the running mean again
+    torch.testing.assert_close(model[1].running_mean, after_one)
+    assert int(model[1].num_batches_tracked) == 1
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_nonfinite_is_located_on_the_device_without_replay():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), _Overflow(), nn.Linear(4, 2)).cuda()
+    with torch.no_grad():
+        model[0].bias.fill_(5.0)
+    with monitor(model) as m:
+        for _ in range(2):
+            model(torch.randn(8, 3, device="cuda")).sum().backward()
+            m.after_backward()
+            m.step_end()
+        model(torch.tensor([[float("nan"), 0.0, 0.0]], device="cuda"))
+        m.step_end()
+        s = m.epoch_end()
+    assert s.nonfinite == ("2", 0)
+    assert m.findings()[0].where == "2"
+    assert len(s.layers) == 2 and s.activations[0].activation == "tanh"
+
+
+def test_only_activation_and_root_hooks_stay_after_the_first_step_on_cpu():
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    m = monitor(model)
+    # one hook per module (4 with the root), plus the root's NaN check
+    assert _hook_count(model) == 5
+    model(torch.randn(2, 3)).sum().backward()
+    m.after_backward()
+    m.step_end()
+    # the layer order is known: the relu (statistics) and the root keep theirs
+    assert _hook_count(model) == 2
+    assert [layer.name for layer in m.epoch_end().layers] == ["0", "2"]
+    m.close()
+    assert _hook_count(model) == 0
 
 
 def test_nonfinite_input_is_blamed_on_the_input():
@@ -593,7 +643,7 @@ def test_gradient_flow_figure_plots_the_recorded_mean_abs_grad():
     model = nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2))
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     means = []
-    with monitor(model) as m:
+    with monitor(model, every=1) as m:
         for _ in range(4):
             opt.zero_grad()
             model(torch.randn(6, 3)).pow(2).mean().backward()

@@ -370,6 +370,8 @@ def test_infer_task_and_match_target():
     assert T.infer_task(torch.zeros(4, 1), torch.randn(4, 1) + 5) == "regression"
     t = T.match_target(torch.zeros(4, 1), torch.tensor([0, 1, 1, 0]))
     assert t.dtype == torch.float32 and t.shape == (4, 1)
+    # float (N,) regression targets for an (N, 1) output: (N, 1), not an (N, N) broadcast
+    assert T.match_target(torch.zeros(4, 1), torch.arange(4.0)).shape == (4, 1)
     idx = torch.tensor([0, 2, 1, 0])
     assert T.match_target(out2, idx) is idx  # class indices stay int64
 

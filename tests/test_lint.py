@@ -334,3 +334,43 @@ def test_tuple_and_dict_inputs():
     assert codes(check(Two(), F.cross_entropy, (torch.randn(5, 3),), y)) == {"double_softmax"}
     assert codes(check(Two(), F.cross_entropy, {"x": torch.randn(5, 3), "scale": 2.0}, y)) == \
         {"double_softmax"}
+
+
+def test_out_of_range_indices_are_refused_before_they_run():
+    # On CUDA an out-of-range index trips a device-side assert that poisons the context;
+    # the linter refuses such calls itself, on every device, and reports them.
+    from actloss import losses
+
+    model = nn.Linear(4, 3)
+    x, y = torch.randn(6, 4), torch.tensor([0, 1, 2, 7, 0, 1])
+    (f,) = check(model, losses.cross_entropy, x, y)
+    assert (f.code, f.evidence["need"]) == ("class_count_mismatch", 8)
+
+    def picked(out, t):  # a hand-written loss indexing with the targets
+        return -torch.gather(F.log_softmax(out, dim=1), 1, t[:, None]).mean()
+
+    (f,) = check(model, picked, x, y)
+    assert f.code == "loss_error" and "Target 7 is out of bounds (size 3)" in f.message
+
+
+def test_loss_without_target_one_or_two_arguments():
+    model = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 1))
+    x = torch.randn(6, 3)
+    assert check(model, lambda out: out.pow(2).mean(), x) == []
+    assert check(model, lambda out, _t: out.pow(2).mean(), x, None) == []
+    (f,) = check(model, lambda out, t, extra: out.mean(), x)
+    assert f.code == "loss_error" and "TypeError" in f.message
+
+
+def test_loss_expectations_are_read_from_the_catalog(monkeypatch):
+    from dataclasses import replace
+
+    from actloss.losses._registry import REGISTRY
+
+    model = nn.Sequential(nn.Linear(4, 3), nn.Softmax(dim=1))
+    x, y = torch.randn(8, 4), torch.randint(0, 3, (8,))
+    assert codes(check(model, F.cross_entropy, x, y)) == {"double_softmax"}
+    spec = REGISTRY.spec("cross_entropy")
+    monkeypatch.setitem(REGISTRY._specs, "cross_entropy",
+                        replace(spec, input_kind="log_probabilities"))
+    assert codes(check(model, F.cross_entropy, x, y)) == {"nll_on_probabilities"}

@@ -338,3 +338,22 @@ def test_public_api_helpers():
     assert "label_smoothing=0.1" in repr(m) and m.weight is not None
     assert_close(m(torch.zeros(2, 3), torch.tensor([0, 1])), torch.tensor(1.0986), atol=1e-4,
                  rtol=0)  # log 3
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if (L.spec(n).torch_equivalent or "")
+                                  .startswith("torch.nn.functional.")])
+def test_defaults_match_pytorch(name):
+    import inspect
+
+    s = L.spec(name)
+    fn = getattr(torch.nn.functional, s.torch_equivalent.rsplit(".", 1)[1])
+    sig = inspect.signature(fn).parameters
+    assert sig["reduction"].default == "mean"
+    shared = [p for p in s.params if p.name in sig
+              and sig[p.name].default is not inspect.Parameter.empty]
+    for p in shared:
+        want = sig[p.name].default
+        if isinstance(want, float):
+            assert p.default == pytest.approx(want), (name, p.name)
+        else:
+            assert p.default == want, (name, p.name)

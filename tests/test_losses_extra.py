@@ -84,7 +84,15 @@ def test_every_family_entry_is_registered_with_bilingual_metadata():
         assert len(s.pros.en) == len(s.pros.zh) >= 1 and len(s.cons.en) == len(s.cons.zh) >= 1
         assert s.summary_zh and s.formula and s.reference and s.tasks
     assert L.spec("gan_hinge_g").name == "wgan_g"  # the same function, one entry
-    assert {L.spec(f"keras_{k}").keras_name for k in KERAS} == set(KERAS)
+    for k in KERAS:  # keras_name is Keras' class name, and it finds the entry back
+        assert keras_spec(L.spec(f"keras_{k}").keras_name).name == f"keras_{k}", k
+    assert L.spec("keras_kl_divergence").keras_name == "KLDivergence"
+    # Keras' spelling finds the Keras entry unless a PyTorch-convention entry owns it
+    for k in KERAS:
+        s = L.spec(k)
+        assert s.name == f"keras_{k}" or s.family != "keras", k
+    assert L.spec("sparse_categorical_crossentropy").name == \
+        "keras_sparse_categorical_crossentropy"
 
 
 # ------------------------------------------------------------------------------- GAN
@@ -252,6 +260,16 @@ def test_giou_gives_a_gradient_for_disjoint_boxes_iou_does_not():
     assert float(g_giou[0, 2]) < 0  # growing x2 towards the target lowers the loss
 
 
+def test_box_closed_form_gradient_matches_autograd_at_shared_edges():
+    # ties of min/max (shared edges, identical boxes): autograd splits the gradient in half
+    b = torch.tensor([[0.0, 0.0, 2.0, 2.0], [1.0, 1.0, 3.0, 4.0]], dtype=D64)
+    g = torch.tensor([[0.0, 0.0, 3.0, 2.0], [1.0, 1.0, 3.0, 4.0]], dtype=D64)
+    for name in ("iou_loss", "giou_loss", "diou_loss"):
+        x = b.clone().requires_grad_(True)
+        L.spec(name).fn(x, g, reduction="sum").backward()
+        assert_close(L.gradient(name, b, g), x.grad, rtol=1e-9, atol=1e-12, msg=name)
+
+
 def test_box_errors():
     b = torch.zeros(3, 4)
     with pytest.raises(InputError, match=r"\(x1, y1, x2, y2\) boxes in its last dimension"):
@@ -260,6 +278,8 @@ def test_box_errors():
         giou_loss(b, torch.tensor([[1.0, 0.0, 0.0, 1.0]] * 3))
     with pytest.raises(ParameterError, match=r"`eps` of diou_loss must be a float in \(0, inf\)"):
         diou_loss(b, b, eps=0.0)
+    with pytest.raises(InputError, match="`input` and `target` of ciou_loss must have the same"):
+        ciou_loss(b, torch.zeros(2, 4))
 
 
 # ---------------------------------------------------------------------- metric learning
@@ -334,6 +354,8 @@ def test_weighted_sum_errors():
         WeightedSum({})
     with pytest.raises(ParameterError, match="dice has no parameter `smoth`"):
         WeightedSum({"dice": 1.0}, params={"dice": {"smoth": 0.0}})
+    with pytest.raises(ParameterError, match="`reduction` of weighted_sum must be one of"):
+        WeightedSum({"dice": 1.0}, reduction="avg")
 
 
 def test_uncertainty_weighting_minimum_is_at_log_loss():
@@ -382,6 +404,8 @@ def test_penalty_errors():
         l1_penalty(3.0)
     with pytest.raises(ParameterError, match=r"`lambda_` of l2_penalty must be a float in \[0"):
         l2_penalty(net, lambda_=-0.1)
+    with pytest.raises(InputError, match="`input` of l1_penalty must be a torch.Tensor; got list"):
+        l1_penalty([torch.zeros(2), [1.0]])
 
 
 # ------------------------------------------------------------------------------- Keras
@@ -454,7 +478,7 @@ def test_keras_whole_batch_dice_and_tversky_quirk():
 def test_keras_name_lookup():
     assert keras_spec("CategoricalCrossentropy").name == "keras_categorical_crossentropy"
     assert keras_spec("sparse_categorical_crossentropy").keras_name == \
-        "sparse_categorical_crossentropy"
+        "SparseCategoricalCrossentropy"
     assert keras_spec("MSE").name == "keras_mean_squared_error"
     assert keras_spec("KLDivergence").name == "keras_kl_divergence"
     assert keras_spec("LogCosh").name == "keras_log_cosh"
@@ -477,3 +501,17 @@ def test_keras_errors():
         keras_mean_squared_error(torch.rand(2, 2), torch.ones(2, 3))
     with pytest.raises(InputError, match="sample_weight"):
         keras_mean_squared_error(torch.rand(2, 2), torch.ones(2, 2), weight=torch.ones(3))
+    with pytest.raises(InputError, match="must have at least one dimension; got a scalar"):
+        keras_mean_squared_error(torch.tensor(1.0), torch.tensor(1.0))
+    with pytest.raises(InputError, match=r"`target` of keras_binary_crossentropy must hold labels"):
+        keras_binary_crossentropy(torch.rand(2, 2), torch.full((2, 2), 2.0))
+    with pytest.raises(InputError, match=r"`target` of keras_categorical_crossentropy must hold"):
+        keras_categorical_crossentropy(torch.rand(2, 3), -torch.ones(2, 3))
+    with pytest.raises(InputError, match="`input` of keras_poisson must hold predicted rates >= 0"):
+        L.keras_poisson(-torch.ones(2, 2), torch.ones(2, 2))
+    with pytest.raises(InputError, match=r"must hold class indices of shape \(2,\)"):
+        keras_sparse_categorical_crossentropy(torch.rand(2, 3), torch.tensor([[0], [1]]))
+    with pytest.raises(InputError, match="must have a class dimension; got a scalar"):
+        keras_sparse_categorical_crossentropy(torch.tensor(0.5), torch.tensor(0))
+    with pytest.raises(UnknownNameError, match="Keras loss name must be a str; got int"):
+        keras_spec(3)

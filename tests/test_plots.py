@@ -134,3 +134,21 @@ def test_plot_errors():
         plots.plot_losses(["mse"], task="ranking")
     with pytest.raises(ParameterError, match="'info_nce' .* cannot be drawn against the resid"):
         plots.loss_curve("info_nce", "regression", torch.zeros(3))
+    with pytest.raises(ParameterError, match="`names` of gallery must name at least one"):
+        plots.gallery(names=[])
+    with pytest.raises(ParameterError, match="`names` of plot_losses must name at least one"):
+        plots.plot_losses([])
+    with pytest.raises(ParameterError, match=r"`cols` of gallery must be an int in \[1, 20\]"):
+        plots.gallery(cols=0)
+
+
+def test_a_loss_without_one_value_per_sample_is_refused(monkeypatch):
+    import dataclasses
+
+    import actloss.losses as L
+
+    mse = L.spec("mse")
+    pooled = dataclasses.replace(mse, fn=lambda x, t, reduction="none": ((x - t) ** 2).sum())
+    monkeypatch.setattr(L, "spec", lambda name: pooled)
+    with pytest.raises(ParameterError, match="does not give one value per sample here"):
+        plots.loss_curve("mse", "regression", torch.zeros(3))

@@ -550,7 +550,6 @@ _TASK_KINDS = {
     "multiclass": {"binary", "class_indices", "one_hot", "soft_labels"},
     "multilabel": {"multi_hot", "one_hot", "binary"},
     "segmentation": {"masks"},
-    "detection": {"boxes"},
     "count": {"counts", "class_indices", "binary"},
 }
 
@@ -559,24 +558,41 @@ def _t(lang: str, en: str, zh: str) -> str:
     return zh if lang == "zh" else en
 
 
+def _mad_sigma(r: np.ndarray) -> float:
+    """1.4826 x MAD: the standard deviation of a normal sample, robust to outliers."""
+    return MAD_TO_SIGMA * float(np.median(np.abs(r - np.median(r))))
+
+
 def _residual_scale(y: np.ndarray, x: np.ndarray | None) -> tuple[float, str]:
     """Robust sigma of the residuals: 1.4826 * MAD.
 
-    Residuals from a least-squares line on ``x`` when given (and well posed), else
-    from the median of ``y``.
+    Residuals from a robust (Huber, iteratively reweighted least squares) line on ``x``
+    when given and well posed, so that the outliers do not tilt the fit; else from the
+    median of ``y``.
     """
     yv = y.reshape(y.shape[0], -1)[:, 0] if y.ndim > 1 else y
-    how = "y - median(y)"
-    r = yv - np.median(yv)
-    if x is not None and x.shape[0] == yv.shape[0]:
-        xv = x.reshape(x.shape[0], -1)
-        if xv.shape[0] > xv.shape[1] + 1:
-            design = np.c_[xv, np.ones(xv.shape[0])]
-            coef, *_ = np.linalg.lstsq(design, yv, rcond=None)
-            r = yv - design @ coef
-            how = "least-squares residuals of y on x"
-    mad = float(np.median(np.abs(r - np.median(r))))
-    return MAD_TO_SIGMA * mad, how
+    if x is None or x.shape[0] != yv.shape[0]:
+        return _mad_sigma(yv[np.isfinite(yv)]), "y - median(y)"
+    xv = x.reshape(x.shape[0], -1)
+    keep = np.isfinite(yv) & np.isfinite(xv).all(axis=1)
+    yv, xv = yv[keep], xv[keep]
+    if xv.shape[0] <= xv.shape[1] + 1:
+        return _mad_sigma(yv), "y - median(y)"  # too few rows for a fit
+    design = np.c_[xv, np.ones(xv.shape[0])]
+    coef, *_ = np.linalg.lstsq(design, yv, rcond=None)
+    for _ in range(50):
+        r = yv - design @ coef
+        sigma = _mad_sigma(r)
+        if sigma == 0:
+            break
+        # Huber weights: 1 inside 1.345 sigma, 1.345 sigma / |r| outside
+        w = np.sqrt(np.minimum(1.0, HUBER_K * sigma / np.maximum(np.abs(r), 1e-300)))
+        new, *_ = np.linalg.lstsq(design * w[:, None], yv * w, rcond=None)
+        if np.allclose(new, coef, rtol=1e-10, atol=1e-12):
+            coef = new
+            break
+        coef = new
+    return _mad_sigma(yv - design @ coef), "residuals of a robust (Huber) linear fit of y on x"
 
 
 # ------------------------------------------------------------------------------- advise
@@ -648,19 +664,22 @@ def advise(task: str | None = None, y: Any = None, x: Any = None, *,
 
     facts = inspect_target(y) if y is not None else None
     y_arr = None
-    if y is not None and facts is not None and facts.kind not in ("class_indices", "binary"):
+    if y is not None and facts is not None and _is_float_or_int(_to_array(y, "y")):
         y_arr = _to_array(y, "y").astype(np.float64)
     x_arr = None
     features = None
     if x is not None:
         features = inspect_features(x)
         x_arr = _to_array(x, "x").astype(np.float64)
-        if facts is not None and x_arr.shape[0] != facts.n + facts.n_missing:
+        if facts is not None and x_arr.shape[0] != facts.shape[0]:
             raise InputError(f"`x` and `y` of advise must have the same number of rows; "
-                             f"got {x_arr.shape[0]} and {facts.n + facts.n_missing}")
+                             f"got {x_arr.shape[0]} and {facts.shape[0]}")
     if (facts is not None and canonical in ("multiclass", "binary", "rnn")
             and facts.kind == "counts"):
         facts = _as_classes(facts, y)  # the task says these integers are labels
+    if y is not None and y_arr is None and canonical in ("regression", "quantile", "count"):
+        raise InputError(f"`y` of advise holds text labels (dtype {facts.dtype}); task "
+                         f"{canonical!r} needs numbers")
     if canonical is None:
         assert facts is not None
         canonical = _KIND_TO_TASK[facts.kind]
@@ -758,14 +777,17 @@ def _plan_binary(facts: TargetFacts | None, y: Any, x: Any, imbalance: float | N
     plan = _Plan("binary", row.loss, alternatives=list(row.alternatives))
     plan.reasons.append(_hidden_reason(lang))
     if facts is not None and len(counts) == 2:
-        n_neg, n_pos = counts[0], counts[1]
+        # 0/1 targets keep their meaning; other labels: the minority class is positive
+        i_pos = 1 if facts.labels in ((), ("0", "1")) else int(np.argmin(counts))
+        n_pos, n_neg = counts[i_pos], counts[1 - i_pos]
         pos = n_pos / (n_neg + n_pos)
         fact = f"data: class counts {counts[0]} / {counts[1]} (positive share {pos:.3g})"
         if facts.labels and facts.labels != ("0", "1"):
-            plan.notes.append(_t(lang, f"map the labels {facts.labels[0]!r} -> 0 and "
-                                       f"{facts.labels[1]!r} -> 1 (float targets)",
-                                 f"把标签 {facts.labels[0]!r} 映射为 0,{facts.labels[1]!r} "
-                                 "映射为 1(浮点目标)"))
+            neg_l, pos_l = facts.labels[1 - i_pos], facts.labels[i_pos]
+            plan.notes.append(_t(lang, f"map the labels {neg_l!r} -> 0 and {pos_l!r} -> 1 "
+                                       "(float targets; the minority class is positive)",
+                                 f"把标签 {neg_l!r} 映射为 0,{pos_l!r} 映射为 1"
+                                 "(浮点目标;少数类为正类)"))
     else:
         pos = share if share is not None else 0.5
         n_neg = n_pos = 0
@@ -864,9 +886,15 @@ def _plan_multilabel(facts: TargetFacts | None, y: Any, x: Any, imbalance: float
            "标签之间不像 softmax 那样互相竞争"),
         row.source))
     if facts is not None and facts.label_positive_fraction:
-        pos = np.clip(np.asarray(facts.label_positive_fraction), 1e-6, 1.0)
-        pw = [round(float((1 - p) / p), 4) for p in pos]
+        pos = np.asarray(facts.label_positive_fraction)
+        constant = [i for i, p in enumerate(pos) if p in (0.0, 1.0)]
+        # n_neg / n_pos per label; a label that is always (or never) on gets weight 1
+        pw = [1.0 if i in constant else round(float((1 - p) / p), 4) for i, p in enumerate(pos)]
         plan.params = {"pos_weight": pw}
+        if constant:
+            plan.notes.append(_t(lang, f"label column(s) {constant} never change in y; they "
+                                       "carry no signal (weight 1 used)",
+                                 f"标签列 {constant} 在 y 中恒定不变,不含信息(权重取 1)"))
         plan.reasons.append(Reason(
             _t(lang, "pos_weight per label = n_neg / n_pos (label shares "
                      f"{', '.join(f'{p:.2g}' for p in pos)})",
@@ -1174,12 +1202,15 @@ def _loss_line(var: str, name: str, params: dict[str, Any]) -> str:
     return f"{var} = losses.get({', '.join(args)})"
 
 
-def _mlp(n_in: int, width: int, hidden: str, head: str | None) -> str:
+def _mlp(n_in: int, width: int, hidden: str, head: str | None, comment: str = "") -> str:
     act = _TORCH_ACT.get(hidden) or "nn.ReLU()"
-    layers = [f"nn.Linear({n_in}, 64)", act, "nn.Linear(64, 64)", act, f"nn.Linear(64, {width})"]
-    if head:
-        layers.append(head)
-    return "model = nn.Sequential(" + ", ".join(layers) + ")"
+    last = f"nn.Linear(64, {width})" + (f", {head}" if head else "")
+    lines = ["model = nn.Sequential(",
+             f"    nn.Linear({n_in}, 64), {act},",
+             f"    nn.Linear(64, 64), {act},",
+             f"    {last},",
+             ")" + (f"  # {comment}" if comment else "")]
+    return "\n".join(lines)
 
 
 def _snippet(plan: _Plan, output: str, output_in_loss: bool,
@@ -1215,13 +1246,13 @@ def _snippet(plan: _Plan, output: str, output_in_loss: bool,
             lines.append(f"y = torch.randn(32, {w})")
         lines += [_loss_line("loss_fn", plan.loss, plan.params), "loss = loss_fn(model(x), y)"]
     elif task in ("binary", "multilabel"):
-        lines += [_mlp(d, w, plan.hidden, head) + "  # logits", f"x = torch.randn(32, {d})",
+        lines += [_mlp(d, w, plan.hidden, head, "logits"), f"x = torch.randn(32, {d})",
                   f"y = (torch.rand(32, {w}) < 0.3).float()",
                   _loss_line("loss_fn", plan.loss, plan.params),
                   "loss = loss_fn(model(x), y)",
                   "probabilities = torch.sigmoid(model(x))  # at inference"]
     elif task == "multiclass":
-        lines += [_mlp(d, w, plan.hidden, head) + "  # logits", f"x = torch.randn(32, {d})",
+        lines += [_mlp(d, w, plan.hidden, head, "logits"), f"x = torch.randn(32, {d})",
                   f"y = torch.randint(0, {w}, (32,))",
                   _loss_line("loss_fn", plan.loss, plan.params),
                   "loss = loss_fn(model(x), y)",
@@ -1237,20 +1268,20 @@ def _snippet(plan: _Plan, output: str, output_in_loss: bool,
         lines += [_loss_line("loss_fn", plan.loss, plan.params), "loss = loss_fn(model(x), y)"]
     elif task == "quantile":
         qs = ", ".join(repr(q) for q in plan.quantiles)
-        lines += [_mlp(d, w, plan.hidden, None) + "  # one output per quantile",
+        lines += [_mlp(d, w, plan.hidden, None, "one output per quantile"),
                   f"x = torch.randn(32, {d})", "y = torch.randn(32, 1)",
                   f"quantiles = ({qs},)",
                   "out = model(x)",
                   "loss = sum(losses.quantile(out[:, i:i + 1], y, q=q)",
                   "           for i, q in enumerate(quantiles))"]
     elif task == "count":
-        lines += [_mlp(d, 1, plan.hidden, None) + "  # log rate",
+        lines += [_mlp(d, 1, plan.hidden, None, "log rate"),
                   f"x = torch.randn(32, {d})", "y = torch.poisson(torch.full((32, 1), 3.0))",
                   _loss_line("loss_fn", plan.loss, plan.params),
                   "loss = loss_fn(model(x), y)",
                   "rate = torch.exp(model(x))  # expected count at inference"]
     elif task == "detection":
-        lines += [_mlp(d, 5, plan.hidden, None) + "  # 1 class logit + 4 box numbers",
+        lines += [_mlp(d, 5, plan.hidden, None, "1 class logit + 4 box numbers"),
                   f"x = torch.randn(32, {d})", "out = model(x)",
                   "xy = out[:, 1:3]",
                   "boxes = torch.cat([xy, xy + nn.functional.softplus(out[:, 3:5])], dim=1)",
@@ -1289,5 +1320,7 @@ def _snippet(plan: _Plan, output: str, output_in_loss: bool,
                   "emb = nn.functional.normalize(model(x), dim=-1)",
                   _loss_line("loss_fn", plan.loss, plan.params),
                   "loss = loss_fn(emb, None)  # triplets carry their own pairing"]
-    lines.append("loss.backward()")
+    inference = [ln for ln in lines if "at inference" in ln]
+    lines = [ln for ln in lines if "at inference" not in ln]
+    lines += ["loss.backward()", *inference]
     return "\n".join(lines) + "\n"

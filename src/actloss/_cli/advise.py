@@ -140,7 +140,8 @@ def _render_advice(advice: Any) -> None:
         console.print(f"    [dim]{r.source}[/]", highlight=False, soft_wrap=True)
     for n in advice.notes:
         console.print(f"  [yellow]note:[/] {n}", highlight=False, soft_wrap=True)
-    console.print(Syntax(advice.code, "python", theme="ansi_dark", background_color="default"))
+    console.print(Syntax(advice.code, "python", theme="ansi_dark", background_color="default",
+                         word_wrap=True))
 
 
 def _render_findings(findings: list[Any], lang: str) -> None:

@@ -29,7 +29,7 @@ _FORMATS = (".png", ".svg", ".pdf")
 
 
 # ---------------------------------------------------------------------------------------
-# helpers shared with losses_plot
+# shared with losses_plot: name resolution, JSON cleaning, atomic figure writing
 # ---------------------------------------------------------------------------------------
 
 def _clean(value: Any) -> Any:
@@ -230,8 +230,10 @@ def show(
                  f"saturates {spec.saturates}", f"f'(0) = {spec.d0}",
                  f"max |f'| = {spec.max_abs_derivative:g}", f"role {', '.join(spec.role)}"]
     else:
-        lines.append(f"[bold]{'梯度' if zh else 'gradient'}:[/] "
-                     + ("closed form available" if spec.gradient is not None else "autograd"))
+        closed = spec.gradient is not None
+        how = (("有闭式解" if closed else "由自动微分计算") if zh else
+               ("closed form available" if closed else "by autograd"))
+        lines.append(f"[bold]{'梯度' if zh else 'gradient'}:[/] {how}")
         props = [f"tasks {', '.join(spec.tasks)}", f"input {spec.input_kind}",
                  f"target {spec.target_kind}", f"pairs with {spec.pairs_with or '-'}",
                  f"robust to outliers {_yes(spec.robust_to_outliers)}",

@@ -57,7 +57,7 @@ def _render(summary: Any, findings: list[Any], lang: str) -> None:
             t = RichTable(title=f"remedies for {f.code}: {eff['steps']} steps on one batch")
             for col in ("trial", "loss", "grad ratio", "dead", "saturated"):
                 t.add_column(col)
-            rows = [("before (unchanged)", eff["before"])] + list(eff["after"].items())
+            rows = [("before (unchanged)", eff["before"]), *eff["after"].items()]
             for name, r in rows:
                 best = " *" if name == eff.get("best") else ""
                 gr = "-" if r["grad_ratio"] is None else f"{r['grad_ratio']:.2e}"

@@ -90,6 +90,11 @@ class MonitorSummary:
         return asdict(self)
 
 
+def _float_tensors(value: Any) -> list[torch.Tensor]:
+    items = value if isinstance(value, (tuple, list)) else (value,)
+    return [t for t in items if isinstance(t, torch.Tensor) and t.is_floating_point()]
+
+
 def _median(values: Iterable[float]) -> float | None:
     arr = np.asarray(list(values), dtype=np.float64)
     arr = arr[np.isfinite(arr)]
@@ -179,6 +184,11 @@ class Monitor(Callback):
         self._step_losses: list[float] = []
         self._first_nonfinite: tuple[str, int, int] | None = None  # path, epoch, batch
         self._buffers: list[torch.Tensor] | None = None  # weights before the step
+        self._module_handles: list[Any] = []
+        self._host: bool | None = None  # None until the first forward: on the CPU?
+        self._first_forward_done = False
+        self._localising = False
+        self._culprit: str | None = None
         self._reset_epoch()
         self.attach()
 
@@ -195,14 +205,19 @@ class Monitor(Callback):
                 self._probes[module] = probe
                 self._handles.append(module.register_forward_hook(self._activation_hook(path,
                                                                                         probe)))
-            self._handles.append(module.register_forward_hook(self._module_hook(path)))
-        self._handles.append(self.model.register_forward_pre_hook(self._input_hook))
+            else:
+                h = module.register_forward_hook(self._module_hook(path))
+                self._handles.append(h)
+                self._module_handles.append(h)
+        self._handles.append(self.model.register_forward_hook(self._root_hook,
+                                                              with_kwargs=True))
 
     def close(self) -> None:
         """Remove every hook this monitor registered."""
         for h in self._handles:
             h.remove()
         self._handles.clear()
+        self._module_handles.clear()
 
     def __enter__(self) -> Monitor:
         self.attach()
@@ -222,37 +237,94 @@ class Monitor(Callback):
     def _sampled(self) -> bool:
         return self._batch % self.thresholds["every"] == 0
 
-    def _input_hook(self, module: nn.Module, args: tuple[Any, ...]) -> None:
-        if not (self.thresholds["check_finite"] and self._collecting()):
-            return
-        for a in args:
-            if isinstance(a, torch.Tensor) and a.is_floating_point():
-                self._flags.append(_finite_probe(a))
-                self._flag_where.append((self._batch, "input"))
+    # Every hook costs a few microseconds per call, so there are few of them: one per
+    # activation module (statistics), one on the root module, and, for the first step
+    # only (the forward order of the layers) or on accelerators (NaN checks), one per
+    # other module.
+    #
+    # NaN/Inf: on the CPU a host check costs nothing, so the root output is checked at
+    # every step and, when it is not finite, the same forward pass is replayed (before
+    # the optimizer step, so with the same weights) with a synchronous check after every
+    # module: the first module to finish with a non-finite output is the culprit. On an
+    # accelerator every module output is summed on the device instead (one kernel each,
+    # no sync) and the sums are read at the end of the epoch.
 
-    def _module_hook(self, path: str) -> Callable[..., None]:
-        def hook(module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
-            if not self._collecting():
-                return
-            if module not in self._order:
-                self._order[module] = len(self._order)
-                self._weights = None  # the forward order changed: recompute the layers
-            if not self.thresholds["check_finite"]:
-                return
-            outs = output if isinstance(output, (tuple, list)) else (output,)
-            for o in outs:
+    def _track(self, module: nn.Module, path: str, output: Any) -> None:
+        if module not in self._order:
+            self._order[module] = len(self._order)
+            self._weights = None  # the forward order changed: recompute the layers
+        if self._host is False and self.thresholds["check_finite"]:
+            for o in _float_tensors(output):
                 # a container returning its last child's output tensor: checked already
-                if isinstance(o, torch.Tensor) and o.is_floating_point() and \
-                        o is not self._last_checked:
+                if o is not self._last_checked:
                     self._flags.append(_finite_probe(o))
                     self._flag_where.append((self._batch, path))
                     self._last_checked = o
 
+    def _module_hook(self, path: str) -> Callable[..., None]:
+        def hook(module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
+            if not self._localising and self._collecting():
+                self._track(module, path, output)
+
         return hook
+
+    def _replay_hook(self, path: str) -> Callable[..., None]:
+        def hook(module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
+            if self._culprit is None and any(
+                    not bool(torch.isfinite(_finite_probe(o))) for o in _float_tensors(output)):
+                self._culprit = path
+
+        return hook
+
+    def _root_hook(self, module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any],
+                   output: Any) -> None:
+        if self._localising or not self._collecting():
+            return
+        outs = _float_tensors(output)
+        if self._host is None and outs:
+            self._host = outs[0].device.type == "cpu"
+            if self._host:
+                # the forward order is known; on the CPU the NaN check needs no hooks
+                self._first_forward_done = True
+        if not self.thresholds["check_finite"]:
+            return
+        if self._host is False:
+            for a in _float_tensors(args):
+                self._flags.append(_finite_probe(a))
+                self._flag_where.append((self._batch, "input"))
+            return
+        if self._cpu_nonfinite is not None:
+            return  # located already in this epoch
+        if all(bool(torch.isfinite(_finite_probe(o))) for o in outs):
+            return
+        culprit: str | None = None
+        if any(not bool(torch.isfinite(_finite_probe(a))) for a in _float_tensors(args)):
+            culprit = "input"
+        else:
+            saved = {k: b.detach().clone() for k, b in self.model.named_buffers()}
+            handles = [m.register_forward_hook(self._replay_hook(p))
+                       for m, p in self._paths.items()]
+            self._localising, self._culprit = True, None
+            try:
+                with torch.no_grad():
+                    self.model(*args, **kwargs)
+            finally:
+                self._localising = False
+                for h in handles:
+                    h.remove()
+                with torch.no_grad():  # batch-norm statistics as they were
+                    for k, b in self.model.named_buffers():
+                        if k in saved:
+                            b.copy_(saved[k])
+            culprit = self._culprit or self._paths.get(self.model, "model")
+        self._cpu_nonfinite = (culprit, self._batch)
 
     def _activation_hook(self, path: str, probe: ActivationProbe) -> Callable[..., None]:
         def hook(module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
-            if not (self._collecting() and self._sampled()) or not args:
+            if self._localising or not self._collecting():
+                return
+            self._track(module, path, output)
+            if not self._sampled() or not args:
                 return
             x = args[0]
             if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() == 0:
@@ -333,6 +405,11 @@ class Monitor(Callback):
                                 else torch.tensor(float(loss)))
         self._calls.clear()
         self._last_checked = None
+        if self._first_forward_done and self._module_handles:
+            for h in self._module_handles:  # the order is known; the CPU needs no more
+                h.remove()
+                self._handles.remove(h)
+            self._module_handles.clear()
         self._batch += 1
         self._step += 1
 
@@ -394,15 +471,24 @@ class Monitor(Callback):
                                 for v in self._losses]).cpu()
             self._step_losses.extend(vals.tolist())
             loss_mean = float(vals.mean())
-        nonfinite = None
+        candidates = []  # (batch, module path)
         if self._flags:
-            sums = torch.stack(self._flags).cpu()
-            bad = (~torch.isfinite(sums)).nonzero()
-            if bad.numel():
-                nonfinite = self._flag_where[int(bad[0, 0])][::-1]
-                nonfinite = (nonfinite[0], nonfinite[1])
-            if nonfinite is not None and self._first_nonfinite is None:
-                self._first_nonfinite = (nonfinite[0], self._epoch, nonfinite[1])
+            sums = torch.stack([f.to(self._flags[0].device) for f in self._flags]).cpu()
+            bad = [self._flag_where[i] for i in
+                   (~torch.isfinite(sums)).nonzero().flatten().tolist()]
+            if bad:
+                first = bad[0][0]
+                blamed = [p for b, p in bad if b == first]
+                # the input is checked after the modules: it goes first when it is bad
+                candidates.append((first, "input" if "input" in blamed else blamed[0]))
+        if self._cpu_nonfinite is not None:
+            candidates.append((self._cpu_nonfinite[1], self._cpu_nonfinite[0]))
+        nonfinite = None
+        if candidates:
+            batch, path = min(candidates, key=lambda c: (c[0], c[1] != "input"))
+            nonfinite = (path, batch)
+            if self._first_nonfinite is None:
+                self._first_nonfinite = (path, self._epoch, batch)
         stats = EpochStats(
             epoch=self._epoch, steps=self._batch, sampled_steps=len(rows),
             loss=loss_mean, activations=tuple(acts), layers=tuple(layers), grad_ratio=ratio,
@@ -423,6 +509,7 @@ class Monitor(Callback):
         self._flags: list[torch.Tensor] = []  # one finite-probe per checked output
         self._flag_where: list[tuple[int, str]] = []  # (batch, module path) of each
         self._last_checked: torch.Tensor | None = None
+        self._cpu_nonfinite: tuple[str, int] | None = None  # (module path, batch)
 
     # ------------------------------------------------------ trainer callbacks
 
@@ -546,7 +633,7 @@ def monitor(model: nn.Module, **thresholds: Any) -> Monitor:
 
     Args:
         model: the ``nn.Module`` to watch; hooks are registered at once.
-        **thresholds: ``every`` (1), ``unit_dim`` (1), ``check_finite`` (True),
+        **thresholds: ``every`` (10), ``unit_dim`` (1), ``check_finite`` (True),
             ``dead_threshold`` (0.5), ``saturation_rel`` (0.01), ``saturation_threshold``
             (0.5), ``vanishing_ratio`` (1e-3), ``exploding_ratio`` (70),
             ``update_ratio_high`` (0.1), ``update_ratio_low`` (1e-5), ``plateau_tol``

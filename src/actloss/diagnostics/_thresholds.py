@@ -18,8 +18,8 @@ _AT_LEAST_2 = Interval(2.0, math.inf, low_closed=True)
 _HALF_OPEN_UNIT = Interval(0.0, 1.0, low_closed=False, high_closed=True)
 
 MONITOR_PARAMS: tuple[Param, ...] = (
-    Param("every", 1, int, _AT_LEAST_ONE,
-          doc="collect activation and gradient statistics every `every` batches"),
+    Param("every", 10, int, _AT_LEAST_ONE,
+          doc="collect activation and gradient statistics on one batch in `every`"),
     Param("unit_dim", 1, int, Interval(0.0, math.inf, low_closed=True),
           doc="dimension of an activation output that indexes units (features, channels)"),
     Param("check_finite", True, bool, doc="check every module's output for NaN/Inf"),

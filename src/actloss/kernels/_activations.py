@@ -272,7 +272,7 @@ def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         tensor([0.5000])
     """
     x, _ = _check("sigmoid", x, memory_efficient)
-    if not use_fused(x):
+    if not use_fused(x, kernel="sigmoid"):
         return torch.sigmoid(x)
     return _from_output(x, lambda v: _blocked_map(v, _sigmoid_block),
                         torch.ops.aten.sigmoid_backward)
@@ -298,7 +298,7 @@ def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         0.46212
     """
     x, _ = _check("tanh", x, memory_efficient)
-    if not use_fused(x):
+    if not use_fused(x, kernel="tanh"):
         return torch.tanh(x)
     return _from_output(x, lambda v: _blocked_map(v, _tanh_block),
                         torch.ops.aten.tanh_backward)
@@ -346,7 +346,7 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) 
     """
     x, _ = _check("elu", x, memory_efficient)
     a = check_param("elu", _ELU_ALPHA, alpha)
-    if not use_fused(x):
+    if not use_fused(x, kernel="elu"):
         return F.elu(x, a)
     blk = _elu_block(a)
 
@@ -384,7 +384,7 @@ def silu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         tensor([0.0000, 0.7311])
     """
     x, me = _check("silu", x, memory_efficient)
-    if not use_fused(x):
+    if not use_fused(x, kernel="silu"):
         return F.silu(x)
     return _apply(x, _SILU, me)
 
@@ -402,9 +402,10 @@ def _mish_block(x, y, d, s):
     torch.add(e, 2.0, out=y)
     y.mul_(e).mul_(r)  # t = n r, no cancellation for x << 0
     if d is not None:
-        # f' = t + x sigma(x) (1 - t^2), with 1 - t^2 = 4 r (1 - r), sigma = e/(1 + e)
+        # f' = t + x sigma(x) (1 - t^2), with 1 - t^2 = 4 r (1 - r), sigma = e/(1 + e);
+        # x is clamped like e: beyond the clamp the term is below float32 resolution
         torch.mul(r, -4.0, out=d)
-        d.add_(4.0).mul_(r).mul_(x).mul_(e)
+        d.add_(4.0).mul_(r).mul_(torch.clamp_max(x, _MISH_CLAMP)).mul_(e)
         torch.add(e, 1.0, out=e)  # e + 1; d /= (1 + e) below is d *= sigma / e
         d.div_(e).add_(y)
     y.mul_(x)  # mish = x t
@@ -427,7 +428,7 @@ def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         tensor([0.0000, 0.8651])
     """
     x, me = _check("mish", x, memory_efficient)
-    if not use_fused(x):
+    if not use_fused(x, kernel="mish"):
         return F.mish(x)
     return _apply(x, _MISH, me)
 
@@ -450,23 +451,28 @@ def _gelu_block(x, y, d, s):
         d.mul_(-0.5).exp_().mul_(x).mul_(_INV_SQRT_2PI).add_(p)
 
 
+_GELU_CLAMP = 100.0  # sigma(2u) is exactly 0 or 1 beyond |x| = 100, in float64 too
+
+
 def _gelu_tanh_block(x, y, d, s):
-    u, q = s[0], s[1]
-    # 0.5 (1 + tanh(u)) = sigma(2u), u = sqrt(2/pi) (x + k x^3)
-    torch.mul(x, x, out=q)  # x^2
+    u, q, xc = s[0], s[1], s[2]
+    # 0.5 (1 + tanh(u)) = sigma(2u), u = sqrt(2/pi) (x + k x^3); x clamped so that x^3
+    # and the derivative stay finite (both are saturated there)
+    torch.clamp(x, -_GELU_CLAMP, _GELU_CLAMP, out=xc)
+    torch.mul(xc, xc, out=q)  # x^2
     torch.mul(q, _GELU_K, out=u)
-    u.add_(1.0).mul_(x).mul_(2.0 * _SQRT_2_OVER_PI)  # 2u
+    u.add_(1.0).mul_(xc).mul_(2.0 * _SQRT_2_OVER_PI)  # 2u
     u.neg_().exp_().add_(1.0).reciprocal_()  # sg = sigma(2u) = 1 / (1 + exp(-2u))
     torch.mul(x, u, out=y)
     if d is not None:
         # f' = sg + x sg (1 - sg) 2u', 2u' = 2 sqrt(2/pi) (1 + 3k x^2)
-        q.mul_(3.0 * _GELU_K).add_(1.0).mul_(2.0 * _SQRT_2_OVER_PI).mul_(y)
+        q.mul_(3.0 * _GELU_K).add_(1.0).mul_(2.0 * _SQRT_2_OVER_PI).mul_(xc).mul_(u)
         torch.mul(u, -1.0, out=d)
         d.add_(1.0).mul_(q).add_(u)
 
 
 _GELU = _Kernel(_gelu_block, 1)
-_GELU_TANH = _Kernel(_gelu_tanh_block, 2)
+_GELU_TANH = _Kernel(_gelu_tanh_block, 3)
 _APPROXIMATE = Param("approximate", "none", str, choices=("none", "tanh"),
                      doc="'tanh' for the tanh approximation")
 
@@ -489,7 +495,7 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
     """
     x, me = _check("gelu", x, memory_efficient)
     approx = check_param("gelu", _APPROXIMATE, approximate)
-    if not use_fused(x):
+    if not use_fused(x, kernel="gelu_tanh" if approx == "tanh" else "gelu"):
         return F.gelu(x, approximate=approx)
     return _apply(x, _GELU_TANH if approx == "tanh" else _GELU, me)
 
@@ -503,7 +509,8 @@ def _softplus_kernel(beta: float, threshold: float) -> _Kernel:
     def block(x, y, d, s):
         e, r, h = s[0], s[1], s[2]
         # softplus(x) = (max(bx, 0) + log1p(exp(-|bx|))) / b
-        torch.mul(x, beta, out=r)  # bx
+        torch.mul(x, beta, out=r)  # bx, capped: above the threshold y = x below
+        r.clamp_max_(threshold)
         torch.abs(r, out=e)
         e.neg_().exp_()  # e = exp(-|bx|)
         torch.log1p(e, out=y)
@@ -545,6 +552,6 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
     x, me = _check("softplus", x, memory_efficient)
     b = check_param("softplus", _BETA, beta)
     th = check_param("softplus", _THRESHOLD, threshold)
-    if not use_fused(x):
+    if not use_fused(x, kernel="softplus"):
         return F.softplus(x, b, th)
     return _apply(x, _softplus_kernel(b, th), me)

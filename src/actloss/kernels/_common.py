@@ -18,6 +18,7 @@ from actloss.errors import ActlossError
 
 __all__ = [
     "BLOCK_ELEMENTS",
+    "FUSED_WINS",
     "MIN_FUSED_ELEMENTS",
     "GradientConsumedError",
     "blocks",
@@ -26,12 +27,28 @@ __all__ = [
     "use_fused",
 ]
 
-#: elements per block of the element-wise kernels (256 KiB of float32: fits L2).
-BLOCK_ELEMENTS = 1 << 16
+#: elements per block of the element-wise kernels (1 MiB of float32; larger blocks cost
+#: fewer Python-level calls, which the sweep in ``benchmarks/tune.py`` favoured).
+BLOCK_ELEMENTS = 1 << 18
 #: below this many elements the per-call overhead of blocks outweighs their gain and
 #: PyTorch's own op runs (a 4K-element call then costs what PyTorch's costs).
 MIN_FUSED_ELEMENTS = 1 << 17
 _FUSED_DTYPES = (torch.float32, torch.float64)
+
+#: Whether the fused path beats PyTorch's op for large float32 CPU tensors, as measured
+#: by ``python -m benchmarks.tune`` (forward + backward, 16M elements). Where PyTorch's
+#: own kernel is one vectorised pass each way (gelu, silu, sigmoid, tanh, elu,
+#: softplus, the losses with a native op), several block-wise eager passes cannot beat
+#: it and PyTorch's op runs; the fused forms stay available (and tested) behind this
+#: switch for machines where they win.
+FUSED_WINS: dict[str, bool] = {
+    "mish": True, "gelu_tanh": True,
+    "gelu": False, "silu": False, "sigmoid": False, "tanh": False, "elu": False,
+    "softplus": False,
+    "binary_focal": True, "log_cosh": True, "cross_entropy": True, "softmax_focal": True,
+    "dice": True, "tversky": True,
+    "bce_with_logits": False, "huber": False, "smooth_l1": False,
+}
 
 
 class GradientConsumedError(ActlossError, RuntimeError):
@@ -39,14 +56,17 @@ class GradientConsumedError(ActlossError, RuntimeError):
 
 
 def use_fused(*tensors: torch.Tensor, min_elements: int | None = None,
-              devices: tuple[str, ...] = ("cpu",)) -> bool:
+              devices: tuple[str, ...] = ("cpu",), kernel: str | None = None) -> bool:
     """Whether the fused path is the faster one for these tensors.
 
     It is taken for float32/float64 tensors on one of ``devices`` with at least
-    ``min_elements`` (default :data:`MIN_FUSED_ELEMENTS`) elements in the first tensor; everything else (CUDA and other
-    accelerators, half precision, small tensors) runs the plain PyTorch path, which is
-    already one fused device kernel there.
+    ``min_elements`` (default :data:`MIN_FUSED_ELEMENTS`) elements in the first
+    tensor; everything else (CUDA and other accelerators, half precision, small tensors)
+    runs the plain PyTorch path, which is already one fused device kernel there. With
+    ``kernel``, :data:`FUSED_WINS` must also say that the fused form wins.
     """
+    if kernel is not None and not FUSED_WINS.get(kernel, True):
+        return False
     x = tensors[0]
     if min_elements is None:
         min_elements = MIN_FUSED_ELEMENTS

@@ -123,14 +123,14 @@ def _prepare(owner: str, input: object, target: object, reduction: object,
     return x, t, r, None
 
 
-def _fused_ok(x: torch.Tensor, t: torch.Tensor, w: torch.Tensor | None,
+def _fused_ok(owner: str, x: torch.Tensor, t: torch.Tensor, w: torch.Tensor | None,
               target_grad: bool) -> bool:
     if w is not None and w.requires_grad:
         return False
     if t.requires_grad and not target_grad:
         return False
     others = (t,) if w is None else (t, w)
-    return use_fused(x, *others, min_elements=1)
+    return use_fused(x, *others, min_elements=1, kernel=owner)
 
 
 def _finish(loss: torch.Tensor, reduction: str, w: torch.Tensor | None,
@@ -141,7 +141,7 @@ def _finish(loss: torch.Tensor, reduction: str, w: torch.Tensor | None,
 def _apply(owner: str, x: torch.Tensor, t: torch.Tensor, w: torch.Tensor | None,
            reduction: str, block: LossBlock, n_scratch: int, target_grad: bool,
            plain: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
-    if not _fused_ok(x, t, w, target_grad):
+    if not _fused_ok(owner, x, t, w, target_grad):
         return _finish(plain(x, t), reduction, w, owner)
     if torch.is_grad_enabled() and (x.requires_grad or (target_grad and t.requires_grad)):
         return _FusedLoss.apply(x, t, w, block, n_scratch, reduction, owner, target_grad)
@@ -288,15 +288,17 @@ def binary_focal_with_logits(input: torch.Tensor, target: torch.Tensor, *,
         e, rr, p, pm, q, u = s[0], s[1], s[2], s[3], s[4], s[5]
         torch.abs(x, out=e)
         e.neg_().exp_()  # e = exp(-|x|)
-        _sigmoid_from_e(x, e, p, rr)  # p = sigma(x)
-        torch.neg(p, out=pm)
-        pm.add_(1.0)  # sigma(-x) = 1 - p, exact where p <= 1/2 ...
+        # sigma(|x|) = r = 1/(1 + e), sigma(-|x|) = e r; with h = 1[x > 0] (from sign):
+        # sigma(x) = e r + h (r - e r), sigma(-x) = r - h (r - e r); no cancellation
         torch.add(e, 1.0, out=rr)
-        torch.div(e, rr, out=u)  # ... and sigma(-|x|) = e / (1 + e) where x > 0:
-        torch.sign(x, out=q)
-        q.clamp_min_(0.0)  # h = 1[x > 0]
-        u.sub_(pm).mul_(q)
-        pm.add_(u)  # sigma(-x) = (1 - p) + h (e/(1+e) - (1 - p))
+        rr.reciprocal_()
+        torch.mul(e, rr, out=u)  # e r
+        torch.sub(rr, u, out=q)  # r - e r
+        torch.sign(x, out=pm)
+        pm.clamp_min_(0.0)  # h
+        torch.addcmul(u, pm, q, out=p)  # sigma(x)
+        torch.addcmul(rr, pm, q, value=-1.0, out=pm)  # sigma(-x)
+        u.mul_(rr)  # sigma(x) sigma(-x) = e r^2
         # BCE = max(x, 0) - x t + log1p(exp(-|x|))
         torch.log1p(e, out=lb)
         torch.clamp_min(x, 0.0, out=e)
@@ -305,7 +307,6 @@ def binary_focal_with_logits(input: torch.Tensor, target: torch.Tensor, *,
         if ga != 0.0:
             torch.sub(pm, p, out=q)
             q.mul_(t).add_(p)  # q = 1 - p_t = p + t (sigma(-x) - p)
-            torch.mul(p, pm, out=u)  # sigma(x) sigma(-x)
             # u <- gamma q^(gamma-1) (1 - 2t) sigma sigma' BCE
             torch.mul(t, -2.0, out=rr)
             rr.add_(1.0)

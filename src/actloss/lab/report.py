@@ -113,38 +113,10 @@ def figure_to_base64(fig: Any, *, dpi: int = 90) -> str:
 
 
 def _gallery_figure() -> Any:
-    """``actloss.plots.gallery()`` when present, else a grid drawn here."""
-    try:
-        from actloss import plots  # type: ignore[attr-defined]
+    """The catalog's activation gallery (:func:`actloss.plots.gallery`)."""
+    from actloss.plots import gallery
 
-        return plots.gallery()
-    except (ImportError, AttributeError):
-        pass
-    import torch
-    from matplotlib.figure import Figure
-
-    from actloss import activations
-
-    specs = [s for s in (activations.spec(n) for n in activations.names())
-             if s.kind == "elementwise"]
-    ncols = 6
-    nrows = max(1, -(-len(specs) // ncols))
-    fig = Figure(figsize=(2.4 * ncols, 1.9 * nrows), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    x = torch.linspace(-4, 4, 201, dtype=torch.float64)
-    for ax, s in zip(axes, specs):
-        with torch.no_grad():
-            y = s.fn(x)
-            dy = activations.derivative(s.name, x)
-        ax.plot(x, y, lw=1.2, label="f")
-        ax.plot(x, dy, lw=0.9, ls="--", label="f'")
-        ax.axhline(0, color="#aaa", lw=0.5)
-        ax.axvline(0, color="#aaa", lw=0.5)
-        ax.set_title(s.name, fontsize=8)
-        ax.tick_params(labelsize=6)
-    for ax in axes[len(specs):]:
-        ax.set_visible(False)
-    return fig
+    return gallery()
 
 
 def render_html(context: dict[str, Any]) -> str:

@@ -44,14 +44,17 @@ _SOFTMAX = frozenset({"softmax", "log_softmax", "softmin"})
 # Attention-score consumers: a projection that feeds these is an attention projection.
 _ATTENTION = frozenset({"scaled_dot_product_attention", "bmm", "baddbmm", "einsum",
                         "multi_head_attention_forward"})
-# Catalog names of the ops whose output range bounds what a model can predict.
-_ACT_NAMES = {"hardsigmoid": "hard_sigmoid", "hardtanh": "hard_tanh"}
+# Ops whose output range bounds what a model can predict: the range is read from the
+# activation catalog (under the catalog's name where it differs from the op's); the
+# mathematical range is the fallback for an op the catalog does not hold.
+_ACT_NAMES = {"hardsigmoid": "hard_sigmoid"}
 _MATH_RANGES = {"relu": (0.0, math.inf), "relu6": (0.0, 6.0), "softplus": (0.0, math.inf),
                 "exp": (0.0, math.inf), "sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0),
                 "hardtanh": (-1.0, 1.0), "hardsigmoid": (0.0, 1.0), "softmax": (0.0, 1.0)}
 
-# PyTorch's own contract for its functional losses (input kind, target kind, categorical),
-# used to map torch losses onto catalog entries and when the catalog has no entry.
+# PyTorch's own contract for its functional losses, used to map a torch loss onto its
+# catalog entry when no entry names it as ``torch_equivalent``, and when the catalog
+# has no such entry at all.
 _TORCH_CONTRACT: dict[str, tuple[str, str, str]] = {
     # torch name: (catalog name, input kind, target kind)
     "cross_entropy": ("cross_entropy", "logits", "class_indices"),

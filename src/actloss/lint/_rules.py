@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,14 +223,23 @@ def _fmt(template: str, ev: dict[str, Any]) -> str:
         if field_name is None:
             continue
         value = ev.get(field_name, None)
-        if value is None:
-            out.append("?")
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            out.append("n/a")  # not measured (e.g. no gradient reached that layer)
             continue
         try:
             out.append(format(value, spec or ""))
         except (TypeError, ValueError):
             out.append(str(value))
     return "".join(out)
+
+
+def _jsonable(value: Any) -> Any:
+    """Evidence values as JSON-ready data: tuples to lists, NaN and infinities to None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    return value
 
 
 def finding(code: str, where: str, **evidence: Any) -> Finding:
@@ -239,5 +249,5 @@ def finding(code: str, where: str, **evidence: Any) -> Finding:
         code=code, severity=rule.severity, where=where or "model",
         message=_fmt(rule.message, evidence), fix=_fmt(rule.fix, evidence),
         message_zh=_fmt(rule.message_zh, evidence), fix_zh=_fmt(rule.fix_zh, evidence),
-        evidence={k: v for k, v in evidence.items() if not k.endswith("_zh")},
+        evidence={k: _jsonable(v) for k, v in evidence.items() if not k.endswith("_zh")},
     )

@@ -150,6 +150,61 @@ class Graph:
         return node
 
 
+class UnsafeCall(RuntimeError):
+    """A loss-phase call refused before it runs: on CUDA it would trip a device assert.
+
+    An out-of-range class index (or a probability outside [0, 1]) raises a catchable
+    error on the CPU but a device-side assert on CUDA, which poisons the whole CUDA
+    context; the linter checks such arguments itself and reports them instead.
+    """
+
+
+def _index_error(index: torch.Tensor, size: int, ignore: int | None = None) -> str | None:
+    if index.numel() == 0 or index.is_floating_point() or index.dtype == torch.bool:
+        return None
+    i = index.detach()
+    bad = (i < 0) | (i >= size)
+    if ignore is not None:
+        bad &= i != ignore
+    if bool(bad.any()):
+        value = int(i[bad].flatten()[0])
+        return f"Target {value} is out of bounds (size {size})."
+    return None
+
+
+def _guard(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Raise :class:`UnsafeCall` for loss-phase arguments that would assert on CUDA."""
+
+    def arg(pos: int, key: str, default: Any = None) -> Any:
+        return kwargs[key] if key in kwargs else args[pos] if len(args) > pos else default
+
+    msg = None
+    if name in ("cross_entropy", "nll_loss"):
+        x, t = arg(0, "input"), arg(1, "target")
+        if isinstance(x, torch.Tensor) and isinstance(t, torch.Tensor) and x.dim() >= 1:
+            size = int(x.shape[1] if x.dim() >= 2 else x.shape[0])
+            msg = _index_error(t, size, int(arg(4, "ignore_index", -100)))
+    elif name in ("gather", "take_along_dim"):
+        x = arg(0, "input")
+        dim = arg(1, "dim") if name == "gather" else arg(2, "dim")
+        index = arg(2, "index") if name == "gather" else arg(1, "indices")
+        if isinstance(x, torch.Tensor) and isinstance(index, torch.Tensor) and isinstance(dim,
+                                                                                     int):
+            msg = _index_error(index, int(x.shape[dim]))
+    elif name == "one_hot":
+        t, k = arg(0, "tensor"), arg(1, "num_classes", -1)
+        if isinstance(t, torch.Tensor) and isinstance(k, int) and k > 0:
+            msg = _index_error(t, k)
+    elif name == "binary_cross_entropy":
+        x = arg(0, "input")
+        if isinstance(x, torch.Tensor) and x.numel():
+            xd = x.detach()
+            if not bool(((xd >= 0) & (xd <= 1)).all()):
+                msg = "all elements of input should be between 0 and 1"
+    if msg is not None:
+        raise UnsafeCall(msg)
+
+
 class _Recorder(TorchFunctionMode):
     def __init__(self, graph: Graph, stack: list[str], on_loss: Callable[..., None] | None,
                  inside: list[int]) -> None:
@@ -162,8 +217,10 @@ class _Recorder(TorchFunctionMode):
     def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None):
         kwargs = kwargs or {}
         name = op_name(func)
-        if self.on_loss is not None and name in TORCH_LOSSES and not self.inside[0]:
-            self.on_loss(name, args, kwargs)
+        if self.on_loss is not None:
+            if name in TORCH_LOSSES and not self.inside[0]:
+                self.on_loss(name, args, kwargs)
+            _guard(name, tuple(args), kwargs)
         out = func(*args, **kwargs)
         if name in _IGNORED or next(_tensors(out), None) is None:
             return out
@@ -248,6 +305,21 @@ def _actloss_loss_codes() -> dict[Any, str]:
     return codes
 
 
+def _call_loss(loss_fn: Callable[..., Any], output: Any, target: Any,
+               calls: list[LossCall]) -> Any:
+    """``loss_fn(output, target)``; without a target ``loss_fn(output)``, or
+    ``loss_fn(output, None)`` for a two-argument loss."""
+    if target is not None:
+        return loss_fn(output, target)
+    try:
+        return loss_fn(output)
+    except TypeError as exc:
+        if "positional argument" not in str(exc):
+            raise
+    calls.clear()
+    return loss_fn(output, None)
+
+
 def trace_loss(loss_fn: Callable[..., Any], output: Any, target: Any,
                graph: Graph) -> tuple[list[LossCall], Any, BaseException | None]:
     """Call ``loss_fn(output, target)`` once; record every loss function it calls.
@@ -295,7 +367,7 @@ def trace_loss(loss_fn: Callable[..., Any], output: Any, target: Any,
                 if codes:
                     sys.setprofile(profiler)
                 try:
-                    value = loss_fn(output) if target is None else loss_fn(output, target)
+                    value = _call_loss(loss_fn, output, target, calls)
                 finally:
                     sys.setprofile(old)
         except Exception as exc:  # the linter reports it; it does not crash

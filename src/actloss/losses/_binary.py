@@ -69,6 +69,9 @@ def binary_cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction
             bools are cast). reduction: ``'none' | 'mean' | 'sum'``. weight: element
             weights broadcasting to ``input``.
 
+    References:
+        Shannon (1948); Good (1952), log score.
+
     Example:
         >>> import torch
         >>> from actloss.losses import binary_cross_entropy
@@ -77,10 +80,8 @@ def binary_cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction
     """
     x, y = _binary_pair("binary_cross_entropy", input, target, reduction)
     check_range("binary_cross_entropy", "input", x, 0.0, 1.0, what="probabilities")
-    # PyTorch's convention: log terms clamped at -100 so that p in {0, 1} stays finite
-    log_p = torch.log(x).clamp_min(-100.0)
-    log_q = torch.log1p(-x).clamp_min(-100.0)
-    loss = -(y * log_p + (1 - y) * log_q)
+    # -(y log p + (1 - y) log(1 - p)) with each log clamped at -100 (PyTorch's op)
+    loss = F.binary_cross_entropy(x, y, reduction="none")
     return _finish("binary_cross_entropy", loss, reduction, weight)
 
 
@@ -136,6 +137,9 @@ def binary_cross_entropy_with_logits(
         pos_weight: ``None``, a positive float, or a tensor broadcasting to the input
             (one weight per class, on the last dimension). label_smoothing: in ``[0, 1)``.
 
+    References:
+        Shannon (1948); Good (1952), log score.
+
     Example:
         >>> import torch
         >>> from actloss.losses import binary_cross_entropy_with_logits as bce
@@ -148,11 +152,11 @@ def binary_cross_entropy_with_logits(
     x, y = _binary_pair(owner, input, target, reduction)
     pw = _pos_weight(owner, pos_weight, x)
     y = _smooth(y, s)
-    # log sigma(x) = logsigmoid(x); log(1 - sigma(x)) = logsigmoid(-x)
-    pos = y * F.logsigmoid(x)
-    if pw is not None:
-        pos = pw * pos
-    loss = -pos - (1 - y) * F.logsigmoid(-x)
+    if pw is not None and not isinstance(pw, torch.Tensor):
+        pw = torch.tensor(pw, dtype=x.dtype, device=x.device)
+    # -(w+ y log sigma(x) + (1 - y) log sigma(-x)), log sigma(x) = -softplus(-x): PyTorch's
+    # fused op, exact for logits of any size
+    loss = F.binary_cross_entropy_with_logits(x, y, pos_weight=pw, reduction="none")
     return _finish(owner, loss, reduction, weight)
 
 
@@ -177,9 +181,12 @@ FOCAL_PARAMS = (
 
 
 def _log_one_minus_pt(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    # 1 - p_t = y sigma(-x) + (1 - y) sigma(x); in logs, with log 0 = -inf for hard labels
-    a = torch.where(y > 0, torch.log(y) + F.logsigmoid(-x), torch.full_like(x, -math.inf))
-    b = torch.where(y < 1, torch.log1p(-y) + F.logsigmoid(x), torch.full_like(x, -math.inf))
+    # 1 - p_t = y sigma(-x) + (1 - y) sigma(x), in logs: logaddexp of the two terms. The
+    # label weights are floored at the smallest normal number instead of log 0 = -inf,
+    # which keeps first and second derivatives finite (an absolute change below 1e-38)
+    tiny = torch.finfo(x.dtype).tiny
+    a = torch.log(y.clamp_min(tiny)) + F.logsigmoid(-x)
+    b = torch.log((1 - y).clamp_min(tiny)) + F.logsigmoid(x)
     return torch.logaddexp(a, b)
 
 
@@ -202,6 +209,9 @@ def binary_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: str = 
         input: logits. target: probabilities in ``[0, 1]`` of the same shape.
         reduction, weight: as for :func:`binary_cross_entropy`.
         alpha: in ``[0, 1]`` or ``None`` (default 0.25). gamma: in ``[0, inf)`` (default 2).
+
+    References:
+        Lin et al. (2017), Focal Loss for Dense Object Detection.
 
     Example:
         >>> import torch
@@ -255,6 +265,9 @@ def hinge(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         input: real scores. target: labels in ``{-1, 1}`` of the same shape.
         reduction, weight: as for :func:`binary_cross_entropy`.
 
+    References:
+        Cortes & Vapnik (1995), Support-Vector Networks.
+
     Example:
         >>> import torch
         >>> from actloss.losses import hinge
@@ -277,6 +290,9 @@ def squared_hinge(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
 
     :math:`\partial\ell/\partial x = -2y\max(0, 1 - yx)`. Smooth; targets in ``{-1, 1}``
     as for :func:`hinge`.
+
+    References:
+        Cortes & Vapnik (1995); L2-SVM.
 
     Example:
         >>> import torch
@@ -320,6 +336,9 @@ def asymmetric(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "m
         input: logits. target: multi-hot labels in ``[0, 1]`` of the same shape.
         reduction, weight: as for :func:`binary_cross_entropy`.
         gamma_pos: default 0. gamma_neg: default 4. clip: ``m`` in ``[0, 1)``, default 0.05.
+
+    References:
+        Ridnik et al. (2021), Asymmetric Loss for Multi-Label Classification.
 
     Example:
         >>> import torch
@@ -391,6 +410,9 @@ def multilabel_soft_margin(input: torch.Tensor, target: torch.Tensor, *,
 
     Shape:
         ``(N, C)``; ``reduction='none'`` gives ``(N,)``.
+
+    References:
+        PyTorch MultiLabelSoftMarginLoss.
 
     Example:
         >>> import torch

@@ -64,6 +64,9 @@ def kl_div(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean"
         reduction: ``'none' | 'mean' | 'sum' | 'batchmean'``. weight: element weights.
         log_target: default False.
 
+    References:
+        Kullback & Leibler (1951), On Information and Sufficiency.
+
     Example:
         >>> import torch
         >>> from actloss.losses import kl_div
@@ -115,6 +118,9 @@ def jensen_shannon(input: torch.Tensor, target: torch.Tensor, *, reduction: str 
 
     Shape:
         ``(*, K)``; ``reduction='none'`` gives ``(*)``.
+
+    References:
+        Lin (1991), Divergence Measures Based on the Shannon Entropy.
 
     Example:
         >>> import torch
@@ -181,6 +187,9 @@ def wasserstein_1d(input: torch.Tensor, target: torch.Tensor, *, reduction: str 
         input, target: probabilities in ``[0, 1]`` of one shape.
         reduction: over the remaining dimensions. weight: broadcasting to them.
         dim: the bins' dimension (default -1). bin_width: :math:`\Delta` (default 1).
+
+    References:
+        Monge (1781); Kantorovich (1942); Vallender (1974), CDF form.
 
     Example:
         >>> import torch

@@ -1,9 +1,13 @@
 """Losses: Keras spellings with Keras meaning.
 
-Each entry is registered as ``keras_<name>`` (``keras_name`` holds Keras' own spelling)
-so it never clashes with the PyTorch-convention entries of the core families;
-:func:`keras_spec` resolves Keras' spellings (``"categorical_crossentropy"``,
-``"CategoricalCrossentropy"``, ``"mse"``) to these entries.
+Each entry is registered as ``keras_<name>`` (``keras_name`` holds Keras' class name)
+so it never clashes with the PyTorch-convention entries of the core families; Keras'
+spelling is also an alias where no core entry has claimed it (``binary_crossentropy``,
+``categorical_crossentropy``, ``mean_squared_error``, ...; ``huber`` or ``hinge`` stay the
+core entries, ``dice`` and ``tversky`` the per-sample segmentation entries).
+:func:`keras_spec` always resolves Keras' spellings
+(``"categorical_crossentropy"``, ``"CategoricalCrossentropy"``, ``"mse"``) to these
+entries.
 
 What "Keras meaning" means here, and how it differs from the PyTorch-convention entries:
 
@@ -910,15 +914,25 @@ _CONVEX = ("mean_squared_error", "mean_absolute_error", "hinge", "squared_hinge"
            "categorical_hinge", "log_cosh", "huber", "poisson", "kl_divergence",
            "binary_crossentropy")
 
+def _keras_class(name: str) -> str:
+    """Keras' class name for a loss function name: categorical_crossentropy ->
+    CategoricalCrossentropy (the spelling the core families' ``keras_name`` uses)."""
+    return {"kl_divergence": "KLDivergence"}.get(
+        name, "".join(part.capitalize() for part in name.split("_")))
+
+
 for (_name, _fn, _grad, _params, _task, _ik, _tk, _pairs, _core, _formula) in _ENTRIES:
     _cons_en = _PROB_CONS if _ik == "probabilities" and "crossentropy" in _name else ()
     _cons_zh = _PROB_CONS_ZH if _cons_en else ()
     register(LossSpec(
         name=f"keras_{_name}", fn=_fn, gradient=_grad, params=_params, family="keras",
+        # Keras' own spelling as an alias where no PyTorch-convention entry has claimed it
+        # (the core families are imported first by actloss.losses)
+        aliases=() if _name in REGISTRY or _name in ("dice", "tversky") else (_name,),
         summary=f"Keras `{_name}` with Keras semantics (input = y_pred, target = y_true).",
         summary_zh=f"Keras 的 `{_name}`, 保持 Keras 语义 (input = y_pred, target = y_true)。",
         formula=_formula, tasks=(_task,), input_kind=_ik, target_kind=_tk, pairs_with=_pairs,
-        keras_name=_name,
+        keras_name=_keras_class(_name),
         robust_to_outliers=_name in ("mean_absolute_error", "huber", "log_cosh"),
         convex=_name in _CONVEX,
         handles_imbalance=_name in ("binary_focal_crossentropy",

@@ -108,6 +108,13 @@ def _class_loss(owner: str, input: torch.Tensor, target: torch.Tensor, reduction
     w = check_class_weight(owner, weight, x.shape[1], x.dtype)
     # log p = x - logsumexp(x) (log_softmax), never log(softmax(x))
     logp = x if log_input else torch.log_softmax(x, dim=1)
+    if kind == "indices" and smoothing == 0.0:
+        # one-hot coefficients: only the target's term, gathered (no (N, C) temporaries)
+        keep = t != ignore_index
+        safe_t = torch.where(keep, t, torch.zeros_like(t))
+        w_t = keep.to(x.dtype) if w is None else w[safe_t] * keep.to(x.dtype)
+        per = w_t * phi(logp.gather(1, safe_t.unsqueeze(1)).squeeze(1))
+        return _reduce_class(owner, per, reduction, keep, w_t, batched)
     a, keep, w_t = _coefficients(x, t, kind, w, ignore_index, smoothing)
     per = (a * phi(logp)).sum(dim=1)
     return _reduce_class(owner, per, reduction, keep, w_t, batched)
@@ -159,6 +166,9 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
         ignore_index: index target skipped (default -100).
         label_smoothing: in ``[0, 1]`` (default 0).
 
+    References:
+        Shannon (1948); Bridle (1990), softmax.
+
     Example:
         >>> import torch
         >>> from actloss.losses import cross_entropy
@@ -191,6 +201,9 @@ def nll(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     Args:
         input: log-probabilities ``(N, C, ...)`` or ``(C,)``. target: class indices only.
         reduction, weight, ignore_index: as for :func:`cross_entropy`.
+
+    References:
+        Fisher (1922), maximum likelihood.
 
     Example:
         >>> import torch
@@ -253,6 +266,9 @@ def categorical_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: s
         input, target, reduction, weight, ignore_index: as for :func:`cross_entropy`.
         gamma: in ``[0, inf)`` (default 2).
 
+    References:
+        Lin et al. (2017), Focal Loss for Dense Object Detection.
+
     Example:
         >>> import torch
         >>> from actloss.losses import categorical_focal
@@ -291,6 +307,9 @@ def poly1(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     Args:
         input, target, reduction, weight, ignore_index: as for :func:`cross_entropy`.
         epsilon: in ``[-1, inf)`` (default 1).
+
+    References:
+        Leng et al. (2022), PolyLoss: A Polynomial Expansion Perspective.
 
     Example:
         >>> import torch
@@ -336,6 +355,9 @@ def generalized_cross_entropy(input: torch.Tensor, target: torch.Tensor, *,
     Args:
         input, target, reduction, weight, ignore_index: as for :func:`cross_entropy`.
         q: in ``(0, 1]`` (default 0.7).
+
+    References:
+        Zhang & Sabuncu (2018), Generalized Cross Entropy Loss.
 
     Example:
         >>> import torch
@@ -385,6 +407,9 @@ def multi_margin(input: torch.Tensor, target: torch.Tensor, *, reduction: str = 
         input: scores ``(N, C)`` or ``(C,)``. target: class indices ``(N,)`` or ``()``.
         reduction: ``'none' | 'mean' | 'sum'``. weight: class weights ``(C,)``.
         p: 1 or 2 (default 1). margin: in ``[0, inf)`` (default 1).
+
+    References:
+        Weston & Watkins (1999), Support Vector Machines for Multi-Class.
 
     Example:
         >>> import torch
@@ -450,6 +475,9 @@ def categorical_hinge(input: torch.Tensor, target: torch.Tensor, *, reduction: s
         input: scores ``(N, C)``. target: one-hot of the same shape (class indices are
             refused with the ``one_hot`` conversion in the message).
         reduction: over samples. weight: per-sample weights broadcasting to ``(N,)``.
+
+    References:
+        Crammer & Singer (2001); Keras CategoricalHinge.
 
     Example:
         >>> import torch

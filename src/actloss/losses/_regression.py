@@ -84,6 +84,9 @@ def mse(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         ``input`` and ``target`` of one shape; the output is a scalar, or that shape
         with ``reduction='none'``.
 
+    References:
+        Legendre (1805), least squares.
+
     Example:
         >>> import torch
         >>> from actloss.losses import mse
@@ -91,7 +94,8 @@ def mse(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         tensor(2.5000)
     """
     x, y = _start("mse", input, target, reduction)
-    return _finish("mse", (x - y).square(), reduction, weight)
+    # (x - y)^2 per element; PyTorch's fused op
+    return _finish("mse", F.mse_loss(x, y, reduction="none"), reduction, weight)
 
 
 def _mse_grad(input: torch.Tensor, target: torch.Tensor, *,
@@ -111,6 +115,9 @@ def mae(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         input: predictions. target: real targets of the same shape.
         reduction: ``'none' | 'mean' | 'sum'``. weight: optional element weights.
 
+    References:
+        Boscovich (1757); Laplace (1774), least absolute deviations.
+
     Example:
         >>> import torch
         >>> from actloss.losses import mae
@@ -118,7 +125,8 @@ def mae(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         tensor(1.5000)
     """
     x, y = _start("mae", input, target, reduction)
-    return _finish("mae", (x - y).abs(), reduction, weight)
+    # |x - y| per element; PyTorch's fused op
+    return _finish("mae", F.l1_loss(x, y, reduction="none"), reduction, weight)
 
 
 def _mae_grad(input: torch.Tensor, target: torch.Tensor, *,
@@ -145,6 +153,9 @@ def huber(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         input, target: tensors of one shape. reduction, weight: as for :func:`mse`.
         delta: threshold in ``(0, inf)`` (default 1.0).
 
+    References:
+        Huber (1964), Robust Estimation of a Location Parameter.
+
     Example:
         >>> import torch
         >>> from actloss.losses import huber
@@ -153,9 +164,8 @@ def huber(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     """
     (delta,) = check_params("huber", HUBER_PARAMS, {"delta": delta}).values()
     x, y = _start("huber", input, target, reduction)
-    d = x - y
-    a = d.abs()
-    loss = torch.where(a <= delta, 0.5 * d * d, delta * (a - 0.5 * delta))
+    # the piecewise formula above, per element, by PyTorch's fused op (one pass)
+    loss = F.huber_loss(x, y, reduction="none", delta=delta)
     return _finish("huber", loss, reduction, weight)
 
 
@@ -184,6 +194,9 @@ def smooth_l1(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
         input, target: tensors of one shape. reduction, weight: as for :func:`mse`.
         beta: in ``[0, inf)`` (default 1.0).
 
+    References:
+        Girshick (2015), Fast R-CNN.
+
     Example:
         >>> import torch
         >>> from actloss.losses import smooth_l1
@@ -192,12 +205,8 @@ def smooth_l1(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
     """
     (beta,) = check_params("smooth_l1", SMOOTH_L1_PARAMS, {"beta": beta}).values()
     x, y = _start("smooth_l1", input, target, reduction)
-    d = x - y
-    a = d.abs()
-    if beta == 0.0:
-        loss = a
-    else:
-        loss = torch.where(a < beta, 0.5 * d * d / beta, a - 0.5 * beta)
+    # the piecewise formula above, per element, by PyTorch's fused op (one pass)
+    loss = F.smooth_l1_loss(x, y, reduction="none", beta=beta)
     return _finish("smooth_l1", loss, reduction, weight)
 
 
@@ -219,6 +228,9 @@ def log_cosh(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mea
 
     Args:
         input, target: tensors of one shape. reduction, weight: as for :func:`mse`.
+
+    References:
+        Keras LogCosh; Chen et al. (2019), Log Hyperbolic Cosine Loss.
 
     Example:
         >>> import torch
@@ -262,6 +274,9 @@ def quantile(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mea
         input, target: tensors of one shape. reduction, weight: as for :func:`mse`.
         q: quantile in ``(0, 1)`` (default 0.5).
 
+    References:
+        Koenker & Bassett (1978), Regression Quantiles.
+
     Example:
         >>> import torch
         >>> from actloss.losses import quantile
@@ -296,6 +311,9 @@ def msle(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         input, target: tensors of one shape, values in ``(-1, inf)``.
         reduction, weight: as for :func:`mse`.
 
+    References:
+        Keras MeanSquaredLogarithmicError.
+
     Example:
         >>> import torch
         >>> from actloss.losses import msle
@@ -327,6 +345,9 @@ def mape(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     Args:
         input, target: tensors of one shape. reduction, weight: as for :func:`mse`.
         eps: floor of ``|target|`` in ``(0, inf)`` (default 1e-7).
+
+    References:
+        Keras MeanAbsolutePercentageError.
 
     Example:
         >>> import torch
@@ -368,6 +389,9 @@ def poisson_nll(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "
         input: log-rates (or rates, ``>= 0``, when ``log_input=False``).
         target: counts ``>= 0`` of the same shape. reduction, weight: as for :func:`mse`.
         log_input: default True. full: default False. eps: in ``(0, inf)``.
+
+    References:
+        Nelder & Wedderburn (1972), Generalized Linear Models.
 
     Example:
         >>> import torch
@@ -440,6 +464,9 @@ def gaussian_nll(input: torch.Tensor, target: torch.Tensor, *, reduction: str = 
         var: variance ``>= 0``: a float or a tensor broadcasting to ``input``.
         full: default False. eps: floor of the variance (default 1e-6).
 
+    References:
+        Nix & Weigend (1994), Estimating the mean and variance of the target.
+
     Example:
         >>> import torch
         >>> from actloss.losses import gaussian_nll
@@ -489,6 +516,9 @@ def cosine_similarity(input: torch.Tensor, target: torch.Tensor, *, reduction: s
     Shape:
         ``(*, D)`` for ``dim=-1``; ``reduction='none'`` gives ``(*)``.
 
+    References:
+        Salton (1975), vector space model.
+
     Example:
         >>> import torch
         >>> from actloss.losses import cosine_similarity
@@ -533,6 +563,9 @@ def charbonnier(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "
         input, target: tensors of one shape. reduction, weight: as for :func:`mse`.
         eps: in ``(0, inf)`` (default 1e-3).
 
+    References:
+        Charbonnier et al. (1994); Lai et al. (2017), LapSRN.
+
     Example:
         >>> import torch
         >>> from actloss.losses import charbonnier
@@ -541,14 +574,17 @@ def charbonnier(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "
     """
     (eps,) = check_params("charbonnier", CHARBONNIER_PARAMS, {"eps": eps}).values()
     x, y = _start("charbonnier", input, target, reduction)
-    d = x - y
-    return _finish("charbonnier", torch.sqrt(d * d + eps * eps), reduction, weight)
+    # sqrt(d^2 + eps^2) = hypot(d, eps), which does not overflow d^2
+    return _finish("charbonnier", torch.hypot(x - y, torch.tensor(eps, dtype=x.dtype,
+                                                                  device=x.device)),
+                   reduction, weight)
 
 
 def _charbonnier_grad(input: torch.Tensor, target: torch.Tensor, *, eps: float = 1e-3,
                       weight: torch.Tensor | None = None) -> torch.Tensor:
     d = input - target
-    return _weighted(d / torch.sqrt(d * d + eps * eps), weight)
+    return _weighted(d / torch.hypot(d, torch.tensor(eps, dtype=d.dtype, device=d.device)),
+                     weight)
 
 
 # ---------------------------------------------------------------------------- adaptive robust
@@ -559,24 +595,37 @@ ADAPTIVE_PARAMS = (
 )
 
 
+_BIG = 1.0  # beyond |u| = 1, log(1 + u^2/b) is taken as softplus(2 log|u| - log b)
+
+
+def _log1p_sq(u: torch.Tensor, b: float | torch.Tensor) -> torch.Tensor:
+    """log(1 + u^2 / b) without overflowing u^2 at float32 extremes."""
+    a = u.abs()
+    small = torch.log1p(a.clamp_max(_BIG).square() / b)
+    # log(1 + e^t) = softplus(t) with t = log(u^2 / b) = 2 log|u| - log b
+    log_b = math.log(b) if not isinstance(b, torch.Tensor) else torch.log(b)
+    large = F.softplus(2.0 * torch.log(a.clamp_min(_BIG)) - log_b)
+    return torch.where(a > _BIG, large, small)
+
+
 def _rho(d: torch.Tensor, alpha: float | torch.Tensor, scale: float | torch.Tensor,
          ) -> torch.Tensor:
     """Barron's rho with the removable singularities at alpha = 0 and 2 handled."""
-    z = (d / scale).square()
+    u = d / scale
     if not isinstance(alpha, torch.Tensor):
         if alpha == 2.0:
-            return 0.5 * z
+            return 0.5 * u.square()
         if alpha == 0.0:
-            return torch.log1p(0.5 * z)  # Cauchy / Lorentzian
+            return _log1p_sq(u, 2.0)  # Cauchy / Lorentzian: log(1 + u^2 / 2)
         b = abs(alpha - 2.0)
-        # (|a-2|/a) ((z/|a-2| + 1)^{a/2} - 1) = (b/a) expm1((a/2) log1p(z/b))
-        return (b / alpha) * torch.expm1(0.5 * alpha * torch.log1p(z / b))
+        # (|a-2|/a) ((u^2/|a-2| + 1)^{a/2} - 1) = (b/a) expm1((a/2) log1p(u^2/b))
+        return (b / alpha) * torch.expm1(0.5 * alpha * _log1p_sq(u, b))
     a = alpha.to(d.dtype)
     at2, at0 = a == 2.0, a == 0.0
     safe = torch.where(at2 | at0, torch.ones_like(a), a)  # keeps the unused branch finite
     b = (safe - 2.0).abs()
-    general = (b / safe) * torch.expm1(0.5 * safe * torch.log1p(z / b))
-    return torch.where(at2, 0.5 * z, torch.where(at0, torch.log1p(0.5 * z), general))
+    general = (b / safe) * torch.expm1(0.5 * safe * _log1p_sq(u, b))
+    return torch.where(at2, 0.5 * u.square(), torch.where(at0, _log1p_sq(u, 2.0), general))
 
 
 def adaptive_robust(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
@@ -601,6 +650,9 @@ def adaptive_robust(input: torch.Tensor, target: torch.Tensor, *, reduction: str
         input, target: tensors of one shape. reduction, weight: as for :func:`mse`.
         alpha: shape, any real (default 1). scale: ``c`` in ``(0, inf)`` (default 1).
 
+    References:
+        Barron (2019), A General and Adaptive Robust Loss Function.
+
     Example:
         >>> import torch
         >>> from actloss.losses import adaptive_robust
@@ -619,14 +671,14 @@ def adaptive_robust(input: torch.Tensor, target: torch.Tensor, *, reduction: str
 def _adaptive_grad(input: torch.Tensor, target: torch.Tensor, *, alpha: float = 1.0,
                    scale: float = 1.0, weight: torch.Tensor | None = None) -> torch.Tensor:
     d = input - target
-    z = (d / scale).square()
     if alpha == 2.0:
-        factor = torch.ones_like(z)
-    else:
-        b = abs(alpha - 2.0)
-        # (z/b + 1)^{a/2 - 1} = exp((a/2 - 1) log1p(z/b))
-        factor = torch.exp((0.5 * alpha - 1.0) * torch.log1p(z / b))
-    return _weighted(d / (scale * scale) * factor, weight)
+        return _weighted(d / (scale * scale), weight)
+    b = abs(alpha - 2.0)
+    # (d/c^2) (u^2/b + 1)^{a/2 - 1} = sign(d) exp(log|d| - 2 log c + (a/2 - 1) log1p(u^2/b)),
+    # u = d / c; in logs so that the product does not underflow for huge residuals
+    log_g = torch.log(d.abs()) - 2.0 * math.log(scale) + (0.5 * alpha - 1.0) * _log1p_sq(
+        d / scale, b)
+    return _weighted(torch.sign(d) * torch.exp(log_g), weight)
 
 
 def _gauss_legendre(n: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -851,7 +903,8 @@ register(LossSpec(
                    ("处处二阶可导;无需调节阈值。",)),
     cons=Bilingual(("Gradient saturates at 1 like L1: slow on large errors.",),
                    ("梯度像 L1 一样饱和于 1:大误差时收敛慢。",)),
-    reference="Keras LogCosh; Chen et al. (2019), Log Hyperbolic Cosine Loss",
+    year=2019, reference="Chen et al. (2019), Log Hyperbolic Cosine Loss Improves VAE; "
+                         "Keras LogCosh",
 ))
 
 register(LossSpec(
@@ -894,7 +947,8 @@ register(LossSpec(
     pros=Bilingual(("Scale-free and easy to read.",), ("与尺度无关,易于解读。",)),
     cons=Bilingual(("Explodes for targets near zero.", "Favours under-prediction."),
                    ("目标接近零时数值爆炸。", "偏向低估。")),
-    reference="Keras MeanAbsolutePercentageError",
+    year=1992, reference="Armstrong & Collopy (1992), Error measures for generalizing about "
+                         "forecasting methods",
 ))
 
 register(LossSpec(

@@ -532,6 +532,80 @@ def diou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
     return _finish("diou_loss", loss, input, reduction, weight)
 
 
+def _tie(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """d max(a, b)/da as autograd has it: 1 where a > b, 1/2 at a tie, 0 elsewhere."""
+    return (a > b).to(a.dtype) + 0.5 * (a == b).to(a.dtype)
+
+
+def _box_gradient(kind: str, input: torch.Tensor, target: torch.Tensor,
+                  weight: torch.Tensor | None, eps: float) -> torch.Tensor:
+    """Closed-form d(sum of per-box losses)/d(input) of the IoU, GIoU and DIoU losses.
+
+    With ``p = (x1, y1, x2, y2)``: box area ``A = w h`` (``dA/dp = (-h, -w, h, w)``),
+    intersection ``I = iw ih`` with ``iw = max(0, min(x2, x2g) - max(x1, x1g))``, union
+    ``U = A + A_g - I``; ``d IoU = (dI (U + eps) - I dU)/(U + eps)^2``. GIoU adds
+    ``(C - U)/(C + eps)`` over the enclosing box ``C = cw ch``; DIoU adds
+    ``rho^2 / (cw^2 + ch^2 + eps)``. Ties of min/max take 1/2, as autograd does.
+    """
+    owner = f"{kind}_loss"
+    e = _box_params(owner, eps)
+    b, g = _boxes(owner, input, target)
+    x1, y1, x2, y2 = b.unbind(-1)
+    x1g, y1g, x2g, y2g = g.unbind(-1)
+    w, h, wg, hg = x2 - x1, y2 - y1, x2g - x1g, y2g - y1g
+    iw_raw = torch.minimum(x2, x2g) - torch.maximum(x1, x1g)
+    ih_raw = torch.minimum(y2, y2g) - torch.maximum(y1, y1g)
+    iw, ih = iw_raw.clamp_min(0), ih_raw.clamp_min(0)
+    mw, mh = (iw_raw >= 0).to(b.dtype), (ih_raw >= 0).to(b.dtype)
+    d_iw = (-mw * _tie(x1, x1g), mw * _tie(x2g, x2))  # d iw/dx1, d iw/dx2
+    d_ih = (-mh * _tie(y1, y1g), mh * _tie(y2g, y2))
+    inter = iw * ih
+    d_inter = torch.stack([d_iw[0] * ih, d_ih[0] * iw, d_iw[1] * ih, d_ih[1] * iw], -1)
+    union = w * h + wg * hg - inter
+    d_union = torch.stack([-h, -w, h, w], -1) - d_inter
+    den = (union + e).unsqueeze(-1)
+    grad = -(d_inter * den - inter.unsqueeze(-1) * d_union) / den**2  # -(d IoU)
+    if kind in ("giou", "diou"):
+        cw = torch.maximum(x2, x2g) - torch.minimum(x1, x1g)
+        ch = torch.maximum(y2, y2g) - torch.minimum(y1, y1g)
+        d_cw = (-_tie(x1g, x1), _tie(x2, x2g))  # d cw/dx1, d cw/dx2
+        d_ch = (-_tie(y1g, y1), _tie(y2, y2g))
+    if kind == "giou":
+        area_c = cw * ch
+        d_c = torch.stack([d_cw[0] * ch, d_ch[0] * cw, d_cw[1] * ch, d_ch[1] * cw], -1)
+        c_e = (area_c + e).unsqueeze(-1)
+        gap = (area_c - union).unsqueeze(-1)
+        grad = grad + ((d_c - d_union) * c_e - gap * d_c) / c_e**2
+    if kind == "diou":
+        diag = (cw**2 + ch**2 + e).unsqueeze(-1)
+        dx = (x1 + x2 - x1g - x2g) / 2
+        dy = (y1 + y2 - y1g - y2g) / 2
+        rho2 = (dx**2 + dy**2).unsqueeze(-1)
+        d_rho2 = torch.stack([dx, dy, dx, dy], -1)  # d(dx^2)/dx1 = 2 dx * 1/2
+        d_diag = torch.stack([2 * cw * d_cw[0], 2 * ch * d_ch[0], 2 * cw * d_cw[1],
+                              2 * ch * d_ch[1]], -1)
+        grad = grad + (d_rho2 * diag - rho2 * d_diag) / diag**2
+    return _weigh(grad, weight, tuple(input.shape[:-1])).to(input.dtype)
+
+
+def iou_loss_gradient(input: torch.Tensor, target: torch.Tensor, *,
+                      weight: torch.Tensor | None = None, eps: float = 1e-7) -> torch.Tensor:
+    """d(sum of per-box IoU losses)/d(input), in closed form (see :func:`_box_gradient`)."""
+    return _box_gradient("iou", input, target, weight, eps)
+
+
+def giou_loss_gradient(input: torch.Tensor, target: torch.Tensor, *,
+                       weight: torch.Tensor | None = None, eps: float = 1e-7) -> torch.Tensor:
+    """d(sum of per-box GIoU losses)/d(input), in closed form."""
+    return _box_gradient("giou", input, target, weight, eps)
+
+
+def diou_loss_gradient(input: torch.Tensor, target: torch.Tensor, *,
+                       weight: torch.Tensor | None = None, eps: float = 1e-7) -> torch.Tensor:
+    """d(sum of per-box DIoU losses)/d(input), in closed form."""
+    return _box_gradient("diou", input, target, weight, eps)
+
+
 def ciou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
               weight: torch.Tensor | None = None, eps: float = 1e-7) -> torch.Tensor:
     r"""Complete IoU loss: DIoU plus an aspect-ratio term :math:`\alpha v`.
@@ -600,7 +674,7 @@ register(LossSpec(
     formula=r"1 - \frac{2\sum p t + s}{\sum p + \sum t + s}",
     gradient=dice_gradient, params=DICE_PARAMS, tasks=("segmentation",),
     input_kind="probabilities", target_kind="masks", pairs_with="sigmoid",
-    handles_imbalance=True, keras_name="dice",
+    handles_imbalance=True, keras_name="Dice",
     pros=_OVERLAP_PROS, cons=_OVERLAP_CONS,
     other_defaults={"keras": "keras.losses.dice: no smooth term, eps=1e-7 in the denominator, "
                              "one value over the whole batch",
@@ -625,7 +699,7 @@ register(LossSpec(
     formula=r"1 - \frac{TP + s}{TP + \alpha FP + \beta FN + s}",
     gradient=tversky_gradient, params=TVERSKY_PARAMS, tasks=("segmentation",),
     input_kind="probabilities", target_kind="masks", pairs_with="sigmoid",
-    handles_imbalance=True, keras_name="tversky",
+    handles_imbalance=True, keras_name="Tversky",
     pros=_bi(("Trades precision for recall through alpha and beta",
               "Good for small structures when beta > alpha"),
              ("通过 alpha 和 beta 在精确率与召回率之间权衡", "beta > alpha 时适合小目标")),
@@ -655,18 +729,21 @@ register(LossSpec(
     summary="IoU loss of xyxy boxes: 1 - IoU.",
     summary_zh="xyxy 边界框的 IoU 损失: 1 - IoU。",
     formula=r"1 - \frac{|B \cap G|}{|B \cup G| + \epsilon}",
+    gradient=iou_loss_gradient,
     params=BOX_PARAMS, tasks=("detection",), input_kind="boxes", target_kind="boxes",
     pros=_bi(("Scale-invariant; optimises the metric detection is scored by",),
              ("尺度不变; 直接优化检测的评估指标",)),
     cons=_bi(("Zero gradient when boxes do not overlap", *_BOX_CONS.en),
              ("两框不相交时梯度为零", *_BOX_CONS.zh)),
     year=2016, reference="Yu et al. (2016). UnitBox. ACM MM.",
+    in_sources=("000_5b08fef0015a8918.txt",),
 ))
 register(LossSpec(
     name="giou_loss", fn=giou_loss, aliases=("generalized_iou_loss",), family="detection",
     summary="Generalized IoU loss: IoU loss plus the empty share of the enclosing box.",
     summary_zh="广义 IoU 损失: IoU 损失加上外接框中空白部分的占比。",
     formula=r"1 - IoU + \frac{|C| - |B \cup G|}{|C| + \epsilon}",
+    gradient=giou_loss_gradient,
     params=BOX_PARAMS, tasks=("detection",), input_kind="boxes", target_kind="boxes",
     torch_equivalent="torchvision.ops.generalized_box_iou_loss",
     pros=_bi(("Gradient even for disjoint boxes", "Scale-invariant"),
@@ -680,6 +757,7 @@ register(LossSpec(
     summary="Distance IoU loss: IoU loss plus normalised distance of the centres.",
     summary_zh="距离 IoU 损失: IoU 损失加上归一化的中心点距离。",
     formula=r"1 - IoU + \frac{\rho^2(b, g)}{c^2 + \epsilon}",
+    gradient=diou_loss_gradient,
     params=BOX_PARAMS, tasks=("detection",), input_kind="boxes", target_kind="boxes",
     torch_equivalent="torchvision.ops.distance_box_iou_loss",
     pros=_bi(("Converges faster than GIoU; pulls centres together directly",),

@@ -1,0 +1,33 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+def pytest_configure(config):
+    """One intra-op thread per test worker: `make test` runs 2 workers on 2 cores, and
+    oversubscribed threads make small training steps a hundred times slower."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import torch
+
+        torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session")
+def quick_results():
+    """Every lab experiment run once with its quick settings (seed 0), by name."""
+    from actloss.lab import experiments
+
+    return {name: experiments.run(name, quick=True) for name in experiments.names()}
+
+
+@pytest.fixture(scope="session")
+def quick_report(quick_results, tmp_path_factory):
+    """The quick HTML report, built once per session from ``quick_results``."""
+    from actloss.lab.report import build_report
+
+    out = tmp_path_factory.mktemp("report")
+    return build_report(quick=True, lang="en", out_dir=out, results=quick_results)

@@ -1,0 +1,164 @@
+"""The HTML report and results.json, the report's error paths, and the lab CLI."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import pytest
+from markupsafe import escape
+
+from actloss.cli import main
+from actloss.errors import ParameterError, UnknownNameError
+from actloss.lab import experiments as E
+from actloss.lab.report import build_report
+
+pytestmark = pytest.mark.slow
+
+
+def test_report_files_exist_and_are_self_contained(quick_report):
+    html = quick_report.html_path.read_text(encoding="utf-8")
+    assert quick_report.html_path.name == "report.html"
+    assert quick_report.json_path.name == "results.json"
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing fetched
+    assert "<script src" not in html and "<link" not in html
+    for name in E.names():
+        assert f'id="{name}"' in html
+        assert str(escape(E.get(name).title)) in html
+    assert html.count('<img alt="') == len(E.names()) + 1  # every figure and the gallery
+
+
+def test_report_images_are_png(quick_report):
+    html = quick_report.html_path.read_text(encoding="utf-8")
+    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert len(images) == len(E.names()) + 1
+    for b64 in images:
+        data = base64.b64decode(b64)
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width = int.from_bytes(data[16:20], "big")  # IHDR width
+        assert width > 100
+
+
+def test_results_json_matches_the_results(quick_report, quick_results):
+    data = json.loads(quick_report.json_path.read_text(encoding="utf-8"))
+    assert data["quick"] is True and data["lang"] == "en"
+    assert [e["name"] for e in data["experiments"]] == E.names()
+    for e in data["experiments"]:
+        r = quick_results[e["name"]]
+        assert e["verdict"]["status"] == r.verdict.status
+        assert e["claims"] and e["title_zh"]
+    assert set(quick_report.verdicts) == set(E.names())
+    assert set(quick_report.timings) == {*E.names(), "gallery"}
+
+
+def test_verdicts_rules_and_claims_are_shown(quick_report, quick_results):
+    html = quick_report.html_path.read_text(encoding="utf-8")
+    for r in quick_results.values():
+        assert r.verdict.status in html
+    # the claim is quoted in Chinese with its translation (HTML-escaped, as jinja2 does)
+    claim = E.get("zero-centred").claims[1]
+    assert str(escape(claim.zh)) in html and str(escape(claim.en)) in html
+    assert "Diagnostics monitor findings" in html and "vanishing_gradient" in html
+
+
+def test_chinese_report(tmp_path, quick_results):
+    res = build_report(quick=True, lang="zh", out_dir=tmp_path,
+                       experiments=["backprop-by-hand", "zero-centred"], results=quick_results)
+    html = res.html_path.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    assert "actloss 实验报告" in html
+    assert str(escape(E.get("zero-centred").title_zh)) in html
+    assert "支持" in html and "判定规则" in html
+    assert str(escape(quick_results["zero-centred"].verdict.rule_zh)) in html
+    assert str(escape(E.get("zero-centred").claims[0].en)) not in html  # the translation is not repeated
+
+
+def test_report_runs_experiments_itself(tmp_path):
+    res = build_report(quick=True, out_dir=tmp_path / "new" / "dir",
+                       experiments=["backprop-by-hand"])
+    assert res.html_path.exists() and res.json_path.exists()
+    assert res.verdicts == {"backprop-by-hand": "supported"}
+    assert res.timings["backprop-by-hand"] >= 0
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"lang": "fr"}, ParameterError,
+     r"`lang` of build_report must be one of 'en', 'zh'; got 'fr'"),
+    ({"quick": "yes"}, ParameterError, r"`quick` of build_report must be a bool; got 'yes'"),
+    ({"experiments": ["nope"]}, UnknownNameError, r"unknown experiment 'nope'"),
+    ({"experiments": "zero-centred"}, ParameterError,
+     r"`experiments` of build_report must be a sequence of names; got the str"),
+])
+def test_bad_arguments_raise_before_anything_runs(tmp_path, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        build_report(out_dir=tmp_path / "out", **kwargs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failure_leaves_nothing_behind(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("old report", encoding="utf-8")
+    exp = E.get("zero-centred")
+
+    def broken(result):
+        raise RuntimeError("figure failed")
+
+    monkeypatch.setattr(type(exp), "figure", property(lambda self: broken), raising=False)
+    with pytest.raises(RuntimeError, match="figure failed"):
+        build_report(quick=True, out_dir=out, experiments=["zero-centred"],
+                     results={"zero-centred": E.run("zero-centred", quick=True,
+                                                    overrides={"steps": 2})})
+    assert (out / "report.html").read_text(encoding="utf-8") == "old report"  # untouched
+    assert not (out / "results.json").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".actloss-report-")]
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def test_cli_lab_list(capsys):
+    assert main(["lab", "list", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["name"] for d in data] == E.names()
+    assert main(["lab", "list"]) == 0
+    assert "vanishing-gradients" in capsys.readouterr().out
+
+
+def test_cli_lab_run_json_and_out(capsys, tmp_path):
+    rc = main(["lab", "run", "zero-centred", "--quick", "--seed", "1", "--set", "steps=3",
+               "--out", str(tmp_path), "--json"])
+    assert rc == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["config"]["steps"] == 3 and data["config"]["seed"] == 1
+    assert data["verdict"]["status"] in E.VERDICTS
+    assert json.loads((tmp_path / "zero-centred.json").read_text())["name"] == "zero-centred"
+    assert (tmp_path / "zero-centred.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_lab_run_renders_tables(capsys):
+    assert main(["lab", "run", "zero-centred", "--quick", "--set", "steps=3"]) == 0
+    out = capsys.readouterr().out
+    assert "verdict:" in out and "rule:" in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["lab", "run", "zero-centred", "--set", "step=3"],
+     "experiment zero-centred has no setting `step`"),
+    (["lab", "run", "zero-centred", "--set", "steps"], "`--set` must be key=value"),
+    (["lab", "run", "zero-centre"], "unknown experiment 'zero-centre'"),
+    (["report", "--lang", "fr", "--only", "zero-centred"], "`lang` of build_report"),
+])
+def test_cli_errors_exit_2_with_one_line(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_cli_report(capsys, tmp_path):
+    rc = main(["report", "--quick", "--only", "backprop-by-hand", "--lang", "zh", "--out",
+               str(tmp_path)])
+    assert rc == 0
+    assert "backprop-by-hand" in capsys.readouterr().out
+    assert "支持" in (tmp_path / "report.html").read_text(encoding="utf-8")
