@@ -135,6 +135,11 @@ def test_settings_the_claim_needs_are_checked_before_training(name, overrides, m
         exp.run(exp.config(quick=True, overrides=overrides))
 
 
+def test_unknown_data_set_of_source_examples():
+    with pytest.raises(UnknownNameError, match=r"unknown dataset 'mnistt'; did you mean"):
+        E.run("source-examples", quick=True, overrides={"data": "mnistt"})
+
+
 def test_results_are_deterministic_for_a_seed():
     a = E.run("zero-centred", quick=True, overrides={"steps": 3})
     b = E.run("zero-centred", quick=True, overrides={"steps": 3})

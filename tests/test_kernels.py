@@ -550,6 +550,42 @@ def test_linear_cross_entropy_matches_linear_then_ce(reduction, bias, softcap,
         torch.testing.assert_close(a, c, rtol=1e-10, atol=1e-12)
 
 
+def test_linear_cross_entropy_sub_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # matmul blocks of 25 rows, softmax sub-blocks of 4 rows (a ragged last one)
+    monkeypatch.setattr(S, "LCE_BLOCK_ELEMENTS", 29 * 25)
+    monkeypatch.setattr(S, "CE_BLOCK_ELEMENTS", 29 * 4 + 3)
+    g = torch.Generator().manual_seed(19)
+    h = torch.randn(61, 8, generator=g, dtype=torch.float64)
+    w = torch.randn(29, 8, generator=g, dtype=torch.float64)
+    t = torch.randint(0, 29, (61,), generator=g)
+
+    def ref(hh, ww):
+        return F.cross_entropy(2.0 * torch.tanh(F.linear(hh, ww) / 2.0), t,
+                               label_smoothing=0.2)
+
+    got = _grad(lambda hh, ww: K.linear_cross_entropy(hh, ww, t, softcap=2.0,
+                                                      label_smoothing=0.2), h, w)
+    for a, b in zip(got, _grad(ref, h, w)):
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_native_fallbacks_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    # with the fused forms switched off, PyTorch's ops run with the same semantics
+    for name in ("bce_with_logits", "huber", "smooth_l1"):
+        monkeypatch.setitem(C.FUSED_WINS, name, False)
+    x, t = _pair(400)
+    w = torch.rand(400, dtype=torch.float64)
+    for red in REDUCTIONS:
+        torch.testing.assert_close(
+            K.bce_with_logits(x, t, weight=w, pos_weight=2.0, reduction=red),
+            F.binary_cross_entropy_with_logits(x, t, weight=w, reduction=red,
+                                               pos_weight=torch.tensor(2.0).double()))
+        torch.testing.assert_close(K.huber(x, t, weight=w, reduction=red),
+                                   _reduce(F.huber_loss(x, t, reduction="none"), red, w))
+        torch.testing.assert_close(K.smooth_l1(x, t, reduction=red, beta=0.5),
+                                   F.smooth_l1_loss(x, t, reduction=red, beta=0.5))
+
+
 def test_linear_cross_entropy_half_precision_and_no_grad() -> None:
     g = torch.Generator().manual_seed(17)
     h = torch.randn(40, 8, generator=g).to(torch.bfloat16)

@@ -96,6 +96,17 @@ def test_bad_arguments_raise_before_anything_runs(tmp_path, kwargs, error, messa
     assert not (tmp_path / "out").exists()
 
 
+def test_out_dir_must_not_be_a_file(tmp_path, capsys):
+    f = tmp_path / "file.txt"
+    f.write_text("x", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"`out_dir` of build_report must be a directory; "
+                                             r"got the file '.*file.txt'"):
+        build_report(out_dir=f, experiments=["backprop-by-hand"])
+    assert main(["lab", "run", "backprop-by-hand", "--out", str(f)]) == 2
+    assert "`--out` must be a directory; got the file" in capsys.readouterr().err
+    assert f.read_text(encoding="utf-8") == "x"
+
+
 def test_a_failure_leaves_nothing_behind(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()

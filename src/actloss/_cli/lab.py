@@ -62,6 +62,10 @@ def run_experiment(
 
     exp = E.get(name)
     cfg = exp.config(quick=quick, seed=seed, overrides=E.parse_sets(sets or []))
+    if out is not None and out.exists() and not out.is_dir():
+        from actloss.errors import ParameterError
+
+        raise ParameterError(f"`--out` must be a directory; got the file {str(out)!r}")
     if not as_json:
         err_console.print(f"running {exp.name} ({'quick' if quick else 'full'} settings)...")
     result = exp.run(cfg)
@@ -121,7 +125,10 @@ def report(
         "--only", help="Run only this experiment; repeatable.")] = None,
 ) -> None:
     """Run every experiment and write one self-contained HTML report and results.json."""
+    import matplotlib
     from rich.progress import Progress
+
+    matplotlib.use("Agg")
 
     from actloss.lab.report import build_report
 

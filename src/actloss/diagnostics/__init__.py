@@ -5,18 +5,26 @@ hand-written loop (``after_backward()``, ``step_end(loss)``, ``epoch_end()``). I
 measures, per epoch:
 
 - per activation module (catalog modules, ``torch.nn`` activations mapped to catalog
-  names, e.g. ``nn.Sigmoid`` -> ``sigmoid``): the **dead-unit fraction** (a unit is dead
+  names, e.g. ``nn.Sigmoid`` -> ``sigmoid``; with ``functional=True`` also functional
+  calls such as ``torch.relu(x)`` inside custom forwards, seen through a
+  ``TorchFunctionMode`` and named ``<module>:<function>``): the **dead-unit fraction** (a unit is dead
   when f'(x) = 0 for every sample of the epoch, accumulated per unit over the batches)
-  and the **saturation fraction** (0 < |f'(x)| < 1% of the catalog's
+  and the **saturation fraction** (|f'(x)| < 1% of the catalog's
   ``max_abs_derivative``; f'(x) comes from the catalog's closed-form derivative, so
   sigmoid saturates where sigmoid'(x) < 0.0025, that is |x| > 5.99, and tanh where
-  |x| > 2.99, with no hard-coded input range). Exact zeros are counted as dead, not
-  saturated, so a healthy ReLU layer has no saturation;
+  |x| > 2.99, with no hard-coded input range; for these smooth entries an exact 0 can
+  only be floating-point underflow and counts as saturated). Piecewise-linear entries
+  (relu, relu6, hardtanh, leaky_relu, ...) have f' in a finite set and get no
+  saturation statistic: their flat parts make dead units;
 - per parameterised layer (a weight with two or more dimensions), in forward order:
   ||dL/dW||, mean |dL/dW| (the gradient-flow figure), the **first/last gradient
   ratio** and the **update-to-weight ratio** ||dW|| / ||W|| per optimizer step;
-- the **first module whose output holds NaN or Inf** (forward hooks; the hooks fire
-  innermost first, so the first non-finite output of a step names the culprit);
+- the **first module whose output holds NaN or Inf**: forward hooks fire innermost
+  first, so the first non-finite module output of a step names the culprit. On the CPU
+  the root output is checked at every step and a non-finite one triggers a replay of
+  that forward pass (same weights, no gradient, batch-norm statistics restored) with a
+  check after each module; on accelerators each module output is summed on the device
+  and the sums are read at the end of the epoch (no host synchronisation);
 - the loss curve: **plateau**, **oscillation**, **divergence**
   (:func:`loss_curve_findings`).
 

@@ -19,7 +19,8 @@ from typing import Any
 import torch
 from torch import nn
 
-__all__ = ["TORCH_TO_CATALOG", "ActivationProbe", "probe_for"]
+__all__ = ["FUNCTIONAL_NAMES", "TORCH_TO_CATALOG", "ActivationProbe", "functional_probe",
+           "probe_for"]
 
 # torch.nn activation class -> (catalog name, {torch attribute: catalog parameter names}).
 # A torch attribute is handed to the catalog under the first candidate name the catalog
@@ -163,3 +164,32 @@ def probe_for(module: nn.Module) -> ActivationProbe | None:
     if probe is None:
         return _autograd_probe(module, spec.name, float(spec.max_abs_derivative), spec)
     return probe
+
+
+# functional forms -> catalog names, and the keyword arguments they pass on
+F = torch.nn.functional
+FUNCTIONAL_NAMES: dict[Any, str] = {
+    F.relu: "relu", torch.relu: "relu", F.relu6: "relu6", F.sigmoid: "sigmoid",
+    torch.sigmoid: "sigmoid", F.tanh: "tanh", torch.tanh: "tanh", F.leaky_relu: "leaky_relu",
+    F.elu: "elu", F.selu: "selu", torch.selu: "selu", F.celu: "celu", F.gelu: "gelu",
+    F.silu: "silu", F.mish: "mish", F.softplus: "softplus", F.softsign: "softsign",
+    F.hardtanh: "hardtanh", F.hardsigmoid: "hard_sigmoid", F.hardswish: "hard_swish",
+    F.logsigmoid: "log_sigmoid", F.tanhshrink: "tanhshrink",
+    torch.Tensor.relu: "relu", torch.Tensor.sigmoid: "sigmoid", torch.Tensor.tanh: "tanh",
+}
+_FUNCTIONAL_KWARGS = {"leaky_relu": ("negative_slope",), "elu": ("alpha",),
+                      "celu": ("alpha",), "gelu": ("approximate",),
+                      "softplus": ("beta", "threshold"), "hardtanh": ("min_val", "max_val")}
+_FUNCTIONAL_CACHE: dict[tuple[str, tuple[Any, ...]], ActivationProbe | None] = {}
+
+
+def functional_probe(name: str, kwargs: dict[str, Any]) -> ActivationProbe | None:
+    """The catalog probe of a functional activation called with ``kwargs``."""
+    params = {k: kwargs[k] for k in _FUNCTIONAL_KWARGS.get(name, ()) if k in kwargs}
+    key = (name, tuple(sorted(params.items())))
+    if key not in _FUNCTIONAL_CACHE:
+        spec = _catalog_spec(name)
+        declared = {p.name for p in spec.params} if spec is not None else set()
+        ok = spec is not None and set(params) <= declared
+        _FUNCTIONAL_CACHE[key] = _catalog_probe(spec, params) if ok else None
+    return _FUNCTIONAL_CACHE[key]

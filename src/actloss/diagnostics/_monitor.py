@@ -13,9 +13,15 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 from actloss._validation import check_params
-from actloss.diagnostics._activations import ActivationProbe, probe_for
+from actloss.diagnostics._activations import (
+    FUNCTIONAL_NAMES,
+    ActivationProbe,
+    functional_probe,
+    probe_for,
+)
 from actloss.diagnostics._loss_curve import loss_curve_findings
 from actloss.diagnostics._text import finding
 from actloss.diagnostics._thresholds import MONITOR_PARAMS, Thresholds
@@ -33,8 +39,9 @@ class ActivationStats:
 
     ``dead_fraction``: fraction of units whose derivative was 0 for every sample seen;
     ``zero_fraction``: fraction of (sample, unit) values with f'(x) = 0;
-    ``saturation_fraction``: fraction with 0 < |f'(x)| < ``saturation_rel`` x sup|f'|
-    (``None`` when the catalog gives no finite sup|f'|).
+    ``saturation_fraction``: fraction with |f'(x)| < ``saturation_rel`` x sup|f'|, for
+    smooth saturating activations only (``None`` for piecewise-linear ones such as relu,
+    whose flat parts count as dead, and where the catalog gives no finite sup|f'|).
     """
 
     name: str
@@ -88,6 +95,22 @@ class MonitorSummary:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class _FunctionalMode(TorchFunctionMode):
+    """Reports calls of functional activations to the monitor; changes nothing."""
+
+    def __init__(self, monitor: Monitor) -> None:
+        super().__init__()
+        self.monitor = monitor
+
+    def __torch_function__(self, func: Any, types: Any, args: tuple[Any, ...] = (),
+                           kwargs: dict[str, Any] | None = None) -> Any:
+        kwargs = kwargs or {}
+        name = FUNCTIONAL_NAMES.get(func)
+        if name is not None:
+            self.monitor._on_functional(name, args, kwargs)
+        return func(*args, **kwargs)
 
 
 def _float_tensors(value: Any) -> list[torch.Tensor]:
@@ -189,6 +212,8 @@ class Monitor(Callback):
         self._first_forward_done = False
         self._localising = False
         self._culprit: str | None = None
+        self._fmode: _FunctionalMode | None = None
+        self._stack: list[tuple[str, bool]] = []
         self._reset_epoch()
         self.attach()
 
@@ -211,6 +236,16 @@ class Monitor(Callback):
                 self._module_handles.append(h)
         self._handles.append(self.model.register_forward_hook(self._root_hook,
                                                               with_kwargs=True))
+        if self.thresholds["functional"]:
+            for module, path in self._paths.items():
+                self._handles.append(module.register_forward_pre_hook(
+                    self._push_hook(path, module in self._probes)))
+                self._handles.append(module.register_forward_hook(self._pop_hook,
+                                                                  always_call=True))
+            self._handles.append(self.model.register_forward_pre_hook(self._root_pre_hook,
+                                                                      prepend=True))
+            self._handles.append(self.model.register_forward_hook(self._root_exit_hook,
+                                                                  always_call=True))
 
     def close(self) -> None:
         """Remove every hook this monitor registered."""
@@ -250,6 +285,10 @@ class Monitor(Callback):
     # no sync) and the sums are read at the end of the epoch.
 
     def _track(self, module: nn.Module, path: str, output: Any) -> None:
+        if self._host is None:
+            outs = _float_tensors(output)
+            if outs:
+                self._host = outs[0].device.type == "cpu"
         if module not in self._order:
             self._order[module] = len(self._order)
             self._weights = None  # the forward order changed: recompute the layers
@@ -283,9 +322,9 @@ class Monitor(Callback):
         outs = _float_tensors(output)
         if self._host is None and outs:
             self._host = outs[0].device.type == "cpu"
-            if self._host:
-                # the forward order is known; on the CPU the NaN check needs no hooks
-                self._first_forward_done = True
+        if self._host:
+            # the forward order is known; on the CPU the NaN check needs no more hooks
+            self._first_forward_done = True
         if not self.thresholds["check_finite"]:
             return
         if self._host is False:
@@ -295,7 +334,7 @@ class Monitor(Callback):
             return
         if self._cpu_nonfinite is not None:
             return  # located already in this epoch
-        if all(bool(torch.isfinite(_finite_probe(o))) for o in outs):
+        if all(math.isfinite(_finite_probe(o).item()) for o in outs):  # host: no stall
             return
         culprit: str | None = None
         if any(not bool(torch.isfinite(_finite_probe(a))) for a in _float_tensors(args)):
@@ -324,42 +363,84 @@ class Monitor(Callback):
             if self._localising or not self._collecting():
                 return
             self._track(module, path, output)
-            if not self._sampled() or not args:
-                return
-            x = args[0]
-            if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() == 0:
-                return
-            k = self._calls.get(module, 0)
-            self._calls[module] = k + 1
-            d = probe.derivative(x.detach())
-            if not probe.nonnegative:
-                d = d.abs()
-            if d.dim() > 1:
-                udim = min(self.thresholds["unit_dim"], d.dim() - 1)
-                units = d.shape[udim]
-                peak = d.amax(dim=[i for i in range(d.dim()) if i != udim])
-            else:  # one sample: every element is a unit
-                units = d.shape[0]
-                peak = d
-            key = (path if k == 0 else f"{path}[{k}]", probe.name, units,
-                   probe.source, probe.max_abs_derivative)
-            acc = self._acts.get(key)
-            if acc is None:
-                acc = self._acts[key] = _ActAcc()
-            # Few kernels per call (their launch cost dominates on small layers), no
-            # bool tensors, no host sync: the per-unit peaks and the counts are kept
-            # as tensors and reduced once at the end of the epoch. A unit is alive once
-            # its peak |f'(x)| over the samples is > 0.
-            acc.peaks.append(peak)
-            acc.nonzero.append(torch.count_nonzero(d))
-            if probe.has_saturation:
-                level = self.thresholds["saturation_rel"] * probe.max_abs_derivative
-                # |f'| < level  <=>  min(|f'|, level) - level != 0
-                acc.below.append(torch.count_nonzero(d.clamp(max=level) - level))
-            acc.elements += d.numel()
-            acc.samples += d.numel() // max(units, 1)
+            if self._sampled() and args:
+                k = self._calls.get(path, 0)
+                self._calls[path] = k + 1
+                self._accumulate(path if k == 0 else f"{path}[{k}]", probe, args[0])
 
         return hook
+
+    def _accumulate(self, name: str, probe: ActivationProbe, x: Any) -> None:
+        """Add one activation input ``x`` to the epoch's statistics of ``name``."""
+        if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() == 0:
+            return
+        d = probe.derivative(x.detach())
+        if not probe.nonnegative:
+            d = d.abs()
+        if d.dim() > 1:
+            udim = min(self.thresholds["unit_dim"], d.dim() - 1)
+            units = d.shape[udim]
+            peak = d.amax(dim=[i for i in range(d.dim()) if i != udim])
+        else:  # one sample: every element is a unit
+            units = d.shape[0]
+            peak = d
+        key = (name, probe.name, units, probe.source, probe.max_abs_derivative)
+        acc = self._acts.get(key)
+        if acc is None:
+            acc = self._acts[key] = _ActAcc()
+        # Few kernels per call (their launch cost dominates on small layers), no bool
+        # tensors, no host sync: the per-unit peaks and the counts are kept as tensors
+        # and reduced once at the end of the epoch. A unit is alive once its peak
+        # |f'(x)| over the samples is > 0.
+        acc.peaks.append(peak)
+        acc.nonzero.append(torch.count_nonzero(d))
+        if probe.has_saturation:
+            level = self.thresholds["saturation_rel"] * probe.max_abs_derivative
+            # |f'| < level  <=>  min(|f'|, level) - level != 0
+            acc.below.append(torch.count_nonzero(d.clamp(max=level) - level))
+        acc.elements += d.numel()
+        acc.samples += d.numel() // max(units, 1)
+
+    # Functional activations (``torch.relu(x)``, ``F.gelu(x)`` inside a custom forward)
+    # have no module to hook: with ``functional=True`` a TorchFunctionMode is active
+    # during sampled training forwards and reads their inputs. A stack of module paths
+    # (pre-hooks) names the module that called them; calls made inside an activation
+    # module that is hooked already are skipped.
+
+    def _push_hook(self, path: str, is_activation: bool) -> Callable[..., None]:
+        def hook(module: nn.Module, args: tuple[Any, ...]) -> None:
+            if self._fmode is not None:
+                self._stack.append((path, is_activation))
+
+        return hook
+
+    def _pop_hook(self, module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
+        if self._fmode is not None and self._stack:
+            self._stack.pop()
+
+    def _root_pre_hook(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        if (self._fmode is None and not self._localising and self._collecting()
+                and self._sampled()):
+            self._stack = []
+            self._fmode = _FunctionalMode(self)
+            self._fmode.__enter__()
+
+    def _root_exit_hook(self, module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
+        if self._fmode is not None:
+            mode, self._fmode = self._fmode, None
+            mode.__exit__(None, None, None)
+
+    def _on_functional(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        if not args or (self._stack and self._stack[-1][1]):
+            return  # inside a hooked activation module: counted there
+        probe = functional_probe(name, kwargs)
+        if probe is None:
+            return
+        where = self._stack[-1][0] if self._stack else "model"
+        base = f"{where}:{name}"
+        k = self._calls.get(base, 0)
+        self._calls[base] = k + 1
+        self._accumulate(base if k == 0 else f"{base}[{k}]", probe, args[0])
 
     # ---------------------------------------------------------- loop protocol
 
@@ -386,7 +467,9 @@ class Monitor(Callback):
         # ||g||_2 of every layer in one fused call, mean |g| per layer; no host sync
         self._grad_rows.append((self._step, torch._foreach_norm(grads, 2),
                                 [g.abs().mean() for g in grads]))
-        if self._buffers is None or len(self._buffers) != len(weights):
+        if self._buffers is None or len(self._buffers) != len(weights) or any(
+                b.shape != w.shape or b.dtype != w.dtype or b.device != w.device
+                for b, (_, w) in zip(self._buffers, weights)):
             self._buffers = [torch.empty_like(w, memory_format=torch.preserve_format)
                              for _, w in weights]
         torch._foreach_copy_(self._buffers, [w.detach() for _, w in weights])
@@ -401,8 +484,10 @@ class Monitor(Callback):
                 self._upd_rows.append(torch._foreach_norm([*self._buffers, *cur], 2))
         self._pending_update = False
         if loss is not None:
-            self._losses.append(loss.detach() if isinstance(loss, torch.Tensor)
-                                else torch.tensor(float(loss)))
+            if isinstance(loss, torch.Tensor):
+                self._losses.append(loss.detach() if loss.requires_grad else loss)
+            else:
+                self._losses.append(torch.tensor(float(loss)))
         self._calls.clear()
         self._last_checked = None
         if self._first_forward_done and self._module_handles:
@@ -430,7 +515,7 @@ class Monitor(Callback):
             sat: float | None = None
             if acc.below:
                 below = int(torch.stack(acc.below).sum())
-                sat = (below - zeros) / acc.elements  # 0 < |f'| < level
+                sat = below / acc.elements  # |f'| < level, underflowed zeros included
             acts.append(ActivationStats(
                 name=name, activation=act_name, units=units, samples=acc.samples,
                 dead_fraction=float((peak == 0).double().mean()),
@@ -501,7 +586,7 @@ class Monitor(Callback):
     def _reset_epoch(self) -> None:
         self._batch = 0
         self._acts: dict[tuple[Any, ...], _ActAcc] = {}
-        self._calls: dict[nn.Module, int] = {}
+        self._calls: dict[str, int] = {}  # activation calls per site in this step
         self._grad_rows: list[tuple[int, list[torch.Tensor], list[torch.Tensor]]] = []
         self._upd_rows: list[list[torch.Tensor]] = []
         self._pending_update = False
@@ -634,6 +719,8 @@ def monitor(model: nn.Module, **thresholds: Any) -> Monitor:
     Args:
         model: the ``nn.Module`` to watch; hooks are registered at once.
         **thresholds: ``every`` (10), ``unit_dim`` (1), ``check_finite`` (True),
+            ``functional`` (False: also watch ``torch.relu``/``F.gelu``-style calls in
+            custom forwards, through a TorchFunctionMode during sampled passes),
             ``dead_threshold`` (0.5), ``saturation_rel`` (0.01), ``saturation_threshold``
             (0.5), ``vanishing_ratio`` (1e-3), ``exploding_ratio`` (70),
             ``update_ratio_high`` (0.1), ``update_ratio_low`` (1e-5), ``plateau_tol``

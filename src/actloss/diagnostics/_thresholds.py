@@ -23,6 +23,8 @@ MONITOR_PARAMS: tuple[Param, ...] = (
     Param("unit_dim", 1, int, Interval(0.0, math.inf, low_closed=True),
           doc="dimension of an activation output that indexes units (features, channels)"),
     Param("check_finite", True, bool, doc="check every module's output for NaN/Inf"),
+    Param("functional", False, bool,
+          doc="also watch functional activations (torch.relu, F.gelu, ...) in custom forwards"),
     Param("dead_threshold", 0.5, float, _HALF_OPEN_UNIT,
           doc="a layer is flagged when more than this fraction of its units is dead"),
     Param("saturation_rel", 0.01, float, OPEN_UNIT,

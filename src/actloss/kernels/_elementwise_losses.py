@@ -138,10 +138,16 @@ def _finish(loss: torch.Tensor, reduction: str, w: torch.Tensor | None,
     return reduce(loss, reduction, weight=w, owner=owner, mean_by="count")
 
 
+Native = Callable[[torch.Tensor, torch.Tensor, str, "torch.Tensor | None"], torch.Tensor]
+
+
 def _apply(owner: str, x: torch.Tensor, t: torch.Tensor, w: torch.Tensor | None,
            reduction: str, block: LossBlock, n_scratch: int, target_grad: bool,
-           plain: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> torch.Tensor:
+           plain: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+           native: Native | None = None) -> torch.Tensor:
     if not _fused_ok(owner, x, t, w, target_grad):
+        if native is not None:  # PyTorch's op, reduction included: one pass each way
+            return native(x, t, reduction, w)
         return _finish(plain(x, t), reduction, w, owner)
     if torch.is_grad_enabled() and (x.requires_grad or (target_grad and t.requires_grad)):
         return _FusedLoss.apply(x, t, w, block, n_scratch, reduction, owner, target_grad)
@@ -226,7 +232,14 @@ def bce_with_logits(input: torch.Tensor, target: torch.Tensor, *, reduction: str
             lb.mul_(c).addcmul_(x, t, value=-1.0).add_(x)
             gb.sub_(1.0).mul_(c).sub_(t).add_(1.0)  # lw (sigma - 1) + 1 - t
 
-    return _apply(owner, x, t, w, r, block, 2, False, lambda a, b: _bce_plain(a, b, pw))
+    def native(a: torch.Tensor, b: torch.Tensor, red: str, wt: torch.Tensor | None
+               ) -> torch.Tensor:
+        pwt = None if pw is None else torch.tensor(pw, dtype=a.dtype, device=a.device)
+        return F.binary_cross_entropy_with_logits(a, b, weight=wt, pos_weight=pwt,
+                                                  reduction=red)
+
+    return _apply(owner, x, t, w, r, block, 2, False, lambda a, b: _bce_plain(a, b, pw),
+                  native)
 
 
 # -------------------------------------------------------------------------- focal
@@ -380,8 +393,14 @@ def huber(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     owner = "huber"
     x, t, r, w = _prepare(owner, input, target, reduction, weight)
     dl = check_params(owner, _DELTA, {"delta": delta})["delta"]
+    def native(a: torch.Tensor, b: torch.Tensor, red: str, wt: torch.Tensor | None
+               ) -> torch.Tensor:
+        if wt is None:
+            return F.huber_loss(a, b, reduction=red, delta=dl)
+        return _finish(F.huber_loss(a, b, reduction="none", delta=dl), red, wt, owner)
+
     return _apply(owner, x, t, w, r, _huber_block(dl, 1.0), 1, True,
-                  lambda a, b: F.huber_loss(a, b, reduction="none", delta=dl))
+                  lambda a, b: F.huber_loss(a, b, reduction="none", delta=dl), native)
 
 
 def smooth_l1(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
@@ -406,9 +425,15 @@ def smooth_l1(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
         torch.sign(lb, out=gb)
         lb.abs_()
 
+    def native(a: torch.Tensor, c: torch.Tensor, red: str, wt: torch.Tensor | None
+               ) -> torch.Tensor:
+        if wt is None:
+            return F.smooth_l1_loss(a, c, reduction=red, beta=b)
+        return _finish(F.smooth_l1_loss(a, c, reduction="none", beta=b), red, wt, owner)
+
     block = l1_block if b == 0.0 else _huber_block(b, b)
     return _apply(owner, x, t, w, r, block, 1, True,
-                  lambda a, c: F.smooth_l1_loss(a, c, reduction="none", beta=b))
+                  lambda a, c: F.smooth_l1_loss(a, c, reduction="none", beta=b), native)
 
 
 # ------------------------------------------------------------------------- log-cosh

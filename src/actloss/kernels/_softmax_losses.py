@@ -366,22 +366,28 @@ def _lce_pass(h, wgt, bias, t, v, wt, eps, softcap, block_rows, row_scale, need)
         else:
             torch.addmm(bias, hb, wgt.t(), out=z)
         zc = z if z.dtype == cdt else z.to(cdt)
-        th = None
-        if softcap is not None:
-            # z <- c tanh(z / c); dz'/dz = 1 - tanh^2
-            th = torch.tanh(zc / softcap)
-            torch.mul(th, softcap, out=zc)
         if row_scale is None:
             rs = None
         elif isinstance(row_scale, float):
             rs = torch.full((b - a,), row_scale, dtype=cdt, device=h.device)
         else:
             rs = row_scale[a:b].to(cdt)
-        per[a:b] = _ce_block(zc, zc, t[a:b], v[a:b], wt[a:b], None, eps, wsum, rs)
+        # the softmax part runs on sub-blocks that stay in cache (the matmul block does not)
+        sub = max(1, CE_BLOCK_ELEMENTS // max(vocab, 1))
+        for c0, c1 in blocks(b - a, sub):
+            zs = zc[c0:c1]
+            th = None
+            if softcap is not None:
+                # z <- c tanh(z / c); dz'/dz = 1 - tanh^2
+                th = torch.tanh(zs / softcap)
+                torch.mul(th, softcap, out=zs)
+            lo, hi = a + c0, a + c1
+            per[lo:hi] = _ce_block(zs, zs, t[lo:hi], v[lo:hi], wt[lo:hi], None, eps, wsum,
+                                   None if rs is None else rs[c0:c1])
+            if rs is not None and th is not None:
+                zs.mul_(th.mul_(th).neg_().add_(1.0))
         if rs is None:
             continue
-        if th is not None:
-            zc.mul_(th.mul_(th).neg_().add_(1.0))
         gz = zc if zc.dtype == h.dtype else zc.to(h.dtype)
         if gh is not None:
             torch.mm(gz, wgt, out=gh[a:b])

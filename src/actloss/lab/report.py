@@ -22,8 +22,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
 from actloss._validation import Param, check_param
 from actloss.errors import ParameterError
 
@@ -100,15 +98,13 @@ class ReportResult:
 
 
 def figure_to_base64(fig: Any, *, dpi: int = 90) -> str:
-    """A matplotlib Figure as a base64 PNG string (the figure is closed afterwards)."""
+    """A matplotlib Figure as a base64 PNG string.
+
+    The lab's figures are built as ``matplotlib.figure.Figure`` objects, outside pyplot,
+    so PNG output goes through the Agg renderer whatever backend the caller uses.
+    """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
-    try:
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-    except Exception:  # a Figure built without pyplot is not registered; nothing to close
-        pass
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -160,20 +156,22 @@ def build_report(quick: bool = False, lang: str = "en",
         A :class:`ReportResult` with both paths and the time each experiment took.
 
     Raises:
-        ParameterError: ``lang`` not one of ``'en'``, ``'zh'``.
+        ParameterError: ``lang`` not one of ``'en'``, ``'zh'``; ``out_dir`` is a file.
         UnknownNameError: an unknown experiment name.
     """
     from actloss.lab import experiments as E
 
     lang = check_param("build_report", Param("lang", "en", str, choices=LANGS), lang)
     quick = check_param("build_report", Param("quick", False, bool), quick)
+    if Path(out_dir).expanduser().exists() and not Path(out_dir).expanduser().is_dir():
+        raise ParameterError(f"`out_dir` of build_report must be a directory; got the file "
+                             f"{str(out_dir)!r}")
     if isinstance(experiments, str):
         raise ParameterError("`experiments` of build_report must be a sequence of names; "
                              f"got the str {experiments!r}")
     exps = [E.get(n) for n in experiments] if experiments is not None else [
         E.get(n) for n in E.names()]
     configs = [e.config(quick=quick, seed=seed) for e in exps]  # validate before running
-    matplotlib.use("Agg")
     start = time.perf_counter()
     timings: dict[str, float] = {}
     sections: list[dict[str, Any]] = []

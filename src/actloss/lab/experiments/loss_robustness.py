@@ -42,9 +42,9 @@ class Config(BaseConfig):
     n_samples: int = setting(800, interval=Interval(8, float("inf"), True),
                              doc="samples (75% for training)")
     n_features: int = setting(4, interval=Interval(1, 100, True, True), doc="features")
-    steps: int = setting(600, interval=INT_POS, doc="full-batch Adam steps")
+    steps: int = setting(400, interval=INT_POS, doc="full-batch Adam steps")
     lr: float = setting(0.05, interval=POSITIVE, doc="initial learning rate")
-    repeats: int = setting(3, interval=INT_POS, doc="data seeds averaged")
+    repeats: int = setting(2, interval=INT_POS, doc="data seeds averaged")
 
 
 QUICK = {"steps": 150, "repeats": 1, "n_samples": 400}

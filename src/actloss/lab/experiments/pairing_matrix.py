@@ -114,23 +114,28 @@ METRIC = {"binary": "accuracy", "multi-class": "accuracy", "multi-label": "micro
           "regression": "R^2"}
 
 
+TASK_ZH = {"binary": "二分类", "multi-class": "多分类", "multi-label": "多标签",
+           "regression": "回归"}
+
+
 def judge(m: dict[str, Any]) -> Verdict:
     damages = []
     parts = []
+    parts_zh = []
     for task, rows in m["scores"].items():
         names = list(rows)
         rec = rows[names[0]]
         damages += [rec - rows[n] for n in names[1:]]
-        parts.append(f"{task}: {names[0]} {rec:.3f}, "
-                     + ", ".join(f"{n} {rows[n]:.3f}" for n in names[1:]))
+        listed = ", ".join(f"{n} {rows[n]:.3f}" for n in names[1:])
+        parts.append(f"{task}: {names[0]} {rec:.3f}, {listed}")
+        parts_zh.append(f"{TASK_ZH.get(task, task)}:推荐 {names[0]} {rec:.3f},错误搭配 {listed}")
     if min(damages) < -0.01:
         status = "not supported"
     elif max(damages) >= 0.05:
         status = "supported"
     else:
         status = "inconclusive"
-    because = "; ".join(parts)
-    return Verdict(status, RULE, RULE_ZH, because, because)
+    return Verdict(status, RULE, RULE_ZH, "; ".join(parts), ";".join(parts_zh))
 
 
 def run(cfg: Config) -> Result:

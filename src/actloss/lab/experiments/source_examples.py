@@ -137,9 +137,9 @@ def judge(m: dict[str, Any]) -> Verdict:
 
 
 def run(cfg: Config) -> Result:
+    mlp = _mlp(cfg)  # first: an unknown `data` fails before anything else runs
     reg = _regression(cfg)
     cls = {"rule": _classification(cfg, True), "random": _classification(cfg, False)}
-    mlp = _mlp(cfg)
     metrics = {"regression": reg, "classification": cls, "mlp": mlp}
     t1 = Table("Linear regression y = 2x + 3 (001)", "线性回归 y = 2x + 3(001)",
                ("parameter", "true", "SGD, as in the source", "least squares"),

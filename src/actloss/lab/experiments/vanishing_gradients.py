@@ -150,7 +150,8 @@ def figure(result: Result) -> Figure:
     ax.set_xlabel("hidden layers")
     for i, row in enumerate(grid):
         for j, v in enumerate(row):
-            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7)
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7,
+                    color="white" if abs(v) > 5 else "black")
     ax.set_title("log10 ||dL/dW_first|| / ||dL/dW_last||", fontsize=9)
     fig.colorbar(im, ax=ax, shrink=0.8)
     ax = axes[1]
