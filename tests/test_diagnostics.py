@@ -867,3 +867,19 @@ def test_functional_activations_are_watched_when_asked():
         m2.step_end()
         assert [a.name for a in m2.epoch_end().activations] == ["act"]
     assert torch.overrides._get_current_function_mode() is None
+
+
+def test_try_remedies_leaves_the_global_generator_alone():
+    x, y = torch.randn(8, 3), torch.randint(0, 2, (8,))
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    from actloss.findings import Finding
+
+    f = Finding("dead_units", "warning", "1", "m", evidence={"activation": "relu"})
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    out = try_remedies([f], model, nn.functional.cross_entropy, (x, y), steps=2,
+                       remedies=["leaky_relu", "he_init"])
+    torch.testing.assert_close(torch.rand(3), expected)
+    assert set(out[0].effect["after"]) == {"leaky_relu", "he_init"}
+    assert isinstance(model[1], nn.ReLU)  # the original model is not modified

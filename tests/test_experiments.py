@@ -28,7 +28,7 @@ from actloss.lab.experiments import (
 )
 from actloss.lab.experiments._base import Verdict
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lab")]
 
 ALL = ["linear-collapse", "vanishing-gradients", "dying-relu", "zero-centred",
        "activation-shootout", "pairing-matrix", "loss-robustness", "imbalance", "quantile",

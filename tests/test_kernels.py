@@ -569,6 +569,14 @@ def test_linear_cross_entropy_sub_blocks(monkeypatch: pytest.MonkeyPatch) -> Non
         torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
 
 
+def test_bce_per_class_pos_weight_runs_pytorch() -> None:
+    x = torch.randn(20, 3, dtype=torch.float64)
+    t = (torch.rand(20, 3) < 0.5).double()
+    pw = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)
+    torch.testing.assert_close(K.bce_with_logits(x, t, pos_weight=pw),
+                               F.binary_cross_entropy_with_logits(x, t, pos_weight=pw))
+
+
 def test_native_fallbacks_match(monkeypatch: pytest.MonkeyPatch) -> None:
     # with the fused forms switched off, PyTorch's ops run with the same semantics
     for name in ("bce_with_logits", "huber", "smooth_l1"):

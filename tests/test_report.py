@@ -14,7 +14,7 @@ from actloss.errors import ParameterError, UnknownNameError
 from actloss.lab import experiments as E
 from actloss.lab.report import build_report
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lab")]
 
 
 def test_report_files_exist_and_are_self_contained(quick_report):

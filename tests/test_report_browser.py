@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("lab")]
 
 
 def _chromium() -> str | None:

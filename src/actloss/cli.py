@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from actloss._cli import advise, bench, catalog, lab, losses_plot
+from actloss._cli import advise, bench, catalog, diagnose, lab, losses_plot
 from actloss._cli.common import run_app
 
 app = typer.Typer(
@@ -35,7 +35,7 @@ def version() -> None:
     typer.echo(f"actloss {actloss.__version__} (torch {torch.__version__})")
 
 
-for _module in (catalog, losses_plot, lab, advise, bench):
+for _module in (catalog, losses_plot, lab, advise, diagnose, bench):
     _module.register(app)
 
 

@@ -7,9 +7,9 @@ measures, per epoch:
 - per activation module (catalog modules, ``torch.nn`` activations mapped to catalog
   names, e.g. ``nn.Sigmoid`` -> ``sigmoid``; with ``functional=True`` also functional
   calls such as ``torch.relu(x)`` inside custom forwards, seen through a
-  ``TorchFunctionMode`` and named ``<module>:<function>``): the **dead-unit fraction** (a unit is dead
-  when f'(x) = 0 for every sample of the epoch, accumulated per unit over the batches)
-  and the **saturation fraction** (|f'(x)| < 1% of the catalog's
+  ``TorchFunctionMode`` and named ``<module>:<function>``): the **dead-unit
+  fraction** (a unit is dead when f'(x) = 0 for every sample of the epoch, accumulated
+  per unit over the batches) and the **saturation fraction** (|f'(x)| < 1% of the catalog's
   ``max_abs_derivative``; f'(x) comes from the catalog's closed-form derivative, so
   sigmoid saturates where sigmoid'(x) < 0.0025, that is |x| > 5.99, and tanh where
   |x| > 2.99, with no hard-coded input range; for these smooth entries an exact 0 can

@@ -6,7 +6,7 @@ See :mod:`actloss.diagnostics` for what is measured and where every threshold co
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -118,10 +118,15 @@ def _float_tensors(value: Any) -> list[torch.Tensor]:
     return [t for t in items if isinstance(t, torch.Tensor) and t.is_floating_point()]
 
 
-def _median(values: Iterable[float]) -> float | None:
-    arr = np.asarray(list(values), dtype=np.float64)
-    arr = arr[np.isfinite(arr)]
-    return float(np.median(arr)) if arr.size else None
+def _medians(arr: np.ndarray) -> list[float | None]:
+    """Median of each column over its finite values (``None`` for a column with none)."""
+    arr = np.where(np.isfinite(arr), arr, np.nan)
+    ok = ~np.isnan(arr).all(axis=0)
+    out: list[float | None] = [None] * arr.shape[1]
+    if ok.any():
+        for j, v in zip(np.flatnonzero(ok), np.nanmedian(arr[:, ok], axis=0)):
+            out[int(j)] = float(v)
+    return out
 
 
 class _ActAcc:
@@ -534,16 +539,19 @@ class Monitor(Callback):
             if urows:
                 u = torch.stack([torch.stack(r) for r in urows]).cpu().double()
                 upd = u[:, :n] / u[:, n:]
+            cols = [g]
+            if upd is not None:
+                cols.append(upd)
+            if n >= 2:
+                cols.append((g[:, 0] / g[:, n - 1]).unsqueeze(1))  # first / last
+            med = _medians(torch.cat(cols, dim=1).numpy())  # one call for every column
+            um = med[2 * n: 3 * n] if upd is not None else [None] * n
             for i, (path, _) in enumerate(weights):
                 layers.append(LayerGradStats(
-                    name=path,
-                    grad_norm=_median(g[:, i].tolist()) or 0.0,
-                    mean_abs_grad=_median(mean_abs[:, i].tolist()) or 0.0,
-                    update_ratio=_median(upd[:, i].tolist()) if upd is not None else None))
+                    name=path, grad_norm=med[i] or 0.0, mean_abs_grad=med[n + i] or 0.0,
+                    update_ratio=um[i]))
             if n >= 2:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    r = (g[:, 0] / g[:, n - 1]).numpy()
-                ratio = _median(r)
+                ratio = med[-1]
             if self._grad_flow_names and self._grad_flow_names != [p for p, _ in weights]:
                 self._grad_flow, self._grad_flow_steps = [], []  # the layers changed
             self._grad_flow.extend(mean_abs.numpy())

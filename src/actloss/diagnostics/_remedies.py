@@ -274,17 +274,19 @@ def try_remedies(findings: Sequence[Finding], model: nn.Module | Callable[[], nn
         key = remedy or "-"
         if key in cache:
             return cache[key]
-        net = fresh()
-        lr, clip = opts["lr"], None
-        if remedy == "lower_lr":
-            lr = lr / 10
-        elif remedy == "gradient_clipping":
-            clip = opts["clip_norm"]
-        elif remedy is not None and apply_remedy(net, remedy) == 0:
-            cache[key] = None  # type: ignore[assignment]
-            return None
-        net = net.to(x.device)
-        cache[key] = _measure(net, loss_fn, x, y, lr=lr, clip=clip, **run)
+        devices = [x.device] if x.device.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):  # the caller's generator is untouched
+            net = fresh()
+            lr, clip = opts["lr"], None
+            if remedy == "lower_lr":
+                lr = lr / 10
+            elif remedy == "gradient_clipping":
+                clip = opts["clip_norm"]
+            elif remedy is not None and apply_remedy(net, remedy) == 0:
+                cache[key] = None  # type: ignore[assignment]
+                return None
+            net = net.to(x.device)
+            cache[key] = _measure(net, loss_fn, x, y, lr=lr, clip=clip, **run)
         return cache[key]
 
     out: list[Finding] = []

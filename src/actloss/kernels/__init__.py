@@ -4,7 +4,8 @@ Every function here has the semantics of the plain form in the catalog and falls
 to PyTorch's op (or the plain composition) where the fused path is not faster: small
 tensors, half precision, and devices other than the CPU (see
 :func:`actloss.kernels._common.use_fused`). ``linear_cross_entropy`` runs blocked on
-every device, since its point is memory.
+every device, since its point is memory. Which fused forms run by default is decided
+per kernel by measurement: ``actloss.kernels._common.FUSED_WINS``.
 """
 
 from __future__ import annotations

@@ -262,6 +262,9 @@ def _from_output(x: torch.Tensor, fwd: Callable[[torch.Tensor], torch.Tensor],
 def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, PyTorch's formula by blocks.
 
+    PyTorch's op runs unless ``FUSED_WINS['sigmoid']`` (in ``actloss.kernels._common``) is
+    set: on the machines measured its single vectorised pass each way was faster.
+
     Four in-cache passes (neg, exp, add, reciprocal) replace PyTorch's sigmoid kernel;
     the derivative :math:`y(1 - y)` comes from the saved output (``sigmoid_backward``),
     as in PyTorch, so the saved bytes are PyTorch's.
@@ -286,6 +289,9 @@ def _tanh_block(x: torch.Tensor, y: torch.Tensor, s: Scratch) -> None:
 
 def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     r"""Hyperbolic tangent from one exponential: :math:`\tanh x = 1 - 2/(1 + e^{2x})`.
+
+    PyTorch's op runs unless ``FUSED_WINS['tanh']`` (in ``actloss.kernels._common``) is
+    set: on the machines measured its single vectorised pass each way was faster.
 
     Derivative :math:`1 - y^2` from the saved output (PyTorch's ``tanh_backward``), so
     only the output is saved, as in PyTorch. The identity has an absolute error of at
@@ -333,6 +339,9 @@ def _elu_block(alpha: float) -> Callable[[torch.Tensor, torch.Tensor, Scratch], 
 def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) -> torch.Tensor:
     r"""ELU: :math:`x` for :math:`x > 0`, else :math:`\alpha(e^x - 1)`.
 
+    PyTorch's op runs unless ``FUSED_WINS['elu']`` (in ``actloss.kernels._common``) is
+    set: on the machines measured its single vectorised pass each way was faster.
+
     :math:`e^x - 1` comes from one ``exp`` (its Taylor series near 0, where the
     subtraction would cancel); the derivative comes from the saved output: 1 for
     :math:`x > 0`, else :math:`y + \alpha` (PyTorch's ``elu_backward`` with
@@ -374,6 +383,9 @@ _SILU = _Kernel(_silu_block, 1)
 
 def silu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     r"""SiLU (swish), :math:`x\,\sigma(x)`.
+
+    PyTorch's op runs unless ``FUSED_WINS['silu']`` (in ``actloss.kernels._common``) is
+    set: on the machines measured its single vectorised pass each way was faster.
 
     Derivative :math:`\sigma(x)(1 + x(1 - \sigma(x))) = \sigma + y(1 - \sigma)`, computed
     with the forward from the same :math:`\sigma` and saved in place of the input.
@@ -481,6 +493,9 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
          memory_efficient: bool = False) -> torch.Tensor:
     r"""GELU, :math:`x\,\Phi(x)`, or its tanh approximation.
 
+    The tanh form runs fused (it beat PyTorch's tanh-based kernel where measured); the
+    exact form runs PyTorch's op unless ``FUSED_WINS['gelu']`` is set.
+
     Exact form: derivative :math:`\Phi(x) + x\varphi(x)`. Tanh form:
     :math:`0.5(1 + \tanh u) = \sigma(2u)`, :math:`u = \sqrt{2/\pi}(x + 0.044715x^3)`,
     so one sigmoid replaces PyTorch's tanh; derivative
@@ -540,6 +555,9 @@ def _softplus_kernel(beta: float, threshold: float) -> _Kernel:
 def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
              memory_efficient: bool = False) -> torch.Tensor:
     r"""Softplus, :math:`\frac{1}{\beta}\log(1 + e^{\beta x})`, linear above the threshold.
+
+    PyTorch's op runs unless ``FUSED_WINS['softplus']`` (in ``actloss.kernels._common``) is
+    set: on the machines measured its single vectorised pass each way was faster.
 
     Computed as :math:`(\max(\beta x, 0) + \log1p(e^{-|\beta x|}))/\beta`; the
     derivative :math:`\sigma(\beta x)` comes from the same exponential.

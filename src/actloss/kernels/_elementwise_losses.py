@@ -185,7 +185,8 @@ def _bce_plain(x: torch.Tensor, t: torch.Tensor, pw: float | None) -> torch.Tens
 
 
 def bce_with_logits(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
-                    weight: torch.Tensor | None = None, pos_weight: float | None = None,
+                    weight: torch.Tensor | None = None,
+                    pos_weight: float | torch.Tensor | None = None,
                     label_smoothing: float = 0.0) -> torch.Tensor:
     r"""Binary cross-entropy on logits, loss and gradient in one pass.
 
@@ -199,7 +200,8 @@ def bce_with_logits(input: torch.Tensor, target: torch.Tensor, *, reduction: str
     Args:
         input: logits. target: probabilities in ``[0, 1]``, same shape.
         reduction: ``'none' | 'mean' | 'sum'``. weight: broadcasts to ``input``.
-        pos_weight: ``w_p`` in ``(0, inf)`` or ``None``. label_smoothing: in ``[0, 1)``.
+        pos_weight: ``w_p`` in ``(0, inf)``, a tensor of them (broadcast over the last
+            dimension; PyTorch's op runs), or ``None``. label_smoothing: in ``[0, 1)``.
 
     Example:
         >>> import torch
@@ -234,10 +236,13 @@ def bce_with_logits(input: torch.Tensor, target: torch.Tensor, *, reduction: str
 
     def native(a: torch.Tensor, b: torch.Tensor, red: str, wt: torch.Tensor | None
                ) -> torch.Tensor:
-        pwt = None if pw is None else torch.tensor(pw, dtype=a.dtype, device=a.device)
+        pwt = pw if pw is None or isinstance(pw, torch.Tensor) else \
+            torch.tensor(pw, dtype=a.dtype, device=a.device)
         return F.binary_cross_entropy_with_logits(a, b, weight=wt, pos_weight=pwt,
                                                   reduction=red)
 
+    if isinstance(pw, torch.Tensor):  # per-class pos_weight: PyTorch's op broadcasts it
+        return native(x, t, r, w)
     return _apply(owner, x, t, w, r, block, 2, False, lambda a, b: _bce_plain(a, b, pw),
                   native)
 
