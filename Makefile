@@ -30,7 +30,7 @@ browser:
 	    echo "warning: chromium could not be installed; the browser test will be skipped"; }
 
 test: $(STAMP) browser lint
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadgroup -p no:cacheprovider -rfE
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -84,8 +84,11 @@ class Registry(Generic[S]):
             return self._lookup[key]
         except KeyError:
             pass
-        close = tuple(difflib.get_close_matches(key, list(self._lookup), n=3, cutoff=0.6))
-        close = tuple(dict.fromkeys(close))
+        matches = difflib.get_close_matches(key, list(self._lookup), n=6, cutoff=0.6)
+        by_entry: dict[str, str] = {}  # one suggestion per entry: its closest spelling
+        for m in matches:
+            by_entry.setdefault(self._lookup[m], m)
+        close = tuple(by_entry.values())[:3]
         if close:
             hint = "; did you mean " + " or ".join(repr(c) for c in close) + "?"
         else:

@@ -17,6 +17,7 @@ from actloss.activations._common import bi, down, params, tensor, up
 from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
 from actloss.errors import ParameterError
+from actloss.kernels import _activations as _kernels
 
 __all__ = [
     "hard_sigmoid",
@@ -83,8 +84,15 @@ IDENTITY = register(ActivationSpec(
 ))
 
 
+MEMORY_EFFICIENT = Param("memory_efficient", False, bool,
+                         doc="accepted for a uniform interface; the output is what is saved")
+
+
 # --------------------------------------------------------------------------- sigmoid
-def sigmoid(x: torch.Tensor) -> torch.Tensor:
+SIGMOID_PARAMS = (MEMORY_EFFICIENT,)
+
+
+def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     r"""The logistic sigmoid, :math:`\sigma(x) = 1 / (1 + e^{-x})`.
 
     Derivative :math:`\sigma'(x) = \sigma(x)(1 - \sigma(x))`, largest (0.25) at 0.
@@ -92,12 +100,20 @@ def sigmoid(x: torch.Tensor) -> torch.Tensor:
 
     Args:
         x: input tensor of any shape.
+        memory_efficient: accepted for a uniform interface; the backward needs only the
+            output, which is what is saved in either mode. Default ``False``.
 
     Shape:
         Input ``(*)``, output ``(*)``.
 
     Returns:
         :math:`f(x)`, with the dtype and device of ``x``.
+
+    Performance:
+        Runs :func:`actloss.kernels.sigmoid`: PyTorch's op unless
+        ``actloss.kernels._common.FUSED_WINS['sigmoid']`` is set (PyTorch's single pass
+        won where measured). The fused form is differentiable once (no
+        double backward); ``with actloss.kernels.fused(False):`` turns it off.
 
     Example:
         >>> import torch
@@ -108,17 +124,21 @@ def sigmoid(x: torch.Tensor) -> torch.Tensor:
         Rumelhart, Hinton and Williams, "Learning representations by back-propagating
         errors", Nature 1986.
     """
-    return torch.sigmoid(tensor("sigmoid", x))
+    p = params("sigmoid", SIGMOID_PARAMS, memory_efficient=memory_efficient)
+    return _kernels.sigmoid(tensor("sigmoid", x), memory_efficient=p["memory_efficient"])
 
 
-def sigmoid_derivative(x: torch.Tensor) -> torch.Tensor:
-    """sigma'(x) = s(1 - s) with s = sigma(x); s(1 - s) = sigma(x) sigma(-x) stays finite."""
+def sigmoid_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
+    """sigma'(x) = s(1 - s) with s = sigma(x); s(1 - s) = sigma(x) sigma(-x) stays finite.
+
+    ``memory_efficient`` does not change the derivative.
+    """
     s = torch.sigmoid(up(x))
     return down(s * (1 - s), x)
 
 
 SIGMOID = register(ActivationSpec(
-    name="sigmoid", fn=sigmoid, derivative=sigmoid_derivative,
+    name="sigmoid", fn=sigmoid, derivative=sigmoid_derivative, params=SIGMOID_PARAMS,
     aliases=("logistic", "expit"), family="classic",
     summary="Squashes to (0, 1); reads as a probability.",
     summary_zh="将输入压缩到 (0, 1) 区间,输出可解释为概率。",
@@ -214,7 +234,10 @@ HARD_SIGMOID = register(ActivationSpec(
 
 
 # ----------------------------------------------------------------------------- tanh
-def tanh(x: torch.Tensor) -> torch.Tensor:
+TANH_PARAMS = (MEMORY_EFFICIENT,)
+
+
+def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     r"""Hyperbolic tangent, :math:`\tanh(x) = (e^x - e^{-x}) / (e^x + e^{-x})`.
 
     Derivative :math:`1 - \tanh^2(x)`, largest (1) at 0. Range (-1, 1), zero-centred,
@@ -222,6 +245,8 @@ def tanh(x: torch.Tensor) -> torch.Tensor:
 
     Args:
         x: input tensor of any shape.
+        memory_efficient: accepted for a uniform interface; the backward needs only the
+            output, which is what is saved in either mode. Default ``False``.
 
     Shape:
         Input ``(*)``, output ``(*)``.
@@ -229,22 +254,29 @@ def tanh(x: torch.Tensor) -> torch.Tensor:
     Returns:
         :math:`f(x)`, with the dtype and device of ``x``.
 
+    Performance:
+        Runs :func:`actloss.kernels.tanh`: PyTorch's op unless
+        ``actloss.kernels._common.FUSED_WINS['tanh']`` is set (PyTorch's single pass won
+        where measured). The fused form is differentiable once (no
+        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+
     Example:
         >>> import torch
         >>> tanh(torch.tensor([0.0]))
         tensor([0.])
     """
-    return torch.tanh(tensor("tanh", x))
+    p = params("tanh", TANH_PARAMS, memory_efficient=memory_efficient)
+    return _kernels.tanh(tensor("tanh", x), memory_efficient=p["memory_efficient"])
 
 
-def tanh_derivative(x: torch.Tensor) -> torch.Tensor:
-    """1 - tanh(x)^2."""
+def tanh_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
+    """1 - tanh(x)^2; ``memory_efficient`` does not change it."""
     t = torch.tanh(up(x))
     return down(1 - t * t, x)
 
 
 TANH = register(ActivationSpec(
-    name="tanh", fn=tanh, derivative=tanh_derivative,
+    name="tanh", fn=tanh, derivative=tanh_derivative, params=TANH_PARAMS,
     aliases=("hyperbolic_tangent",), family="classic",
     summary="Squashes to (-1, 1); a zero-centred, rescaled sigmoid.",
     summary_zh="将输入压缩到 (-1, 1) 区间;是 sigmoid 缩放平移后的零中心版本。",

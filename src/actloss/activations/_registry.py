@@ -42,7 +42,9 @@ class Activation(nn.Module):
         return self.spec.fn(x, **self.params)
 
     def extra_repr(self) -> str:
-        return ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        # memory_efficient shows only when set: it changes what is saved, not the values
+        return ", ".join(f"{k}={v!r}" for k, v in self.params.items()
+                         if not (k == "memory_efficient" and v is False))
 
     def _get_name(self) -> str:  # shows as e.g. ``GELU(approximate='none')``
         return "".join(p.capitalize() for p in self.spec.name.split("_"))

@@ -20,6 +20,7 @@ from actloss.activations._common import bi, down, params, tensor, up
 from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
 from actloss.errors import ParameterError
+from actloss.kernels import _activations as _kernels
 
 __all__ = [
     "RReLU",
@@ -35,6 +36,12 @@ __all__ = [
 ]
 
 _INF = math.inf
+MEMORY_EFFICIENT = Param("memory_efficient", False, bool,
+                         doc="save less for the backward and recompute (same values)")
+_ONCE = (
+    "The fused form is differentiable once (no double backward through it); "
+    "``with actloss.kernels.fused(False):`` turns every fused path off."
+)
 _RELU_CONS = bi(
     ((
         "Dying ReLU: for x < 0 the derivative is 0; a unit whose input stays negative never "
@@ -49,7 +56,10 @@ _RELU_CONS = bi(
 
 
 # ----------------------------------------------------------------------------- relu
-def relu(x: torch.Tensor) -> torch.Tensor:
+RELU_PARAMS = (MEMORY_EFFICIENT,)
+
+
+def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     r"""Rectified linear unit, :math:`\mathrm{ReLU}(x) = \max(0, x)`.
 
     .. math::
@@ -60,12 +70,21 @@ def relu(x: torch.Tensor) -> torch.Tensor:
 
     Args:
         x: input tensor of any shape.
+        memory_efficient: save a one-byte mask :math:`\mathbb{1}[x > 0]` for the backward
+            instead of the float output (same values and gradients), default ``False``.
 
     Shape:
         Input ``(*)``, output ``(*)``.
 
     Returns:
         :math:`f(x)`, with the dtype and device of ``x``.
+
+    Performance:
+        Runs :func:`actloss.kernels.relu`: PyTorch's op, or with ``memory_efficient=True``
+        on a float32/float64 CPU tensor of at least
+        ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements, the fused form that
+        saves the ``uint8`` mask. The fused form is differentiable once (no
+        double backward); ``with actloss.kernels.fused(False):`` turns it off.
 
     Example:
         >>> import torch
@@ -75,16 +94,17 @@ def relu(x: torch.Tensor) -> torch.Tensor:
     References:
         Nair and Hinton, ICML 2010; Glorot, Bordes and Bengio, AISTATS 2011.
     """
-    return torch.relu(tensor("relu", x))
+    p = params("relu", RELU_PARAMS, memory_efficient=memory_efficient)
+    return _kernels.relu(tensor("relu", x), memory_efficient=p["memory_efficient"])
 
 
-def relu_derivative(x: torch.Tensor) -> torch.Tensor:
-    """1 for x > 0, else 0 (0 at the kink)."""
+def relu_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
+    """1 for x > 0, else 0 (0 at the kink); ``memory_efficient`` does not change it."""
     return (x > 0).to(x.dtype)
 
 
 RELU = register(ActivationSpec(
-    name="relu", fn=relu, derivative=relu_derivative,
+    name="relu", fn=relu, derivative=relu_derivative, params=RELU_PARAMS,
     aliases=("rectifier",), family="relu",
     summary="max(0, x): the default hidden activation.",
     summary_zh="max(0, x):最常用的隐藏层激活函数。",
@@ -176,10 +196,11 @@ RELU6 = register(ActivationSpec(
 
 # ----------------------------------------------------------------------- leaky_relu
 LEAKY_PARAMS = (Param("negative_slope", 0.01, float, NONNEGATIVE,
-                      doc="slope for x < 0 (PyTorch default 0.01)"),)
+                      doc="slope for x < 0 (PyTorch default 0.01)"), MEMORY_EFFICIENT)
 
 
-def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01) -> torch.Tensor:
+def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
+               memory_efficient: bool = False) -> torch.Tensor:
     r"""Leaky ReLU, :math:`f(x) = x` for :math:`x > 0` and :math:`\alpha x` otherwise.
 
     .. math::
@@ -189,6 +210,8 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01) -> torch.Tensor
         x: input tensor of any shape.
         negative_slope: :math:`\alpha \in [0, \infty)`, default 0.01 (PyTorch, JAX;
             Keras uses 0.2).
+        memory_efficient: save a one-byte mask :math:`\mathbb{1}[x > 0]` for the backward
+            instead of the float input (same values and gradients), default ``False``.
 
     Shape:
         Input ``(*)``, output ``(*)``.
@@ -196,17 +219,30 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01) -> torch.Tensor
     Returns:
         :math:`f(x)`, with the dtype and device of ``x``.
 
+    Performance:
+        Runs :func:`actloss.kernels.leaky_relu` for :math:`\alpha \le 1` (PyTorch's op
+        otherwise): PyTorch's op, or with ``memory_efficient=True`` on a float32/float64
+        CPU tensor of at least ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements,
+        the fused form that saves the ``uint8`` mask. The fused form is differentiable once (no
+        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+
     Example:
         >>> import torch
         >>> leaky_relu(torch.tensor([-100.0, 2.0]))
         tensor([-1.,  2.])
     """
-    p = params("leaky_relu", LEAKY_PARAMS, negative_slope=negative_slope)
-    return F.leaky_relu(tensor("leaky_relu", x), p["negative_slope"])
+    p = params("leaky_relu", LEAKY_PARAMS, negative_slope=negative_slope,
+               memory_efficient=memory_efficient)
+    x = tensor("leaky_relu", x)
+    if p["negative_slope"] > 1.0:  # the kernel's mask form covers slopes in [0, 1]
+        return F.leaky_relu(x, p["negative_slope"])
+    return _kernels.leaky_relu(x, negative_slope=p["negative_slope"],
+                               memory_efficient=p["memory_efficient"])
 
 
-def leaky_relu_derivative(x: torch.Tensor, *, negative_slope: float = 0.01) -> torch.Tensor:
-    """1 for x > 0, negative_slope for x <= 0."""
+def leaky_relu_derivative(x: torch.Tensor, *, negative_slope: float = 0.01,
+                          memory_efficient: bool = False) -> torch.Tensor:
+    """1 for x > 0, negative_slope for x <= 0; ``memory_efficient`` does not change it."""
     return torch.where(x > 0, torch.ones_like(x), torch.full_like(x, negative_slope))
 
 
@@ -355,10 +391,11 @@ RRELU = register(ActivationSpec(
 
 
 # ------------------------------------------------------------------------------- elu
-ELU_PARAMS = (Param("alpha", 1.0, float, NONNEGATIVE, doc="negative saturation value -alpha"),)
+ELU_PARAMS = (Param("alpha", 1.0, float, NONNEGATIVE, doc="negative saturation value -alpha"),
+              MEMORY_EFFICIENT)
 
 
-def elu(x: torch.Tensor, *, alpha: float = 1.0) -> torch.Tensor:
+def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) -> torch.Tensor:
     r"""Exponential linear unit.
 
     .. math::
@@ -370,6 +407,8 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0) -> torch.Tensor:
     Args:
         x: input tensor of any shape.
         alpha: :math:`\alpha \in [0, \infty)`, default 1.
+        memory_efficient: accepted for a uniform interface; ELU's backward needs only the
+            output, which is what is saved in either mode. Default ``False``.
 
     Shape:
         Input ``(*)``, output ``(*)``.
@@ -377,17 +416,30 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0) -> torch.Tensor:
     Returns:
         :math:`f(x)`, with the dtype and device of ``x``.
 
+    Performance:
+        Runs :func:`actloss.kernels.elu` for :math:`\alpha > 0` (PyTorch's op for 0):
+        PyTorch's op unless ``actloss.kernels._common.FUSED_WINS['elu']`` is set (it lost
+        to PyTorch's single pass where measured). The fused form is differentiable once (no
+        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+
     Example:
         >>> import torch
         >>> elu(torch.tensor([-100.0, 2.0]))
         tensor([-1.,  2.])
     """
-    p = params("elu", ELU_PARAMS, alpha=alpha)
-    return F.elu(tensor("elu", x), p["alpha"])
+    p = params("elu", ELU_PARAMS, alpha=alpha, memory_efficient=memory_efficient)
+    x = tensor("elu", x)
+    if p["alpha"] == 0.0:  # the kernel takes alpha in (0, inf); alpha = 0 is ReLU
+        return F.elu(x, 0.0)
+    return _kernels.elu(x, alpha=p["alpha"], memory_efficient=p["memory_efficient"])
 
 
-def elu_derivative(x: torch.Tensor, *, alpha: float = 1.0) -> torch.Tensor:
-    """1 for x > 0, alpha * exp(x) for x <= 0 (exp of min(x, 0) cannot overflow)."""
+def elu_derivative(x: torch.Tensor, *, alpha: float = 1.0,
+                   memory_efficient: bool = False) -> torch.Tensor:
+    """1 for x > 0, alpha * exp(x) for x <= 0 (exp of min(x, 0) cannot overflow).
+
+    ``memory_efficient`` does not change the derivative.
+    """
     xu = up(x)
     return down(torch.where(xu > 0, 1.0, alpha * torch.exp(xu.clamp(max=0))), x)
 

@@ -13,6 +13,7 @@ from actloss._validation import NONNEGATIVE, POSITIVE, Interval, Param
 from actloss.activations._common import bi, down, params, tensor, up
 from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
+from actloss.kernels import _activations as _kernels
 
 __all__ = [
     "gelu",
@@ -27,6 +28,8 @@ __all__ = [
 ]
 
 _INF = math.inf
+MEMORY_EFFICIENT = Param("memory_efficient", False, bool,
+                         doc="save less for the backward and recompute (same values)")
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_C = 0.044715
@@ -44,10 +47,12 @@ MISH_MAX_DERIVATIVE = 1.0884981612517279  # at x = 1.4905712
 
 # ------------------------------------------------------------------------------ gelu
 GELU_PARAMS = (Param("approximate", "none", str, choices=("none", "tanh"),
-                     doc="'none': exact erf form; 'tanh': the tanh approximation"),)
+                     doc="'none': exact erf form; 'tanh': the tanh approximation"),
+               MEMORY_EFFICIENT)
 
 
-def gelu(x: torch.Tensor, *, approximate: str = "none") -> torch.Tensor:
+def gelu(x: torch.Tensor, *, approximate: str = "none",
+         memory_efficient: bool = False) -> torch.Tensor:
     r"""Gaussian error linear unit, :math:`x\,\Phi(x)` with :math:`\Phi` the normal CDF.
 
     .. math::
@@ -60,12 +65,23 @@ def gelu(x: torch.Tensor, *, approximate: str = "none") -> torch.Tensor:
     Args:
         x: input tensor of any shape.
         approximate: ``'none'`` (default, PyTorch and Keras) or ``'tanh'`` (JAX's default).
+        memory_efficient: save only the input and recompute :math:`f'(x)` in the
+            backward when the fused form runs (same values and gradients), default
+            ``False``.
 
     Shape:
         Input ``(*)``, output ``(*)``.
 
     Returns:
         :math:`f(x)`, with the dtype and device of ``x``.
+
+    Performance:
+        Runs :func:`actloss.kernels.gelu`. The tanh form is fused (one sigmoid in place of
+        PyTorch's tanh chain) on float32/float64 CPU tensors of at least
+        ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements where
+        ``actloss.kernels._common.FUSED_WINS['gelu_tanh']`` says it wins (not on AVX-512
+        builds); the exact form runs PyTorch's op. The fused form is differentiable once (no
+        double backward); ``with actloss.kernels.fused(False):`` turns it off.
 
     Example:
         >>> import torch
@@ -75,8 +91,9 @@ def gelu(x: torch.Tensor, *, approximate: str = "none") -> torch.Tensor:
     References:
         Hendrycks and Gimpel, Gaussian Error Linear Units (GELUs), arXiv:1606.08415.
     """
-    p = params("gelu", GELU_PARAMS, approximate=approximate)
-    return F.gelu(tensor("gelu", x), approximate=p["approximate"])
+    p = params("gelu", GELU_PARAMS, approximate=approximate, memory_efficient=memory_efficient)
+    return _kernels.gelu(tensor("gelu", x), approximate=p["approximate"],
+                         memory_efficient=p["memory_efficient"])
 
 
 def _gelu_tanh_derivative(xu: torch.Tensor) -> torch.Tensor:
@@ -89,8 +106,12 @@ def _gelu_tanh_derivative(xu: torch.Tensor) -> torch.Tensor:
     return 0.5 * (1 + t) + 0.5 * xc * (1 - t * t) * dinner
 
 
-def gelu_derivative(x: torch.Tensor, *, approximate: str = "none") -> torch.Tensor:
-    """Phi(x) + x phi(x); Phi(x) = erfc(-x / sqrt 2) / 2 keeps the left tail accurate."""
+def gelu_derivative(x: torch.Tensor, *, approximate: str = "none",
+                    memory_efficient: bool = False) -> torch.Tensor:
+    """Phi(x) + x phi(x); Phi(x) = erfc(-x / sqrt 2) / 2 keeps the left tail accurate.
+
+    ``memory_efficient`` does not change the derivative.
+    """
     xu = up(x)
     if approximate == "tanh":
         return down(_gelu_tanh_derivative(xu), x)
@@ -155,12 +176,15 @@ def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
     Returns:
         :math:`f(x)`, with the dtype and device of ``x``.
 
+    Performance:
+        Runs ``actloss.kernels.gelu(x, approximate='tanh')``: see :func:`gelu`.
+
     Example:
         >>> import torch
         >>> gelu_tanh(torch.tensor([0.0, 10.0]))
         tensor([ 0., 10.])
     """
-    return F.gelu(tensor("gelu_tanh", x), approximate="tanh")
+    return _kernels.gelu(tensor("gelu_tanh", x), approximate="tanh")
 
 
 def gelu_tanh_derivative(x: torch.Tensor) -> torch.Tensor:
@@ -204,10 +228,11 @@ GELU_TANH = register(ActivationSpec(
 
 # ------------------------------------------------------------------------------ silu
 SILU_PARAMS = (Param("beta", 1.0, float, NONNEGATIVE,
-                     doc="fixed slope of the gate; learnable in `swish_beta`"),)
+                     doc="fixed slope of the gate; learnable in `swish_beta`"),
+               MEMORY_EFFICIENT)
 
 
-def silu(x: torch.Tensor, *, beta: float = 1.0) -> torch.Tensor:
+def silu(x: torch.Tensor, *, beta: float = 1.0, memory_efficient: bool = False) -> torch.Tensor:
     r"""SiLU / Swish, :math:`x\,\sigma(\beta x)`; :math:`\beta = 1` is PyTorch's SiLU.
 
     .. math::
@@ -218,12 +243,21 @@ def silu(x: torch.Tensor, *, beta: float = 1.0) -> torch.Tensor:
     Args:
         x: input tensor of any shape.
         beta: :math:`\beta \in [0, \infty)`, default 1.
+        memory_efficient: save only the input and recompute :math:`f'(x)` in the
+            backward when the fused form runs (same values and gradients), default
+            ``False``.
 
     Shape:
         Input ``(*)``, output ``(*)``.
 
     Returns:
         :math:`f(x)`, with the dtype and device of ``x``.
+
+    Performance:
+        :math:`\beta = 1` runs :func:`actloss.kernels.silu`: PyTorch's op unless
+        ``actloss.kernels._common.FUSED_WINS['silu']`` is set (PyTorch's single pass won
+        where measured). The fused form is differentiable once (no
+        double backward); ``with actloss.kernels.fused(False):`` turns it off.
 
     Example:
         >>> import torch
@@ -234,13 +268,19 @@ def silu(x: torch.Tensor, *, beta: float = 1.0) -> torch.Tensor:
         Ramachandran, Zoph and Le, Searching for Activation Functions (2017);
         Elfwing, Uchibe and Doya, Sigmoid-Weighted Linear Units (2017).
     """
-    p = params("silu", SILU_PARAMS, beta=beta)
+    p = params("silu", SILU_PARAMS, beta=beta, memory_efficient=memory_efficient)
     x = tensor("silu", x)
-    return F.silu(x) if p["beta"] == 1.0 else x * torch.sigmoid(p["beta"] * x)
+    if p["beta"] == 1.0:
+        return _kernels.silu(x, memory_efficient=p["memory_efficient"])
+    return x * torch.sigmoid(p["beta"] * x)
 
 
-def silu_derivative(x: torch.Tensor, *, beta: float = 1.0) -> torch.Tensor:
-    """s + beta x s (1 - s), s = sigma(beta x); 1 - s = sigma(-beta x) avoids cancellation."""
+def silu_derivative(x: torch.Tensor, *, beta: float = 1.0,
+                    memory_efficient: bool = False) -> torch.Tensor:
+    """s + beta x s (1 - s), s = sigma(beta x); 1 - s = sigma(-beta x) avoids cancellation.
+
+    ``memory_efficient`` does not change the derivative.
+    """
     xu = up(x)
     z = beta * xu
     s = torch.sigmoid(z)
@@ -339,7 +379,10 @@ HARD_SWISH = register(ActivationSpec(
 
 
 # ------------------------------------------------------------------------------ mish
-def mish(x: torch.Tensor) -> torch.Tensor:
+MISH_PARAMS = (MEMORY_EFFICIENT,)
+
+
+def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     r"""Mish, :math:`x\tanh(\mathrm{softplus}(x))`.
 
     .. math::
@@ -347,12 +390,22 @@ def mish(x: torch.Tensor) -> torch.Tensor:
 
     Args:
         x: input tensor of any shape.
+        memory_efficient: save only the input and recompute :math:`f'(x)` in the
+            backward when the fused form runs (same values and gradients), default
+            ``False``.
 
     Shape:
         Input ``(*)``, output ``(*)``.
 
     Returns:
         :math:`f(x)`, with the dtype and device of ``x``.
+
+    Performance:
+        Runs :func:`actloss.kernels.mish`: fused (one exponential for the value and the
+        derivative, computed together block by block) on float32/float64 CPU tensors of
+        at least ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements; PyTorch's op
+        otherwise. The fused form is differentiable once (no
+        double backward); ``with actloss.kernels.fused(False):`` turns it off.
 
     Example:
         >>> import torch
@@ -362,16 +415,18 @@ def mish(x: torch.Tensor) -> torch.Tensor:
     References:
         Misra, Mish: A Self Regularized Non-Monotonic Activation Function, BMVC 2020.
     """
-    return F.mish(tensor("mish", x))
+    p = params("mish", MISH_PARAMS, memory_efficient=memory_efficient)
+    return _kernels.mish(tensor("mish", x), memory_efficient=p["memory_efficient"])
 
 
-def mish_derivative(x: torch.Tensor) -> torch.Tensor:
+def mish_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     """t + x sech^2(sp) sigma(x), from one exponential e = exp(x) (x clamped at 20).
 
     With n = (1 + e)^2 - 1 = e (e + 2):
     tanh(softplus(x)) = ((1 + e)^2 - 1) / ((1 + e)^2 + 1) = n / (n + 2),
     sech^2(softplus(x)) = 1 - t^2 = 4 (n + 1) / (n + 2)^2, sigma(x) = e / (1 + e).
-    For x > 20 the derivative equals 1 to float64 precision.
+    For x > 20 the derivative equals 1 to float64 precision. ``memory_efficient`` does
+    not change it.
     """
     xu = up(x)
     xc = xu.clamp(max=20.0)
@@ -383,7 +438,7 @@ def mish_derivative(x: torch.Tensor) -> torch.Tensor:
 
 
 MISH = register(ActivationSpec(
-    name="mish", fn=mish, derivative=mish_derivative,
+    name="mish", fn=mish, derivative=mish_derivative, params=MISH_PARAMS,
     family="smooth",
     summary="x * tanh(softplus(x)): smooth, non-monotonic, self-regularised.",
     summary_zh="x·tanh(softplus(x)):平滑、非单调、自正则化。",
@@ -412,10 +467,12 @@ MISH = register(ActivationSpec(
 SOFTPLUS_PARAMS = (
     Param("beta", 1.0, float, POSITIVE, doc="sharpness; softplus(x) = log(1 + exp(beta x)) / beta"),
     Param("threshold", 20.0, float, POSITIVE, doc="linear above beta x > threshold"),
+    MEMORY_EFFICIENT,
 )
 
 
-def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0) -> torch.Tensor:
+def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
+             memory_efficient: bool = False) -> torch.Tensor:
     r"""Softplus, :math:`\frac{1}{\beta}\log(1 + e^{\beta x})`, linear where
     :math:`\beta x > \text{threshold}` (as PyTorch).
 
@@ -428,6 +485,9 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0) -> 
         x: input tensor of any shape.
         beta: :math:`\beta \in (0, \infty)`, default 1.
         threshold: in :math:`(0, \infty)`, default 20.
+        memory_efficient: save only the input and recompute :math:`f'(x)` in the
+            backward when the fused form runs (same values and gradients), default
+            ``False``.
 
     Shape:
         Input ``(*)``, output ``(*)``.
@@ -435,18 +495,27 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0) -> 
     Returns:
         :math:`f(x)`, with the dtype and device of ``x``.
 
+    Performance:
+        Runs :func:`actloss.kernels.softplus`: PyTorch's op unless
+        ``actloss.kernels._common.FUSED_WINS['softplus']`` is set (PyTorch's single pass
+        won where measured). The fused form is differentiable once (no
+        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+
     Example:
         >>> import torch
         >>> softplus(torch.tensor([-200.0, 0.0, 200.0]))
         tensor([  0.0000,   0.6931, 200.0000])
     """
-    p = params("softplus", SOFTPLUS_PARAMS, beta=beta, threshold=threshold)
-    return F.softplus(tensor("softplus", x), p["beta"], p["threshold"])
+    p = params("softplus", SOFTPLUS_PARAMS, beta=beta, threshold=threshold,
+               memory_efficient=memory_efficient)
+    return _kernels.softplus(tensor("softplus", x), beta=p["beta"], threshold=p["threshold"],
+                             memory_efficient=p["memory_efficient"])
 
 
-def softplus_derivative(x: torch.Tensor, *, beta: float = 1.0,
-                        threshold: float = 20.0) -> torch.Tensor:
-    """sigma(beta x), or exactly 1 above the threshold."""
+def softplus_derivative(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
+                        memory_efficient: bool = False) -> torch.Tensor:
+    """sigma(beta x), or exactly 1 above the threshold; ``memory_efficient`` does not
+    change it."""
     z = beta * up(x)
     return down(torch.where(z > threshold, 1.0, torch.sigmoid(z)), x)
 

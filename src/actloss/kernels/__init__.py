@@ -5,7 +5,9 @@ to PyTorch's op (or the plain composition) where the fused path is not faster: s
 tensors, half precision, and devices other than the CPU (see
 :func:`actloss.kernels._common.use_fused`). ``linear_cross_entropy`` runs blocked on
 every device, since its point is memory. Which fused forms run by default is decided
-per kernel by measurement: ``actloss.kernels._common.FUSED_WINS``.
+per kernel by measurement: ``actloss.kernels._common.FUSED_WINS``. ``fused(False)``
+(a context manager) and ``set_fused_enabled(False)`` turn every fused path off, for code
+that differentiates twice (``create_graph=True``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from actloss.kernels._activations import (
     softplus,
     tanh,
 )
-from actloss.kernels._common import GradientConsumedError, use_fused
+from actloss.kernels._common import (
+    GradientConsumedError,
+    fused,
+    fused_enabled,
+    set_fused_enabled,
+    use_fused,
+)
 from actloss.kernels._elementwise_losses import (
     bce_with_logits,
     binary_focal_with_logits,
@@ -40,6 +48,8 @@ __all__ = [
     "cross_entropy",
     "dice",
     "elu",
+    "fused",
+    "fused_enabled",
     "gelu",
     "huber",
     "leaky_relu",
@@ -47,6 +57,7 @@ __all__ = [
     "log_cosh",
     "mish",
     "relu",
+    "set_fused_enabled",
     "sigmoid",
     "sigmoid_focal",
     "silu",

@@ -10,21 +10,31 @@ size, which one runs; it is the only place where that policy lives.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import torch
 
+from actloss._validation import Param, check_param
 from actloss.errors import ActlossError
 
 __all__ = [
     "BLOCK_ELEMENTS",
     "FUSED_WINS",
     "MIN_FUSED_ELEMENTS",
+    "MIN_FUSED_LOSS_ELEMENTS",
     "GradientConsumedError",
     "blocks",
+    "differentiable_once",
+    "fused",
+    "fused_enabled",
     "scale_in_place",
+    "set_fused_enabled",
     "take_gradient",
     "use_fused",
+    "use_fused_loss",
 ]
 
 #: elements per block of the element-wise kernels (1 MiB of float32; larger blocks cost
@@ -33,7 +43,13 @@ BLOCK_ELEMENTS = 1 << 18
 #: below this many elements the per-call overhead of blocks outweighs their gain and
 #: PyTorch's own op runs (a 4K-element call then costs what PyTorch's costs).
 MIN_FUSED_ELEMENTS = 1 << 17
+#: the catalog's losses (``actloss.losses``) call a fused loss kernel only from this many
+#: input elements on: below it the saving is small, and the plain form keeps what a fused
+#: loss gives up (a second backward through the same graph, double backward).
+MIN_FUSED_LOSS_ELEMENTS = 1 << 16
 _FUSED_DTYPES = (torch.float32, torch.float64)
+_enabled = True
+_ENABLED = Param("enabled", True, bool, doc="whether the fused paths may run")
 
 #: Whether the fused path beats PyTorch's op for large float32 CPU tensors, as measured
 #: by ``python -m benchmarks.tune`` (forward + backward, 16M elements). Where PyTorch's
@@ -55,7 +71,49 @@ FUSED_WINS: dict[str, bool] = {
 
 
 class GradientConsumedError(ActlossError, RuntimeError):
-    """A fused loss was differentiated twice: its gradient buffer was handed over."""
+    """A fused loss was differentiated twice: its gradient buffer was handed over.
+
+    Raised by a second backward through the same forward (``retain_graph=True``) and by
+    a backward that builds a graph of its own (``create_graph=True``, double backward).
+    Run such code with the fused paths off: ``with actloss.kernels.fused(False): ...``.
+    """
+
+
+def set_fused_enabled(enabled: bool) -> None:
+    """Turn every fused path on (the default) or off, for the whole process.
+
+    Off, every kernel (and so every catalog function) runs PyTorch's op or the plain
+    composition, which supports double backward.
+
+    >>> set_fused_enabled(False); fused_enabled()
+    False
+    >>> set_fused_enabled(True); fused_enabled()
+    True
+    """
+    global _enabled
+    _enabled = check_param("fused", _ENABLED, enabled)
+
+
+def fused_enabled() -> bool:
+    """Whether the fused paths may run (see :func:`set_fused_enabled`)."""
+    return _enabled
+
+
+@contextmanager
+def fused(enabled: bool) -> Iterator[None]:
+    """Context manager: fused paths on or off inside the block, restored after it.
+
+    >>> import torch
+    >>> with fused(False):
+    ...     fused_enabled()
+    False
+    """
+    previous = _enabled
+    set_fused_enabled(enabled)
+    try:
+        yield
+    finally:
+        set_fused_enabled(previous)
 
 
 def use_fused(*tensors: torch.Tensor, min_elements: int | None = None,
@@ -66,9 +124,10 @@ def use_fused(*tensors: torch.Tensor, min_elements: int | None = None,
     ``min_elements`` (default :data:`MIN_FUSED_ELEMENTS`) elements in the first
     tensor; everything else (CUDA and other accelerators, half precision, small tensors)
     runs the plain PyTorch path, which is already one fused device kernel there. With
-    ``kernel``, :data:`FUSED_WINS` must also say that the fused form wins.
+    ``kernel``, :data:`FUSED_WINS` must also say that the fused form wins. Nothing is
+    fused while :func:`fused_enabled` is false.
     """
-    if kernel is not None and not FUSED_WINS.get(kernel, True):
+    if not _enabled or (kernel is not None and not FUSED_WINS.get(kernel, True)):
         return False
     x = tensors[0]
     if min_elements is None:
@@ -76,6 +135,28 @@ def use_fused(*tensors: torch.Tensor, min_elements: int | None = None,
     if x.device.type not in devices or x.numel() < min_elements:
         return False
     return all(t.dtype in _FUSED_DTYPES and t.device == x.device for t in tensors)
+
+
+def use_fused_loss(x: torch.Tensor, kernel: str, weight: object = None) -> bool:
+    """Whether a catalog loss hands ``x`` to its fused kernel.
+
+    Float32/float64 CPU input of at least :data:`MIN_FUSED_LOSS_ELEMENTS` elements, the
+    fused form winning per :data:`FUSED_WINS`, and the fused paths enabled. An
+    element-wise ``weight`` must be a constant floating tensor that broadcasts to ``x``
+    without enlarging it; any other weight leaves the loss to its plain form (which also
+    reports a bad weight).
+    """
+    if not use_fused(x, min_elements=MIN_FUSED_LOSS_ELEMENTS, kernel=kernel):
+        return False
+    if weight is None:
+        return True
+    if not isinstance(weight, torch.Tensor) or weight.requires_grad \
+            or not weight.is_floating_point() or weight.device != x.device:
+        return False
+    try:
+        return torch.broadcast_shapes(weight.shape, x.shape) == x.shape
+    except RuntimeError:
+        return False
 
 
 def blocks(n: int, size: int) -> Iterator[tuple[int, int]]:
@@ -100,10 +181,32 @@ def take_gradient(ctx: object, name: str, owner: str) -> torch.Tensor:
         raise GradientConsumedError(
             f"the fused {owner} kernel can be differentiated once per forward; "
             "for a second backward (retain_graph=True or double backward) call the plain "
-            "form or run the forward again"
+            "form (inside `with actloss.kernels.fused(False):`) or run the forward again"
         )
     setattr(ctx, name, None)
     return g
+
+
+def differentiable_once(backward: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a fused loss's ``backward``: no graph of the backward itself.
+
+    Like ``torch.autograd.function.once_differentiable``, but a backward asked to build a
+    graph (``create_graph=True``: double backward, gradient penalties, ``gradgradcheck``)
+    is refused at once with :class:`GradientConsumedError` naming the kernel (``ctx.owner``)
+    and the way out, instead of a generic error at the second backward.
+    """
+
+    @functools.wraps(backward)
+    def wrapper(ctx: Any, *grads: Any) -> Any:
+        if torch.is_grad_enabled():
+            raise GradientConsumedError(
+                f"the fused {ctx.owner} kernel has no double backward (create_graph=True); "
+                "run the forward inside `with actloss.kernels.fused(False):` to get the "
+                "plain, twice-differentiable form"
+            )
+        return backward(ctx, *grads)
+
+    return wrapper
 
 
 def scale_in_place(g: torch.Tensor, grad_output: torch.Tensor) -> torch.Tensor:

@@ -31,7 +31,14 @@ from actloss._validation import (
     check_tensor,
 )
 from actloss.errors import InputError
-from actloss.kernels._common import BLOCK_ELEMENTS, blocks, scale_in_place, take_gradient, use_fused
+from actloss.kernels._common import (
+    BLOCK_ELEMENTS,
+    blocks,
+    differentiable_once,
+    scale_in_place,
+    take_gradient,
+    use_fused,
+)
 from actloss.losses._reduction import check_reduction, reduce
 
 __all__ = [
@@ -91,7 +98,7 @@ class _FusedLoss(torch.autograd.Function):
         return loss
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
+    @differentiable_once
     def backward(ctx, g):  # type: ignore[override]
         grad = take_gradient(ctx, "grad", ctx.owner)
         grad = grad.mul_(g) if ctx.reduction == "none" else scale_in_place(grad, g)

@@ -15,7 +15,7 @@ import torch
 
 from actloss._validation import NONNEGATIVE, Param, check_params, check_tensor
 from actloss.errors import InputError
-from actloss.kernels._common import use_fused
+from actloss.kernels._common import differentiable_once, use_fused
 from actloss.losses._reduction import check_reduction, reduce
 
 __all__ = ["dice", "tversky"]
@@ -59,18 +59,18 @@ def _outside(v: torch.Tensor, low: float, high: float) -> bool:
 
 class _Region(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, t, coef, s, from_logits):  # type: ignore[override]
+    def forward(ctx, x, t, coef, s, from_logits, owner):  # type: ignore[override]
         a, b, c, d = coef
         p = torch.sigmoid(x) if from_logits else x
         inter, ps, ts = _sums(p, t)
         num = inter * a + s
         den = inter * b + ps * c + ts * d + s
         ctx.save_for_backward(x, t, num, den)
-        ctx.coef, ctx.from_logits = coef, from_logits
+        ctx.coef, ctx.from_logits, ctx.owner = coef, from_logits, owner
         return 1.0 - num / den
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
+    @differentiable_once
     def backward(ctx, g):  # type: ignore[override]
         x, t, num, den = ctx.saved_tensors
         a, b, c, _ = ctx.coef
@@ -81,7 +81,7 @@ class _Region(torch.autograd.Function):
         if ctx.from_logits:
             p = torch.sigmoid(x)
             grad.mul_(p).mul_(p.neg_().add_(1.0))  # d sigma/dz = p (1 - p)
-        return grad, None, None, None, None
+        return grad, None, None, None, None, None
 
 
 def _region(owner: str, input: object, target: object, coef: tuple[float, ...], s: float,
@@ -90,7 +90,7 @@ def _region(owner: str, input: object, target: object, coef: tuple[float, ...], 
     r = check_reduction(owner, reduction)
     x, t = _masks(owner, input, target, from_logits)
     if use_fused(x, t, min_elements=1, kernel=owner) and not t.requires_grad:
-        per = _Region.apply(x.contiguous(), t.contiguous(), coef, s, from_logits)
+        per = _Region.apply(x.contiguous(), t.contiguous(), coef, s, from_logits, owner)
     else:
         a, b, c, d = coef
         p = torch.sigmoid(x) if from_logits else x

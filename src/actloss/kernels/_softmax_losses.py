@@ -29,7 +29,13 @@ from actloss._validation import (
     check_tensor,
 )
 from actloss.errors import InputError
-from actloss.kernels._common import blocks, scale_in_place, take_gradient, use_fused
+from actloss.kernels._common import (
+    blocks,
+    differentiable_once,
+    scale_in_place,
+    take_gradient,
+    use_fused,
+)
 from actloss.losses._reduction import check_reduction
 
 __all__ = ["cross_entropy", "linear_cross_entropy", "softmax_focal"]
@@ -175,7 +181,7 @@ class _FusedRows(torch.autograd.Function):
         return _reduce_rows(per, reduction, denom)
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
+    @differentiable_once
     def backward(ctx, g):  # type: ignore[override]
         grad = take_gradient(ctx, "grad", ctx.owner)
         if ctx.reduction == "none":
@@ -321,7 +327,7 @@ class _LinearCE(torch.autograd.Function):
         scale = 1.0 / denom if reduction == "mean" and denom > 0 else 1.0
         per, grads = _lce_pass(h, wgt, bias, t, v, wt, eps, softcap, block_rows,
                                scale if want else None, need[:3])
-        ctx.reduction = reduction
+        ctx.reduction, ctx.owner = reduction, "linear_cross_entropy"
         ctx.args = (eps, softcap, block_rows)
         if want:
             ctx.grads = grads
@@ -330,7 +336,7 @@ class _LinearCE(torch.autograd.Function):
         return _reduce_rows(per, reduction, denom)
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
+    @differentiable_once
     def backward(ctx, g):  # type: ignore[override]
         if ctx.reduction == "none":
             h, wgt, bias, t, v, wt = ctx.saved_tensors

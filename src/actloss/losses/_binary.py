@@ -16,6 +16,8 @@ import torch.nn.functional as F
 from actloss._meta import Bilingual
 from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Interval, Param, check_params
 from actloss.errors import InputError
+from actloss.kernels import _elementwise_losses as _kernels
+from actloss.kernels._common import use_fused_loss
 from actloss.losses._checks import check_pair, check_range, check_signed_binary
 from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
@@ -210,6 +212,18 @@ def binary_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: str = 
         reduction, weight: as for :func:`binary_cross_entropy`.
         alpha: in ``[0, 1]`` or ``None`` (default 0.25). gamma: in ``[0, inf)`` (default 2).
 
+    Performance:
+        On float32/float64 CPU input of at least
+        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements, with a
+        constant element-wise ``weight`` (or none), this runs
+        :func:`actloss.kernels.binary_focal_with_logits`, which computes the loss and its
+        gradient in one blocked pass and hands the gradient buffer to autograd without a
+        copy. That gradient can be taken once: a second backward through the same graph
+        (``retain_graph=True``) or a double backward (``create_graph=True``,
+        ``gradgradcheck``) raises :class:`actloss.kernels.GradientConsumedError`; run
+        such code inside ``with actloss.kernels.fused(False):`` (or call
+        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+
     References:
         Lin et al. (2017), Focal Loss for Dense Object Detection.
 
@@ -221,6 +235,9 @@ def binary_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: str = 
     """
     p = check_params("binary_focal", FOCAL_PARAMS, {"alpha": alpha, "gamma": gamma})
     x, y = _binary_pair("binary_focal", input, target, reduction)
+    if use_fused_loss(x, "binary_focal", weight) and not y.requires_grad:
+        return _kernels.binary_focal_with_logits(x, y, alpha=p["alpha"], gamma=p["gamma"],
+                                                 reduction=reduction, weight=weight)
     bce = -(y * F.logsigmoid(x) + (1 - y) * F.logsigmoid(-x))
     loss = bce if p["gamma"] == 0.0 else torch.exp(p["gamma"] * _log_one_minus_pt(x, y)) * bce
     if p["alpha"] is not None:

@@ -26,6 +26,8 @@ import torch
 
 from actloss._meta import Bilingual
 from actloss._validation import NONNEGATIVE, REALS, Interval, Param, check_params
+from actloss.kernels import _softmax_losses as _kernels
+from actloss.kernels._common import use_fused_loss
 from actloss.losses._checks import check_class_target, check_class_weight
 from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
@@ -120,6 +122,26 @@ def _class_loss(owner: str, input: torch.Tensor, target: torch.Tensor, reduction
     return _reduce_class(owner, per, reduction, keep, w_t, batched)
 
 
+def _fused_rows(owner: str, kernel: str, input: object, target: object, reduction: str,
+                weight: object, ignore_index: int
+                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None] | None:
+    """The checked ``(x, t, w)`` when the fused row kernel takes this call, else ``None``.
+
+    The checks are :func:`_class_loss`'s, in its order, so errors read the same either way.
+    """
+    if not isinstance(input, torch.Tensor) or input.dim() != 2 \
+            or not use_fused_loss(input, kernel):
+        return None
+    check_reduction(owner, reduction)
+    x, t, kind = check_class_target(owner, input, target, ignore_index=ignore_index)
+    if kind != "indices":
+        return None
+    w = check_class_weight(owner, weight, x.shape[1], x.dtype)
+    if w is not None and w.requires_grad:
+        return None
+    return x, t, w
+
+
 def _class_grad(input: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None,
                 dphi: Callable[[torch.Tensor], torch.Tensor], *, ignore_index: int = -100,
                 smoothing: float = 0.0, log_input: bool = False) -> torch.Tensor:
@@ -166,6 +188,18 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
         ignore_index: index target skipped (default -100).
         label_smoothing: in ``[0, 1]`` (default 0).
 
+    Performance:
+        A 2-D ``(N, C)`` float32/float64 CPU input of at least
+        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements with class
+        indices as target (and constant class weights) runs
+        :func:`actloss.kernels.cross_entropy`, which computes the loss and its gradient by row
+        blocks and hands the gradient buffer to autograd without a copy. That gradient
+        can be taken once: a second backward through the same graph
+        (``retain_graph=True``) or a double backward (``create_graph=True``,
+        ``gradgradcheck``) raises :class:`actloss.kernels.GradientConsumedError`; run
+        such code inside ``with actloss.kernels.fused(False):`` (or call
+        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+
     References:
         Shannon (1948); Bridle (1990), softmax.
 
@@ -177,6 +211,13 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
     """
     p = check_params("cross_entropy", CE_PARAMS,
                      {"ignore_index": ignore_index, "label_smoothing": label_smoothing})
+    checked = _fused_rows("cross_entropy", "cross_entropy", input, target, reduction, weight,
+                          p["ignore_index"])
+    if checked is not None:
+        x, t, w = checked
+        return _kernels.cross_entropy(x, t, weight=w, ignore_index=p["ignore_index"],
+                                      label_smoothing=p["label_smoothing"],
+                                      reduction=reduction)
     return _class_loss("cross_entropy", input, target, reduction, weight, _neg,
                        ignore_index=p["ignore_index"], smoothing=p["label_smoothing"])
 
@@ -266,6 +307,18 @@ def categorical_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: s
         input, target, reduction, weight, ignore_index: as for :func:`cross_entropy`.
         gamma: in ``[0, inf)`` (default 2).
 
+    Performance:
+        A 2-D ``(N, C)`` float32/float64 CPU input of at least
+        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements with class
+        indices as target (and constant class weights) runs
+        :func:`actloss.kernels.softmax_focal`, which computes the loss and its gradient by row
+        blocks and hands the gradient buffer to autograd without a copy. That gradient
+        can be taken once: a second backward through the same graph
+        (``retain_graph=True``) or a double backward (``create_graph=True``,
+        ``gradgradcheck``) raises :class:`actloss.kernels.GradientConsumedError`; run
+        such code inside ``with actloss.kernels.fused(False):`` (or call
+        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+
     References:
         Lin et al. (2017), Focal Loss for Dense Object Detection.
 
@@ -277,6 +330,12 @@ def categorical_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: s
     """
     p = check_params("categorical_focal", CAT_FOCAL_PARAMS,
                      {"gamma": gamma, "ignore_index": ignore_index})
+    checked = _fused_rows("categorical_focal", "softmax_focal", input, target, reduction,
+                          weight, p["ignore_index"])
+    if checked is not None:
+        x, t, w = checked
+        return _kernels.softmax_focal(x, t, gamma=p["gamma"], weight=w,
+                                      ignore_index=p["ignore_index"], reduction=reduction)
     return _class_loss("categorical_focal", input, target, reduction, weight,
                        _focal_phi(p["gamma"]), ignore_index=p["ignore_index"])
 

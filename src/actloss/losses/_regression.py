@@ -25,6 +25,8 @@ from actloss._validation import (
     check_params,
 )
 from actloss.errors import InputError, ParameterError
+from actloss.kernels import _elementwise_losses as _kernels
+from actloss.kernels._common import use_fused_loss
 from actloss.losses._checks import check_pair, check_range
 from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
@@ -229,6 +231,18 @@ def log_cosh(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mea
     Args:
         input, target: tensors of one shape. reduction, weight: as for :func:`mse`.
 
+    Performance:
+        On float32/float64 CPU input of at least
+        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements, with a
+        constant element-wise ``weight`` (or none), this runs
+        :func:`actloss.kernels.log_cosh`, which computes the loss and its gradient in one
+        blocked pass and hands the gradient buffer to autograd without a copy. That
+        gradient can be taken once: a second backward through the same graph
+        (``retain_graph=True``) or a double backward (``create_graph=True``,
+        ``gradgradcheck``) raises :class:`actloss.kernels.GradientConsumedError`; run
+        such code inside ``with actloss.kernels.fused(False):`` (or call
+        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+
     References:
         Keras LogCosh; Chen et al. (2019), Log Hyperbolic Cosine Loss.
 
@@ -239,6 +253,8 @@ def log_cosh(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mea
         tensor([ 0.0000,  0.4338, 99.3069])
     """
     x, y = _start("log_cosh", input, target, reduction)
+    if use_fused_loss(x, "log_cosh", weight):
+        return _kernels.log_cosh(x, y, reduction=reduction, weight=weight)
     return _finish("log_cosh", _log_cosh(x - y), reduction, weight)
 
 

@@ -22,6 +22,8 @@ import torch
 from actloss._meta import Bilingual
 from actloss._validation import NONNEGATIVE, POSITIVE, Param, check_params, check_tensor
 from actloss.errors import InputError
+from actloss.kernels import _region_losses as _kernels
+from actloss.kernels._common import use_fused_loss
 from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
@@ -144,6 +146,16 @@ def dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     Shape:
         ``input``, ``target``: ``(N, *)``; output ``(N,)`` with ``reduction='none'``.
 
+    Performance:
+        With ``from_logits=False`` and float32/float64 CPU input of at least
+        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements this runs
+        :func:`actloss.kernels.dice`, which keeps three sums per sample for a
+        closed-form backward instead of the element-wise products. Its backward has no
+        graph of its own: a double backward (``create_graph=True``, ``gradgradcheck``)
+        raises :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):`` (or call
+        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+
     Example:
         >>> import torch
         >>> p = torch.tensor([[1.0, 1.0, 0.0, 0.0]])
@@ -157,6 +169,8 @@ def dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     kw = check_params("dice", DICE_PARAMS, {"smooth": smooth, "from_logits": from_logits})
     p, t = _masks("dice", input, target, kw["from_logits"])
     s = kw["smooth"]
+    if not kw["from_logits"] and not t.requires_grad and use_fused_loss(p, "dice"):
+        return _kernels.dice(input, target, reduction=reduction, weight=weight, smooth=s)
     inter = (p * t).sum(1)
     total = p.sum(1) + t.sum(1)
     loss = 1 - (2 * inter + s) / (total + s)
@@ -279,6 +293,16 @@ def tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
     Shape:
         ``input``, ``target``: ``(N, *)``; output ``(N,)`` with ``reduction='none'``.
 
+    Performance:
+        With ``from_logits=False`` and float32/float64 CPU input of at least
+        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements this runs
+        :func:`actloss.kernels.tversky`, which keeps three sums per sample for a
+        closed-form backward instead of the element-wise products. Its backward has no
+        graph of its own: a double backward (``create_graph=True``, ``gradgradcheck``)
+        raises :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):`` (or call
+        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+
     Example:
         >>> import torch
         >>> p = torch.tensor([[1.0, 1.0, 0.0, 0.0]])
@@ -293,6 +317,9 @@ def tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
     kw = check_params("tversky", TVERSKY_PARAMS, {"alpha": alpha, "beta": beta,
                                                    "smooth": smooth, "from_logits": from_logits})
     p, t = _masks("tversky", input, target, kw["from_logits"])
+    if not kw["from_logits"] and not t.requires_grad and use_fused_loss(p, "tversky"):
+        return _kernels.tversky(input, target, reduction=reduction, weight=weight,
+                                alpha=kw["alpha"], beta=kw["beta"], smooth=kw["smooth"])
     ti, _, _ = _tversky_parts(p, t, kw["alpha"], kw["beta"], kw["smooth"])
     return _finish("tversky", 1 - ti.squeeze(1), input, reduction, weight)
 
