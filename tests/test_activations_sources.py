@@ -1,5 +1,5 @@
 """Per-function tests that hold only values and claims stated in the source articles
-(/work/shared/seeds), plus the behaviour of the learnable entries (maxout, dynamic ReLU,
+(shared/seeds beside the repository), plus the behaviour of the learnable entries (maxout, dynamic ReLU,
 the learnable a*relu(x)+b).
 """
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from actloss._validation import Interval, Param
 
-__all__ = ["Bilingual", "spec_to_json"]
+__all__ = ["Bilingual", "bilingual", "spec_to_json"]
 
 
 @dataclass(frozen=True)
@@ -50,3 +50,10 @@ def spec_to_json(spec: Any) -> dict[str, Any]:
             continue
         out[f.name] = _jsonable(v)
     return out
+
+
+def bilingual(en: tuple[str, ...], zh: tuple[str, ...]) -> Bilingual:
+    """A :class:`Bilingual` whose two tuples must be parallel (checked at import)."""
+    if len(en) != len(zh):
+        raise RuntimeError(f"pros/cons need as many Chinese as English items: {en!r}")
+    return Bilingual(en=en, zh=zh)

@@ -13,7 +13,7 @@ loss names), transcribed from the sources. Everything known about a loss or an
 activation (output activation it pairs with, whether it handles imbalance or outliers,
 its parameters and their defaults, output ranges) is read from the catalogs.
 
-Sources cited (``/work/shared/seeds`` of the project's material):
+Sources cited (the five source articles on activation and loss functions):
 
 - ``000_5b08fef0015a8918.txt`` §3.2: task -> preferred loss -> alternative;
   §8.2: task x data -> loss + output activation; §2.1: output-range table.

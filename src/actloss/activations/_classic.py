@@ -18,6 +18,7 @@ from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
 from actloss.errors import ParameterError
 from actloss.kernels import _activations as _kernels
+from actloss.kernels._common import below_fused_size
 
 __all__ = [
     "hard_sigmoid",
@@ -112,8 +113,10 @@ def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     Performance:
         Runs :func:`actloss.kernels.sigmoid`: PyTorch's op unless
         ``actloss.kernels._common.FUSED_WINS['sigmoid']`` is set (PyTorch's single pass
-        won where measured). The fused form is differentiable once (no
-        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+        won where measured). The fused form has no double backward: a
+        backward with ``create_graph=True`` through it raises
+        :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):``.
 
     Example:
         >>> import torch
@@ -125,7 +128,11 @@ def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         errors", Nature 1986.
     """
     p = params("sigmoid", SIGMOID_PARAMS, memory_efficient=memory_efficient)
-    return _kernels.sigmoid(tensor("sigmoid", x), memory_efficient=p["memory_efficient"])
+    x = tensor("sigmoid", x)
+    if below_fused_size(x):
+        return torch.sigmoid(x)
+    return _kernels.strict_call("sigmoid", _kernels.sigmoid, x,
+                                memory_efficient=p["memory_efficient"])
 
 
 def sigmoid_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
@@ -257,8 +264,10 @@ def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     Performance:
         Runs :func:`actloss.kernels.tanh`: PyTorch's op unless
         ``actloss.kernels._common.FUSED_WINS['tanh']`` is set (PyTorch's single pass won
-        where measured). The fused form is differentiable once (no
-        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+        where measured). The fused form has no double backward: a
+        backward with ``create_graph=True`` through it raises
+        :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):``.
 
     Example:
         >>> import torch
@@ -266,7 +275,10 @@ def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         tensor([0.])
     """
     p = params("tanh", TANH_PARAMS, memory_efficient=memory_efficient)
-    return _kernels.tanh(tensor("tanh", x), memory_efficient=p["memory_efficient"])
+    x = tensor("tanh", x)
+    if below_fused_size(x):
+        return torch.tanh(x)
+    return _kernels.strict_call("tanh", _kernels.tanh, x, memory_efficient=p["memory_efficient"])
 
 
 def tanh_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:

@@ -6,12 +6,12 @@ from typing import Any
 
 import torch
 
-from actloss._meta import Bilingual
+from actloss._meta import bilingual as bi
+from actloss._numeric import LOW_PRECISION, down, up
 from actloss._validation import Param, check_params, check_tensor
 
 __all__ = ["LOW_PRECISION", "bi", "check_dim", "down", "params", "tensor", "up"]
 
-LOW_PRECISION = (torch.float16, torch.bfloat16)
 
 
 def tensor(owner: str, x: object) -> torch.Tensor:
@@ -50,21 +50,7 @@ def params(owner: str, declared: tuple[Param, ...], **given: Any) -> dict[str, A
     return out
 
 
-def up(x: torch.Tensor) -> torch.Tensor:
-    """float16/bfloat16 upcast to float32 for composite formulas; other dtypes as is."""
-    return x.float() if x.dtype in LOW_PRECISION else x
 
-
-def down(y: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
-    """``y`` cast back to the dtype of ``like``."""
-    return y if y.dtype == like.dtype else y.to(like.dtype)
-
-
-def bi(en: tuple[str, ...], zh: tuple[str, ...]) -> Bilingual:
-    """A :class:`Bilingual` whose two tuples must be parallel."""
-    if len(en) != len(zh):
-        raise RuntimeError(f"pros/cons need as many Chinese as English items: {en!r}")
-    return Bilingual(en=en, zh=zh)
 
 
 def check_dim(owner: str, x: torch.Tensor, dim: int) -> int:

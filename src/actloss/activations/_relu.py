@@ -21,6 +21,7 @@ from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
 from actloss.errors import ParameterError
 from actloss.kernels import _activations as _kernels
+from actloss.kernels._common import below_fused_size
 
 __all__ = [
     "RReLU",
@@ -83,8 +84,10 @@ def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         Runs :func:`actloss.kernels.relu`: PyTorch's op, or with ``memory_efficient=True``
         on a float32/float64 CPU tensor of at least
         ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements, the fused form that
-        saves the ``uint8`` mask. The fused form is differentiable once (no
-        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+        saves the ``uint8`` mask. The fused form has no double backward: a
+        backward with ``create_graph=True`` through it raises
+        :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):``.
 
     Example:
         >>> import torch
@@ -95,7 +98,11 @@ def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         Nair and Hinton, ICML 2010; Glorot, Bordes and Bengio, AISTATS 2011.
     """
     p = params("relu", RELU_PARAMS, memory_efficient=memory_efficient)
-    return _kernels.relu(tensor("relu", x), memory_efficient=p["memory_efficient"])
+    x = tensor("relu", x)
+    if below_fused_size(x):
+        return torch.relu(x)
+    return _kernels.strict_call("relu", _kernels.relu, x,
+                                memory_efficient=p["memory_efficient"])
 
 
 def relu_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
@@ -223,8 +230,10 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
         Runs :func:`actloss.kernels.leaky_relu` for :math:`\alpha \le 1` (PyTorch's op
         otherwise): PyTorch's op, or with ``memory_efficient=True`` on a float32/float64
         CPU tensor of at least ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements,
-        the fused form that saves the ``uint8`` mask. The fused form is differentiable once (no
-        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+        the fused form that saves the ``uint8`` mask. The fused form has no double backward: a
+        backward with ``create_graph=True`` through it raises
+        :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):``.
 
     Example:
         >>> import torch
@@ -234,10 +243,12 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
     p = params("leaky_relu", LEAKY_PARAMS, negative_slope=negative_slope,
                memory_efficient=memory_efficient)
     x = tensor("leaky_relu", x)
-    if p["negative_slope"] > 1.0:  # the kernel's mask form covers slopes in [0, 1]
+    # the kernel's mask form covers slopes in [0, 1]; below its size it calls PyTorch's op
+    if p["negative_slope"] > 1.0 or below_fused_size(x):
         return F.leaky_relu(x, p["negative_slope"])
-    return _kernels.leaky_relu(x, negative_slope=p["negative_slope"],
-                               memory_efficient=p["memory_efficient"])
+    return _kernels.strict_call("leaky_relu", _kernels.leaky_relu, x,
+                                negative_slope=p["negative_slope"],
+                                memory_efficient=p["memory_efficient"])
 
 
 def leaky_relu_derivative(x: torch.Tensor, *, negative_slope: float = 0.01,
@@ -419,8 +430,10 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) 
     Performance:
         Runs :func:`actloss.kernels.elu` for :math:`\alpha > 0` (PyTorch's op for 0):
         PyTorch's op unless ``actloss.kernels._common.FUSED_WINS['elu']`` is set (it lost
-        to PyTorch's single pass where measured). The fused form is differentiable once (no
-        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+        to PyTorch's single pass where measured). The fused form has no double backward: a
+        backward with ``create_graph=True`` through it raises
+        :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):``.
 
     Example:
         >>> import torch
@@ -429,9 +442,11 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) 
     """
     p = params("elu", ELU_PARAMS, alpha=alpha, memory_efficient=memory_efficient)
     x = tensor("elu", x)
-    if p["alpha"] == 0.0:  # the kernel takes alpha in (0, inf); alpha = 0 is ReLU
-        return F.elu(x, 0.0)
-    return _kernels.elu(x, alpha=p["alpha"], memory_efficient=p["memory_efficient"])
+    # the kernel takes alpha in (0, inf); below its size it would call PyTorch's op
+    if p["alpha"] == 0.0 or below_fused_size(x):
+        return F.elu(x, p["alpha"])
+    return _kernels.strict_call("elu", _kernels.elu, x, alpha=p["alpha"],
+                                memory_efficient=p["memory_efficient"])
 
 
 def elu_derivative(x: torch.Tensor, *, alpha: float = 1.0,

@@ -14,6 +14,7 @@ from actloss.activations._common import bi, down, params, tensor, up
 from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
 from actloss.kernels import _activations as _kernels
+from actloss.kernels._common import below_fused_size
 
 __all__ = [
     "gelu",
@@ -80,8 +81,10 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
         PyTorch's tanh chain) on float32/float64 CPU tensors of at least
         ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements where
         ``actloss.kernels._common.FUSED_WINS['gelu_tanh']`` says it wins (not on AVX-512
-        builds); the exact form runs PyTorch's op. The fused form is differentiable once (no
-        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+        builds); the exact form runs PyTorch's op. The fused form has no double backward: a
+        backward with ``create_graph=True`` through it raises
+        :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):``.
 
     Example:
         >>> import torch
@@ -92,8 +95,11 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
         Hendrycks and Gimpel, Gaussian Error Linear Units (GELUs), arXiv:1606.08415.
     """
     p = params("gelu", GELU_PARAMS, approximate=approximate, memory_efficient=memory_efficient)
-    return _kernels.gelu(tensor("gelu", x), approximate=p["approximate"],
-                         memory_efficient=p["memory_efficient"])
+    x = tensor("gelu", x)
+    if below_fused_size(x):
+        return F.gelu(x, approximate=p["approximate"])
+    return _kernels.strict_call("gelu", _kernels.gelu, x, approximate=p["approximate"],
+                                memory_efficient=p["memory_efficient"])
 
 
 def _gelu_tanh_derivative(xu: torch.Tensor) -> torch.Tensor:
@@ -184,7 +190,10 @@ def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
         >>> gelu_tanh(torch.tensor([0.0, 10.0]))
         tensor([ 0., 10.])
     """
-    return _kernels.gelu(tensor("gelu_tanh", x), approximate="tanh")
+    x = tensor("gelu_tanh", x)
+    if below_fused_size(x):
+        return F.gelu(x, approximate="tanh")
+    return _kernels.strict_call("gelu_tanh", _kernels.gelu, x, approximate="tanh")
 
 
 def gelu_tanh_derivative(x: torch.Tensor) -> torch.Tensor:
@@ -256,8 +265,10 @@ def silu(x: torch.Tensor, *, beta: float = 1.0, memory_efficient: bool = False) 
     Performance:
         :math:`\beta = 1` runs :func:`actloss.kernels.silu`: PyTorch's op unless
         ``actloss.kernels._common.FUSED_WINS['silu']`` is set (PyTorch's single pass won
-        where measured). The fused form is differentiable once (no
-        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+        where measured). The fused form has no double backward: a
+        backward with ``create_graph=True`` through it raises
+        :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):``.
 
     Example:
         >>> import torch
@@ -270,8 +281,11 @@ def silu(x: torch.Tensor, *, beta: float = 1.0, memory_efficient: bool = False) 
     """
     p = params("silu", SILU_PARAMS, beta=beta, memory_efficient=memory_efficient)
     x = tensor("silu", x)
+    if p["beta"] == 1.0 and below_fused_size(x):
+        return F.silu(x)
     if p["beta"] == 1.0:
-        return _kernels.silu(x, memory_efficient=p["memory_efficient"])
+        return _kernels.strict_call("silu", _kernels.silu, x,
+                                    memory_efficient=p["memory_efficient"])
     return x * torch.sigmoid(p["beta"] * x)
 
 
@@ -404,8 +418,10 @@ def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         Runs :func:`actloss.kernels.mish`: fused (one exponential for the value and the
         derivative, computed together block by block) on float32/float64 CPU tensors of
         at least ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements; PyTorch's op
-        otherwise. The fused form is differentiable once (no
-        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+        otherwise. The fused form has no double backward: a
+        backward with ``create_graph=True`` through it raises
+        :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):``.
 
     Example:
         >>> import torch
@@ -416,7 +432,10 @@ def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         Misra, Mish: A Self Regularized Non-Monotonic Activation Function, BMVC 2020.
     """
     p = params("mish", MISH_PARAMS, memory_efficient=memory_efficient)
-    return _kernels.mish(tensor("mish", x), memory_efficient=p["memory_efficient"])
+    x = tensor("mish", x)
+    if below_fused_size(x):
+        return F.mish(x)
+    return _kernels.strict_call("mish", _kernels.mish, x, memory_efficient=p["memory_efficient"])
 
 
 def mish_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
@@ -498,8 +517,10 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
     Performance:
         Runs :func:`actloss.kernels.softplus`: PyTorch's op unless
         ``actloss.kernels._common.FUSED_WINS['softplus']`` is set (PyTorch's single pass
-        won where measured). The fused form is differentiable once (no
-        double backward); ``with actloss.kernels.fused(False):`` turns it off.
+        won where measured). The fused form has no double backward: a
+        backward with ``create_graph=True`` through it raises
+        :class:`actloss.kernels.GradientConsumedError`; run such code inside
+        ``with actloss.kernels.fused(False):``.
 
     Example:
         >>> import torch
@@ -508,8 +529,12 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
     """
     p = params("softplus", SOFTPLUS_PARAMS, beta=beta, threshold=threshold,
                memory_efficient=memory_efficient)
-    return _kernels.softplus(tensor("softplus", x), beta=p["beta"], threshold=p["threshold"],
-                             memory_efficient=p["memory_efficient"])
+    x = tensor("softplus", x)
+    if below_fused_size(x):
+        return F.softplus(x, p["beta"], p["threshold"])
+    return _kernels.strict_call("softplus", _kernels.softplus, x,
+                                beta=p["beta"], threshold=p["threshold"],
+                                memory_efficient=p["memory_efficient"])
 
 
 def softplus_derivative(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,

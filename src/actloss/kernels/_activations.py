@@ -17,20 +17,26 @@ is a function of their output (sigmoid, tanh, elu) save the output, as PyTorch d
 both modes.
 
 The fused functions are differentiable once (the derivative is in closed form and is
-not itself differentiated); use the catalog's plain forms for double backward.
+not itself differentiated). Called directly, a gradient taken with ``create_graph=True``
+raises when a later backward reaches it; called through :func:`strict_call` (as the catalog
+does), the ``create_graph=True`` backward itself raises. ``with actloss.kernels.fused(False):``
+runs PyTorch's twice-differentiable ops instead.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
+from torch._C import _functions as _autograd_functions
 
 from actloss._validation import POSITIVE, Interval, Param, check_param, check_tensor
-from actloss.kernels._common import BLOCK_ELEMENTS, blocks, use_fused
+from actloss.kernels._common import BLOCK_ELEMENTS, GradientConsumedError, blocks, use_fused
 
 __all__ = ["elu", "gelu", "leaky_relu", "mish", "relu", "sigmoid", "silu", "softplus", "tanh"]
 
@@ -42,6 +48,69 @@ ApplyFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, Scratch], None]
 
 _MEMORY_EFFICIENT = Param("memory_efficient", False, bool,
                           doc="save only the input and recompute f'(x) in the backward")
+
+
+_TWICE = (b"the fused activation kernels are once_differentiable: no double backward "
+          b"(create_graph=True) through them; run the forward inside "
+          b"`with actloss.kernels.fused(False):` for PyTorch's twice-differentiable ops")
+
+
+# the catalog's name of the activation being called through :func:`strict_call`, if any
+_STRICT_OWNER: ContextVar[str | None] = ContextVar("actloss_strict_owner", default=None)
+
+
+def strict_call(owner: str, fn: Callable[..., torch.Tensor], *args: object,
+                **kwargs: object) -> torch.Tensor:
+    """``fn(*args, **kwargs)`` whose fused form refuses ``create_graph=True`` at once.
+
+    A delayed error can be skipped: ``torch.autograd.grad(penalty, weight)`` prunes the
+    nodes that do not lead to ``weight``, so a second derivative through a
+    once-differentiable node would silently lose its :math:`f''` term. The catalog
+    (``actloss.activations``) calls the kernels through here, so that a backward
+    building a graph through a fused activation raises
+    :class:`~actloss.kernels.GradientConsumedError` naming ``owner`` instead.
+    """
+    token = _STRICT_OWNER.set(owner)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _STRICT_OWNER.reset(token)
+
+
+def _once(backward: Callable[..., tuple]) -> Callable[..., tuple]:
+    """``once_differentiable`` that also refuses when the incoming gradient is a constant.
+
+    PyTorch's decorator marks the gradients as non-differentiable only when the incoming
+    gradient requires grad; with a constant one (``y.sum()`` right after the activation)
+    a double backward would silently drop :math:`f''`. Here every gradient built under
+    ``create_graph=True`` carries a node that raises with :data:`_TWICE` when a backward
+    reaches it (one restricted to other inputs can still skip it: hence
+    :func:`strict_call`, whose calls refuse ``create_graph=True`` at once).
+    """
+
+    @functools.wraps(backward)
+    def wrapper(ctx: object, *grads: torch.Tensor) -> tuple:
+        owner = getattr(ctx, "strict_owner", None)
+        if owner is not None and torch.is_grad_enabled():
+            raise GradientConsumedError(
+                f"the fused {owner} kernel has no double backward (create_graph=True); run "
+                "the forward inside `with actloss.kernels.fused(False):` to get PyTorch's "
+                "twice-differentiable op"
+            )
+        with torch.no_grad():
+            outputs = backward(ctx, *grads)
+        if not torch.is_grad_enabled():
+            return outputs
+
+        def fake(v: torch.Tensor | None) -> torch.Tensor | None:
+            if v is not None:
+                v = v.detach().requires_grad_(True)
+            return v
+
+        err = _autograd_functions.DelayedError(_TWICE, len(outputs))
+        return err(*[fake(v) for v in outputs])
+
+    return wrapper
 
 
 def _mul(g: torch.Tensor, d: torch.Tensor, out: torch.Tensor, s: Scratch) -> None:
@@ -111,11 +180,12 @@ class _Fused(torch.autograd.Function):
     def forward(ctx, x, kernel, memory_efficient):  # type: ignore[override]
         y, d = _forward(kernel, x, want_d=not memory_efficient)
         ctx.kernel, ctx.recompute = kernel, memory_efficient
+        ctx.strict_owner = _STRICT_OWNER.get()
         ctx.save_for_backward(x if memory_efficient else d)
         return y
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
+    @_once
     def backward(ctx, g):  # type: ignore[override]
         (saved,) = ctx.saved_tensors
         return _backward(ctx.kernel, saved, g, ctx.recompute), None, None
@@ -138,12 +208,12 @@ class _FromOutput(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, fwd, bwd):  # type: ignore[override]
         y = fwd(x)
-        ctx.bwd = bwd
+        ctx.bwd, ctx.strict_owner = bwd, _STRICT_OWNER.get()
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
+    @_once
     def backward(ctx, g):  # type: ignore[override]
         (y,) = ctx.saved_tensors
         return ctx.bwd(g, y), None, None

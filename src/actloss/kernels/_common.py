@@ -26,6 +26,7 @@ __all__ = [
     "MIN_FUSED_ELEMENTS",
     "MIN_FUSED_LOSS_ELEMENTS",
     "GradientConsumedError",
+    "below_fused_size",
     "blocks",
     "differentiable_once",
     "fused",
@@ -103,6 +104,8 @@ def fused_enabled() -> bool:
 def fused(enabled: bool) -> Iterator[None]:
     """Context manager: fused paths on or off inside the block, restored after it.
 
+    The setting is process-wide (not per thread), like :func:`set_fused_enabled`.
+
     >>> import torch
     >>> with fused(False):
     ...     fused_enabled()
@@ -135,6 +138,15 @@ def use_fused(*tensors: torch.Tensor, min_elements: int | None = None,
     if x.device.type not in devices or x.numel() < min_elements:
         return False
     return all(t.dtype in _FUSED_DTYPES and t.device == x.device for t in tensors)
+
+
+def below_fused_size(x: torch.Tensor) -> bool:
+    """Whether ``x`` is too small for any fused activation (PyTorch's op runs anyway).
+
+    The catalog checks this first and calls PyTorch's op itself, skipping a second
+    round of argument checks on small tensors.
+    """
+    return x.numel() < MIN_FUSED_ELEMENTS
 
 
 def use_fused_loss(x: torch.Tensor, kernel: str, weight: object = None) -> bool:

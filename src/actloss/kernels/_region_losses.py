@@ -18,7 +18,7 @@ from actloss.errors import InputError
 from actloss.kernels._common import differentiable_once, use_fused
 from actloss.losses._reduction import check_reduction, reduce
 
-__all__ = ["dice", "tversky"]
+__all__ = ["checked_region", "dice", "tversky"]
 
 _SMOOTH = Param("smooth", 1.0, float, NONNEGATIVE, doc="added to numerator and denominator")
 _FROM_LOGITS = Param("from_logits", False, bool, doc="apply a sigmoid to the input first")
@@ -89,6 +89,18 @@ def _region(owner: str, input: object, target: object, coef: tuple[float, ...], 
             ) -> torch.Tensor:
     r = check_reduction(owner, reduction)
     x, t = _masks(owner, input, target, from_logits)
+    return checked_region(owner, x, t, coef, s, from_logits, r, weight)
+
+
+def checked_region(owner: str, x: torch.Tensor, t: torch.Tensor, coef: tuple[float, ...],
+                   s: float, from_logits: bool, reduction: str,
+                   weight: torch.Tensor | None) -> torch.Tensor:
+    """The reduced loss from ``(N, M)`` input and target that were already checked.
+
+    The catalog's ``dice`` and ``tversky`` validate with their own messages and call this,
+    so the masks are not scanned twice.
+    """
+    r = reduction
     if use_fused(x, t, min_elements=1, kernel=owner) and not t.requires_grad:
         per = _Region.apply(x.contiguous(), t.contiguous(), coef, s, from_logits, owner)
     else:

@@ -14,7 +14,7 @@ HuberLoss(reduction='mean', delta=2.0)
 >>> losses.get("hubber")
 Traceback (most recent call last):
 ...
-actloss.errors.UnknownNameError: unknown loss 'hubber'; did you mean 'huber' or 'huber_loss'?
+actloss.errors.UnknownNameError: unknown loss 'hubber'; did you mean 'huber'?
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from actloss._meta import Bilingual
+from actloss._meta import bilingual as _bi
 from actloss._validation import NONNEGATIVE, Param, check_params, check_tensor
 from actloss.errors import InputError, ParameterError
 from actloss.losses._reduction import check_reduction, reduce
@@ -34,11 +34,6 @@ __all__ = [
     "uncertainty_weighting",
 ]
 
-
-def _bi(en: tuple[str, ...], zh: tuple[str, ...]) -> Bilingual:
-    if len(en) != len(zh):
-        raise RuntimeError(f"pros/cons need as many Chinese as English items: {en!r}")
-    return Bilingual(en=en, zh=zh)
 
 
 def _times(g: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:

@@ -36,7 +36,8 @@ import re
 import torch
 import torch.nn.functional as F
 
-from actloss._meta import Bilingual
+from actloss._meta import bilingual as _bi
+from actloss._numeric import up as _up
 from actloss._registry import normalise_name
 from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Param, check_params, check_tensor
 from actloss.errors import InputError, UnknownNameError
@@ -69,11 +70,6 @@ KERAS_EPSILON = 1e-7  # keras.backend.epsilon()
 _LOG2 = math.log(2.0)
 
 
-def _bi(en: tuple[str, ...], zh: tuple[str, ...]) -> Bilingual:
-    if len(en) != len(zh):
-        raise RuntimeError(f"pros/cons need as many Chinese as English items: {en!r}")
-    return Bilingual(en=en, zh=zh)
-
 
 def _pair(owner: str, input: object, target: object) -> tuple[torch.Tensor, torch.Tensor]:
     x = check_tensor(owner, "input", input)
@@ -88,10 +84,6 @@ def _pair(owner: str, input: object, target: object) -> tuple[torch.Tensor, torc
     x = _up(x)
     return x, t.to(x.dtype)
 
-
-def _up(x: torch.Tensor) -> torch.Tensor:
-    """float16/bfloat16 computed in float32 (1 - 1e-7 is 1 in float16)."""
-    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
 
 
 def _in_unit(owner: str, arg: str, value: torch.Tensor, what: str) -> None:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from actloss._meta import Bilingual
+from actloss._meta import bilingual as _bi
+from actloss._numeric import up as _up
 from actloss._validation import NONNEGATIVE, POSITIVE, Param, check_params, check_tensor
 from actloss.errors import InputError
 from actloss.losses._reduction import check_reduction, reduce
@@ -28,17 +29,8 @@ from actloss.losses._spec import LossSpec
 
 __all__ = ["contrastive", "info_nce", "nt_xent", "triplet"]
 
-_LOW = (torch.float16, torch.bfloat16)
 
 
-def _bi(en: tuple[str, ...], zh: tuple[str, ...]) -> Bilingual:
-    if len(en) != len(zh):
-        raise RuntimeError(f"pros/cons need as many Chinese as English items: {en!r}")
-    return Bilingual(en=en, zh=zh)
-
-
-def _up(x: torch.Tensor) -> torch.Tensor:
-    return x.float() if x.dtype in _LOW else x
 
 
 def _weigh(g: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:

@@ -19,7 +19,8 @@ import math
 
 import torch
 
-from actloss._meta import Bilingual
+from actloss._meta import bilingual as _bi
+from actloss._numeric import up as _up
 from actloss._validation import NONNEGATIVE, POSITIVE, Param, check_params, check_tensor
 from actloss.errors import InputError
 from actloss.kernels import _region_losses as _kernels
@@ -39,18 +40,8 @@ __all__ = [
     "tversky",
 ]
 
-_LOW = (torch.float16, torch.bfloat16)
 
 
-def _bi(en: tuple[str, ...], zh: tuple[str, ...]) -> Bilingual:
-    if len(en) != len(zh):
-        raise RuntimeError(f"pros/cons need as many Chinese as English items: {en!r}")
-    return Bilingual(en=en, zh=zh)
-
-
-def _up(x: torch.Tensor) -> torch.Tensor:
-    """float16/bfloat16 computed in float32 (sums over many pixels overflow float16)."""
-    return x.float() if x.dtype in _LOW else x
 
 
 def _weigh(g: torch.Tensor, weight: torch.Tensor | None, loss_shape: tuple[int, ...]
@@ -169,8 +160,10 @@ def dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     kw = check_params("dice", DICE_PARAMS, {"smooth": smooth, "from_logits": from_logits})
     p, t = _masks("dice", input, target, kw["from_logits"])
     s = kw["smooth"]
-    if not kw["from_logits"] and not t.requires_grad and use_fused_loss(p, "dice"):
-        return _kernels.dice(input, target, reduction=reduction, weight=weight, smooth=s)
+    if not kw["from_logits"] and not t.requires_grad and use_fused_loss(input, "dice"):
+        check_reduction("dice", reduction)
+        return _kernels.checked_region("dice", p, t, (2.0, 0.0, 1.0, 1.0), s, False,
+                                       reduction, weight)
     inter = (p * t).sum(1)
     total = p.sum(1) + t.sum(1)
     loss = 1 - (2 * inter + s) / (total + s)
@@ -317,9 +310,12 @@ def tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
     kw = check_params("tversky", TVERSKY_PARAMS, {"alpha": alpha, "beta": beta,
                                                    "smooth": smooth, "from_logits": from_logits})
     p, t = _masks("tversky", input, target, kw["from_logits"])
-    if not kw["from_logits"] and not t.requires_grad and use_fused_loss(p, "tversky"):
-        return _kernels.tversky(input, target, reduction=reduction, weight=weight,
-                                alpha=kw["alpha"], beta=kw["beta"], smooth=kw["smooth"])
+    if not kw["from_logits"] and not t.requires_grad and use_fused_loss(input, "tversky"):
+        check_reduction("tversky", reduction)
+        al, be = kw["alpha"], kw["beta"]
+        # TP + al FP + be FN = (1 - al - be) I + al P + be T, with FP = P - I, FN = T - I
+        return _kernels.checked_region("tversky", p, t, (1.0, 1.0 - al - be, al, be),
+                                       kw["smooth"], False, reduction, weight)
     ti, _, _ = _tversky_parts(p, t, kw["alpha"], kw["beta"], kw["smooth"])
     return _finish("tversky", 1 - ti.squeeze(1), input, reduction, weight)
 
