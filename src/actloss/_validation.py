@@ -53,7 +53,7 @@ class Interval:
         def fmt(x: float) -> str:
             if math.isinf(x):
                 return "-inf" if x < 0 else "inf"
-            return repr(int(x)) if float(x).is_integer() else repr(x)
+            return repr(int(x)) if float(x).is_integer() else f"{x:.6g}"
 
         left = "[" if self.low_closed else "("
         right = "]" if self.high_closed else ")"

@@ -124,7 +124,8 @@ def _yes(v: bool) -> str:
 def _activation_rows() -> list[dict[str, Any]]:
     from actloss import activations as A
 
-    return [{"name": s.name, "kind": s.kind, "range": _range(s), "monotonic": s.monotonic,
+    return [{"name": s.name, "kind": s.kind, "range": _range(s),
+             "range_text": _fmt_range(s.output_range), "monotonic": s.monotonic,
              "zero_centred": s.zero_centred, "smooth": s.smooth, "role": list(s.role)}
             for s in A.REGISTRY]
 
@@ -138,8 +139,9 @@ def _loss_rows() -> list[dict[str, Any]]:
             for s in L.REGISTRY]
 
 
-def _fmt_range(r: list[Any]) -> str:
-    return f"[{r[0]}, {r[1]}]".replace("inf", "∞")
+def _fmt_range(r: Any) -> str:
+    """An output range with its open or closed ends, e.g. ``(0, 1)`` or ``[0, ∞)``."""
+    return str(r).replace("inf", "∞")
 
 
 def list_catalog(
@@ -161,9 +163,10 @@ def list_catalog(
     if acts is not None:
         t = Table(title=f"activations ({len(acts)})")
         for col in ("name", "range", "monotonic", "zero-centred", "smooth", "role"):
-            t.add_column(col, style="bold" if col == "name" else None, no_wrap=col == "name")
+            t.add_column(col, style="bold" if col == "name" else None,
+                         no_wrap=col in ("name", "range"))
         for a in acts:
-            t.add_row(a["name"], _fmt_range(a["range"]), _yes(a["monotonic"]),
+            t.add_row(a["name"], a["range_text"], _yes(a["monotonic"]),
                       _yes(a["zero_centred"]), _yes(a["smooth"]), ", ".join(a["role"]))
         console.print(t)
     if losses is not None:
@@ -225,7 +228,7 @@ def show(
     if what == "activation":
         if spec.derivative_formula:
             lines.append(f"[bold]{'导数' if zh else 'derivative'}:[/] {spec.derivative_formula}")
-        props = [f"range {_fmt_range(_range(spec))}", f"monotonic {_yes(spec.monotonic)}",
+        props = [f"range {_fmt_range(spec.output_range)}", f"monotonic {_yes(spec.monotonic)}",
                  f"zero-centred {_yes(spec.zero_centred)}", f"smooth {_yes(spec.smooth)}",
                  f"saturates {spec.saturates}", f"f'(0) = {spec.d0}",
                  f"max |f'| = {spec.max_abs_derivative:g}", f"role {', '.join(spec.role)}"]

@@ -58,11 +58,11 @@ _ENABLED = Param("enabled", True, bool, doc="whether the fused paths may run")
 #: softplus, the losses with a native op), several block-wise eager passes cannot beat
 #: it and PyTorch's op runs; the fused forms stay available (and tested) behind this
 #: switch for machines where they win.
-#: tanh-GELU's fused form won on an AVX2 build (0.6-0.8 of PyTorch's time) and lost on
-#: an AVX-512 one (1.5x), where PyTorch's own tanh kernel is twice as wide.
-_WIDE_VECTORS = torch.backends.cpu.get_cpu_capability().upper().startswith("AVX512")
+#: tanh-GELU's fused form lost on an AVX-512 build (1.5x PyTorch's time, its tanh kernel
+#: is twice as wide) and, on a quiet AVX2 machine, too (1.05-1.07x, with 1.5x the peak
+#: memory; an earlier 0.6-0.8x there was measured under load): off everywhere.
 FUSED_WINS: dict[str, bool] = {
-    "mish": True, "gelu_tanh": not _WIDE_VECTORS,
+    "mish": True, "gelu_tanh": False,
     "gelu": False, "silu": False, "sigmoid": False, "tanh": False, "elu": False,
     "softplus": False,
     "binary_focal": True, "log_cosh": True, "cross_entropy": True, "softmax_focal": True,
