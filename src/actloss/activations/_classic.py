@@ -8,6 +8,7 @@ Each function sits beside its closed-form derivative and its registered
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -200,9 +201,31 @@ def hard_sigmoid(x: torch.Tensor) -> torch.Tensor:
         >>> hard_sigmoid(torch.tensor([-4.0, 0.0, 4.0]))
         tensor([0.0000, 0.5000, 1.0000])
     """
-    # relu6(x + 3) / 6 rather than F.hardsigmoid, whose backward has no derivative of its own
-    # (no double backward); the kink values are the same (0 at -3 and 3).
-    return F.relu6(tensor("hard_sigmoid", x) + 3) / 6
+    x = tensor("hard_sigmoid", x)
+    if not (x.requires_grad and torch.is_grad_enabled()):
+        return F.hardsigmoid(x)
+    return _HardSigmoid.apply(x)
+
+
+class _HardSigmoid(torch.autograd.Function):
+    """PyTorch's one-pass hardsigmoid kernels, plus a double backward.
+
+    ``hardsigmoid_backward`` has no derivative of its own, so a backward that builds a
+    graph (``create_graph=True``) uses the closed form instead: ``g * f'(x)``, linear in
+    ``g``, with f'' = 0 away from the kinks (0 at -3 and 3, PyTorch's convention).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(x)
+        return F.hardsigmoid(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: torch.Tensor) -> torch.Tensor:
+        (x,) = ctx.saved_tensors
+        if torch.is_grad_enabled():  # create_graph=True: keep the backward differentiable
+            return g * hard_sigmoid_derivative(x)
+        return torch.ops.aten.hardsigmoid_backward(g, x)
 
 
 def hard_sigmoid_derivative(x: torch.Tensor) -> torch.Tensor:

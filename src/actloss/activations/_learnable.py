@@ -306,6 +306,8 @@ def swish_beta(x: torch.Tensor, *, beta: float | torch.Tensor = 1.0) -> torch.Te
     """
     p = params("swish_beta", SWISH_BETA_PARAMS, beta=beta)
     x = tensor("swish_beta", x)
+    if isinstance(p["beta"], float) and p["beta"] == 1.0:
+        return F.silu(x)  # x * sigmoid(x) is SiLU: PyTorch's one fused op each way
     return x * torch.sigmoid(p["beta"] * x)
 
 
