@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 demo: $(STAMP)
-	$(BIN)/actloss list
+	COLUMNS=$${COLUMNS:-150} $(BIN)/actloss list
 	$(BIN)/actloss report --out actloss-report
 
 lint: $(STAMP)
