@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	COLUMNS=$${COLUMNS:-150} $(BIN)/actloss list
 	$(BIN)/actloss report --out actloss-report
+	$(BIN)/actloss gallery --out actloss-report/gallery.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
