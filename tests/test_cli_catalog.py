@@ -140,3 +140,16 @@ def test_plot_loss_and_gallery(capsys, tmp_path):
     code, _, _ = _run(capsys, "gallery", "--out", str(g), "--cols", "8")
     assert code == 0 and g.read_bytes()[:8] == PNG_MAGIC
     assert math.isfinite(g.stat().st_size) and g.stat().st_size > 10_000
+
+
+def test_show_zh_translates_property_words(capsys):
+    # sigmoid is monotonic and not zero-centred (both checked numerically by the generic
+    # activation suite); in Chinese the property line says so in Chinese words.
+    code, out, _ = _run(capsys, "show", "sigmoid", "--lang", "zh")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "单调 是" in flat and "零中心 否" in flat
+    assert "monotonic" not in flat and "zero-centred" not in flat
+    code, out, _ = _run(capsys, "show", "huber", "--lang", "zh")
+    flat = " ".join(out.split())
+    assert code == 0 and "对离群点稳健 是" in flat and "robust to outliers" not in flat

@@ -117,6 +117,32 @@ def _yes(v: bool) -> str:
     return "yes" if v else "no"
 
 
+# Property words of `show --lang zh`, longest first so that no word replaces part of another.
+_ZH_WORDS = (
+    ("robust to outliers", "对离群点稳健"), ("handles imbalance", "处理类别不平衡"),
+    ("zero-centred", "零中心"), ("monotonic", "单调"), ("saturates", "饱和区"),
+    ("smooth", "平滑"), ("range", "值域"), ("role", "用途"), ("tasks", "任务"),
+    ("input", "输入"), ("target", "目标"), ("pairs with", "搭配"), ("convex", "凸"),
+    ("reductions", "归约"), ("negative", "负半轴"), ("positive", "正半轴"),
+    ("both", "两端"), ("none", "无"), ("hidden", "隐藏层"), ("output", "输出层"),
+    ("gate", "门控"), ("yes", "是"), ("no", "否"),
+)
+
+
+def _to_zh(prop: str) -> str:
+    """A property line with its words in Chinese (names and numbers unchanged)."""
+    head, sep, rest = prop.partition(" ")
+    words = dict(_ZH_WORDS)
+    for en, _ in _ZH_WORDS:  # multi-word keys first
+        if " " in en and prop.startswith(en + " "):
+            head, sep, rest = en, " ", prop[len(en) + 1:]
+            break
+    head = words.get(head, head)
+    if head in ("值域", "任务", "输入", "目标", "搭配", "归约") or "'" in prop or "|" in prop:
+        return f"{head}{sep}{rest}"
+    return f"{head}{sep}" + ", ".join(words.get(w.strip(), w.strip()) for w in rest.split(","))
+
+
 # ---------------------------------------------------------------------------------------
 # list
 # ---------------------------------------------------------------------------------------
@@ -232,6 +258,8 @@ def show(
                  f"zero-centred {_yes(spec.zero_centred)}", f"smooth {_yes(spec.smooth)}",
                  f"saturates {spec.saturates}", f"f'(0) = {spec.d0}",
                  f"max |f'| = {spec.max_abs_derivative:g}", f"role {', '.join(spec.role)}"]
+        if zh:
+            props = [_to_zh(p) for p in props]
     else:
         closed = spec.gradient is not None
         how = (("有闭式解" if closed else "由自动微分计算") if zh else
@@ -242,6 +270,8 @@ def show(
                  f"robust to outliers {_yes(spec.robust_to_outliers)}",
                  f"handles imbalance {_yes(spec.handles_imbalance)}",
                  f"convex {_yes(spec.convex)}", f"reductions {', '.join(spec.reductions)}"]
+        if zh:
+            props = [_to_zh(p) for p in props]
     lines.append(f"[bold]{'性质' if zh else 'properties'}:[/] " + "; ".join(props))
     if spec.aliases:
         lines.append(f"[bold]{'别名' if zh else 'aliases'}:[/] {', '.join(spec.aliases)}")
