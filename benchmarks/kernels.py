@@ -249,6 +249,53 @@ def run_case(case: Case, *, reps: int, compile: bool, device: str,
     return res
 
 
+SMALL_N = 4096  # elements: the per-call overhead target is stated at this size
+SMALL_CALLS = 200  # calls per timed repeat, so that a repeat is well above timer noise
+
+
+def small_tensor_rows(device: str, reps: int, only: str | None = None) -> list[Result]:
+    """Per-call forward + backward time of the catalog's public activations at 4K elements.
+
+    ``ours`` is ``actloss.activations.<name>`` (argument checks, the size test that keeps
+    small tensors on PyTorch's op, then the op); ``torch`` is PyTorch's op. The note gives
+    the difference in microseconds per call (target: within 10 us).
+    """
+    from actloss import activations as A
+
+    pairs: list[tuple[str, Callable, Callable]] = [
+        ("relu", A.relu, F.relu), ("leaky_relu", A.leaky_relu, F.leaky_relu),
+        ("gelu", A.gelu, F.gelu), ("silu", A.silu, F.silu), ("tanh", A.tanh, torch.tanh),
+        ("sigmoid", A.sigmoid, torch.sigmoid), ("mish", A.mish, F.mish),
+        ("elu", A.elu, F.elu), ("softplus", A.softplus, F.softplus),
+    ]
+    g = torch.Generator(device="cpu").manual_seed(0)
+    x = (torch.randn(SMALL_N, generator=g) * 3).to(device).requires_grad_()
+    grad = torch.randn(SMALL_N, generator=g).to(device)
+    rows = []
+    for name, ours_fn, torch_fn in pairs:
+        case = f"{name} @4K (per call)"
+        if only and not any(o in case for o in only.split(",")):
+            continue
+
+        def loop(f: Callable = ours_fn) -> None:
+            for _ in range(SMALL_CALLS):
+                f(x).backward(grad)
+            x.grad = None
+
+        def loop_torch(f: Callable = torch_fn) -> None:
+            for _ in range(SMALL_CALLS):
+                f(x).backward(grad)
+            x.grad = None
+
+        t = interleaved({"ours": loop, "torch": loop_torch}, reps, device)
+        res = Result("small tensors", case, f"[{SMALL_N}] fp32")
+        res.ours_ms = t["ours"] / SMALL_CALLS * 1e3
+        res.torch_ms = t["torch"] / SMALL_CALLS * 1e3
+        res.note = f"overhead {(res.ours_ms - res.torch_ms) * 1e3:+.1f} us per call"
+        rows.append(res)
+    return rows
+
+
 def run(*, quick: bool = False, compile: bool = True, device: str = "cpu",
         only: str | None = None, progress: Callable[[str], None] | None = None
         ) -> list[Result]:
@@ -269,4 +316,8 @@ def run(*, quick: bool = False, compile: bool = True, device: str = "cpu",
             if progress is not None:
                 progress(f"{suite}/{case.name}: ours {r.ours_ms:.1f} ms, torch "
                          f"{r.torch_ms:.1f} ms")
+    for r in small_tensor_rows(device, reps, only):
+        out.append(r)
+        if progress is not None:
+            progress(f"small/{r.name}: {r.note}")
     return out

@@ -40,9 +40,11 @@ class Interval:
     high_closed: bool = False
 
     def __contains__(self, value: object) -> bool:
-        if not isinstance(value, numbers.Real) or isinstance(value, bool):
-            return False
-        v = float(value)
+        t = type(value)
+        if t is not float and t is not int:  # the common types skip the ABC checks
+            if not isinstance(value, numbers.Real) or isinstance(value, bool):
+                return False
+        v = float(value)  # type: ignore[arg-type]
         if math.isnan(v):
             return False
         lo_ok = v >= self.low if self.low_closed else v > self.low

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import torch
@@ -33,7 +35,30 @@ def _fast(p: Param, v: Any) -> tuple[bool, Any]:
     return False, None
 
 
-def params(owner: str, declared: tuple[Param, ...], **given: Any) -> dict[str, Any]:
+_PLAIN = (float, int, bool, str)
+_CHECKED: dict[tuple[Any, ...], Mapping[str, Any]] = {}  # plain arguments already validated
+
+
+def params(owner: str, declared: tuple[Param, ...], **given: Any) -> Mapping[str, Any]:
+    """``given`` checked against ``declared``: see :func:`_params`.
+
+    Calls with plain arguments (numbers, bools, strings: not tensors, which may change)
+    are remembered, so the common repeated call costs one dictionary look-up; the
+    argument types are part of the key (``True`` is not accepted where ``1.0`` was).
+    """
+    types = tuple(map(type, given.values()))
+    if all(map(_PLAIN.__contains__, types)):
+        key = (owner, id(declared), tuple(given.items()), types)
+        hit = _CHECKED.get(key)
+        if hit is None:
+            if len(_CHECKED) > 4096:
+                _CHECKED.clear()
+            hit = _CHECKED[key] = MappingProxyType(_params(owner, declared, **given))
+        return hit
+    return _params(owner, declared, **given)
+
+
+def _params(owner: str, declared: tuple[Param, ...], **given: Any) -> dict[str, Any]:
     """``given`` checked against ``declared`` (one error format, defaults filled).
 
     Plain valid values take a fast path; anything else (tensors, ``None``, bad values,
