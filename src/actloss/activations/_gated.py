@@ -13,6 +13,8 @@ vector-Jacobian product ``vjp(x, grad_out, dim=...)`` beside it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -83,6 +85,20 @@ def glu_vjp(x: torch.Tensor, grad_out: torch.Tensor, *, dim: int = -1) -> torch.
     return _cat(g * s, g * a * s * torch.sigmoid(-b), dim, x)
 
 
+def _activated_half_vjp(
+    f: Callable[[torch.Tensor], torch.Tensor], f_prime: Callable[[torch.Tensor], torch.Tensor]
+) -> Callable[..., torch.Tensor]:
+    """The vjp of ``f(a) * b`` (a, b the halves of x): ``(g b f'(a), g f(a))``."""
+
+    def vjp(x: torch.Tensor, grad_out: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
+        a, b = up(x).chunk(2, dim=dim)
+        g = up(grad_out)
+        return _cat(g * b * f_prime(a), g * f(a), dim, x)
+
+    return vjp
+
+
+
 _GATED_CONS_EN = ((
     "Needs twice the width before the gate (or 2/3 of the hidden size to match parameters)."
 ),)
@@ -145,10 +161,7 @@ def _silu_prime(a: torch.Tensor) -> torch.Tensor:
     return s + a * s * torch.sigmoid(-a)  # s + a s (1 - s)
 
 
-def swiglu_vjp(x: torch.Tensor, grad_out: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
-    a, b = up(x).chunk(2, dim=dim)
-    g = up(grad_out)
-    return _cat(g * b * _silu_prime(a), g * F.silu(a), dim, x)
+swiglu_vjp = _activated_half_vjp(F.silu, _silu_prime)
 
 
 SWIGLU = register(ActivationSpec(
@@ -198,10 +211,7 @@ def geglu(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
     return F.gelu(a) * b
 
 
-def geglu_vjp(x: torch.Tensor, grad_out: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
-    a, b = up(x).chunk(2, dim=dim)
-    g = up(grad_out)
-    return _cat(g * b * gelu_derivative(a), g * F.gelu(a), dim, x)
+geglu_vjp = _activated_half_vjp(F.gelu, gelu_derivative)
 
 
 GEGLU = register(ActivationSpec(
@@ -248,10 +258,7 @@ def reglu(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
     return torch.relu(a) * b
 
 
-def reglu_vjp(x: torch.Tensor, grad_out: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
-    a, b = up(x).chunk(2, dim=dim)
-    g = up(grad_out)
-    return _cat(g * b * (a > 0).to(a.dtype), g * torch.relu(a), dim, x)
+reglu_vjp = _activated_half_vjp(torch.relu, lambda a: (a > 0).to(a.dtype))
 
 
 REGLU = register(ActivationSpec(

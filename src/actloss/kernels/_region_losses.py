@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import torch
 
-from actloss._validation import NONNEGATIVE, Param, check_params, check_tensor
+from actloss._validation import NONNEGATIVE, Param, check_params, check_same_shape, check_tensor
 from actloss.errors import InputError
 from actloss.kernels._common import differentiable_once, use_fused
 from actloss.losses._reduction import check_reduction, reduce
 
-__all__ = ["checked_region", "dice", "tversky"]
+__all__ = ["check_masks", "checked_region", "dice", "tversky"]
 
 _SMOOTH = Param("smooth", 1.0, float, NONNEGATIVE, doc="added to numerator and denominator")
 _FROM_LOGITS = Param("from_logits", False, bool, doc="apply a sigmoid to the input first")
@@ -26,15 +26,17 @@ _ALPHA = Param("alpha", 0.3, float, NONNEGATIVE, doc="weight of false positives"
 _BETA = Param("beta", 0.7, float, NONNEGATIVE, doc="weight of false negatives")
 
 
-def _masks(owner: str, input: object, target: object, from_logits: bool
-           ) -> tuple[torch.Tensor, torch.Tensor]:
+def check_masks(owner: str, input: object, target: object, from_logits: bool
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+    """``input`` and ``target`` of an overlap loss, checked: same shape, at least 2-D
+    (one sample per row), target in [0, 1], input in [0, 1] unless ``from_logits``.
+
+    Shared by the catalog's dice, jaccard, tversky and focal Tversky and by the fused
+    kernels; each range test is one ``aminmax`` pass.
+    """
     x = check_tensor(owner, "input", input)
     t = check_tensor(owner, "target", target)
-    if x.shape != t.shape:
-        raise InputError(
-            f"`input` and `target` of {owner} must have the same shape; got "
-            f"{tuple(x.shape)} and {tuple(t.shape)} (no silent broadcasting)"
-        )
+    check_same_shape(owner, x, t)
     if x.dim() < 2:
         raise InputError(f"`input` of {owner} must have shape (N, *) with at least 2 "
                          f"dimensions (one sample per row); got shape {tuple(x.shape)}")
@@ -43,6 +45,12 @@ def _masks(owner: str, input: object, target: object, from_logits: bool
     if not from_logits and x.numel() and _outside(x, 0.0, 1.0):
         raise InputError(f"`input` of {owner} must hold probabilities in [0, 1] "
                          "(pass from_logits=True for logits)")
+    return x, t
+
+
+def _masks(owner: str, input: object, target: object, from_logits: bool
+           ) -> tuple[torch.Tensor, torch.Tensor]:
+    x, t = check_masks(owner, input, target, from_logits)
     return x.flatten(1), t.to(x.dtype).flatten(1)
 
 

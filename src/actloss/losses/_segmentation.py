@@ -74,25 +74,7 @@ FOCAL_TVERSKY_PARAMS = (_ALPHA, _BETA, _GAMMA, _SMOOTH, _FROM_LOGITS)
 def _masks(owner: str, input: object, target: object, from_logits: bool
            ) -> tuple[torch.Tensor, torch.Tensor]:
     """Checked probabilities ``p`` and target ``t``, flattened to ``(N, M)``."""
-    x = check_tensor(owner, "input", input)
-    t = check_tensor(owner, "target", target)
-    if x.shape != t.shape:
-        raise InputError(
-            f"`input` and `target` of {owner} must have the same shape; got "
-            f"{tuple(x.shape)} and {tuple(t.shape)} (no silent broadcasting)"
-        )
-    if x.dim() < 2:
-        raise InputError(
-            f"`input` of {owner} must have shape (N, *) with at least 2 dimensions "
-            f"(one sample per row); got shape {tuple(x.shape)}"
-        )
-    if t.numel() and bool(((t < 0) | (t > 1)).any()):
-        raise InputError(f"`target` of {owner} must hold mask values in [0, 1]")
-    if not from_logits and x.numel() and bool(((x < 0) | (x > 1)).any()):
-        raise InputError(
-            f"`input` of {owner} must hold probabilities in [0, 1] "
-            "(pass from_logits=True for logits)"
-        )
+    x, t = _kernels.check_masks(owner, input, target, from_logits)
     xu = _up(x).flatten(1)
     p = torch.sigmoid(xu) if from_logits else xu
     return p, _up(t).flatten(1).to(p.dtype)
