@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(TORCH_VERSION)
 JOBS ?= 2
 
-.PHONY: demo test lint bench browser clean
+.PHONY: demo test lint bench browser kernels clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev,mnist]'
 	touch $@
 
-demo: $(STAMP)
+# The native kernels (a small C library, about a second with the system compiler);
+# without a compiler everything still runs, on the eager paths.
+kernels: $(STAMP)
+	@$(BIN)/actloss kernels --build || echo "note: native kernels not built; the eager paths run"
+
+demo: $(STAMP) kernels
 	COLUMNS=$${COLUMNS:-150} $(BIN)/actloss list
 	$(BIN)/actloss report --out actloss-report
 	$(BIN)/actloss gallery --out actloss-report/gallery.png
@@ -30,10 +35,10 @@ browser:
 	  { (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || \
 	    echo "warning: chromium could not be installed; the browser test will be skipped"; }
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser lint kernels
 	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadgroup -p no:cacheprovider -rfE
 
-bench: $(STAMP)
+bench: $(STAMP) kernels
 	$(BIN)/python -m benchmarks
 
 clean:

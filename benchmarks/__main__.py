@@ -24,6 +24,20 @@ from benchmarks import kernels
 from benchmarks._harness import copy_bandwidth, machine, markdown_table
 
 
+def native_summary(*, off: bool = False) -> str:
+    """Build (or load) the native kernels before timing; one line saying how it went."""
+    from actloss.kernels import _native
+
+    if off:
+        _native.set_native_enabled(False)
+        return "off (--no-native)"
+    st = _native.build()
+    if not st.available:
+        return f"{st.state}: {st.reason} (the eager paths run)"
+    how = f"built in {st.build_seconds:.1f} s" if st.build_seconds else "loaded from the cache"
+    return f"ready ({how}; cc {' '.join(_native.FLAGS)})"
+
+
 def render(info: dict, bandwidth: float, rows: list, quick: bool) -> str:
     """The markdown report: machine, method notes and the table."""
     lines = [
@@ -34,6 +48,7 @@ def render(info: dict, bandwidth: float, rows: list, quick: bool) -> str:
         f"- torch {info['torch']}, Python {info['python']}, "
         f"THP_MEM_ALLOC_ENABLE={info['thp_alloc']}",
         f"- copy bandwidth (copy_ of 64 MiB, read + write): {bandwidth / 1e9:.1f} GB/s",
+        f"- native kernels: {info['native']}",
         f"- mode: {'quick (sizes / 16, 3 repeats)' if quick else 'full'}",
         "",
         "Times are medians of interleaved repeats of forward + backward; memory is the peak "
@@ -54,10 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default=None, help="run the cases whose name contains this")
     ap.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
+    ap.add_argument("--no-native", action="store_true",
+                    help="leave the native kernels off (the eager fused forms run)")
     args = ap.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     info = machine()
+    info["native"] = native_summary(off=args.no_native)
     bw = copy_bandwidth()
     rows = kernels.run(quick=args.quick, compile=not args.no_compile, device=args.device,
                        only=args.only, progress=lambda s: print(s, file=sys.stderr,

@@ -14,6 +14,12 @@ def pytest_configure(config):
         import torch
 
         torch.set_num_threads(1)
+    # the native kernels, built (or loaded from the cache) before any test, so that
+    # float32 CPU tensors take the native paths the way they do once a user's build is
+    # done; without a compiler the eager paths run and test_native.py skips
+    from actloss.kernels import _native
+
+    _native.build()
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 import actloss.kernels._activations as A
 import actloss.kernels._common as C
 import actloss.kernels._elementwise_losses as E
+import actloss.kernels._native as N
 import actloss.kernels._softmax_losses as S
 from actloss import kernels as K
 from actloss.errors import InputError, ParameterError
@@ -26,7 +27,9 @@ CUDA = torch.cuda.is_available()
 
 @pytest.fixture(autouse=True)
 def _small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    # fused path for every size, and blocks that do not divide the test sizes
+    # fused path for every size, and blocks that do not divide the test sizes; the
+    # native one-pass forms are tested in test_native.py, the eager fused forms here
+    monkeypatch.setattr(N, "_enabled", False)
     monkeypatch.setattr(C, "MIN_FUSED_ELEMENTS", 1)
     for name in list(C.FUSED_WINS):  # exercise every fused form, winning or not
         monkeypatch.setitem(C.FUSED_WINS, name, True)

@@ -1,9 +1,11 @@
-"""Command-line group: bench.
+"""Command-line group: bench and kernels.
 
 ``actloss bench`` runs the benchmark suite of the source checkout (``python -m
 benchmarks``) in a child process, so that the allocator setting it relies on
 (``THP_MEM_ALLOC_ENABLE=1``: large CPU tensors on transparent huge pages) is in place
-before torch starts there, and prints its table.
+before torch starts there, and prints its table. ``actloss kernels`` shows the native
+kernel library's state and, with ``--build``, builds it now (see
+:mod:`actloss.kernels._native`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from actloss._cli.common import fail
+from actloss._cli.common import console, err_console, fail, print_json
 
 
 def _suite_root() -> Path | None:
@@ -31,6 +33,44 @@ def _suite_root() -> Path | None:
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to ``app``."""
+
+    @app.command()
+    def kernels(
+        build: Annotated[bool, typer.Option(
+            "--build", help="Build (or load) the native library now.")] = False,
+        rebuild: Annotated[bool, typer.Option(
+            "--rebuild", help="Build it again even if a cached build exists.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """State of the native kernels (float32 CPU, one pass): built, cached, or why not.
+
+        Without a built library every kernel runs its eager path; a build takes about
+        a second with the system C compiler and is cached per machine. Exits 1 when a
+        requested build fails.
+        """
+        from actloss.kernels import _native
+
+        st = _native.build(force=rebuild) if (build or rebuild) else _native.status()
+        data = {"state": st.state, "path": st.path, "compiler": st.compiler,
+                "cache_dir": str(_native.cache_dir()), "build_seconds": st.build_seconds,
+                "reason": st.reason}
+        if as_json:
+            print_json(data)
+        else:
+            colour = "green" if st.available else ("yellow" if st.state != "failed" else "red")
+            console.print(f"native kernels: [{colour}]{st.state}[/]", highlight=False)
+            for key in ("path", "compiler", "cache_dir"):
+                if data[key]:
+                    console.print(f"  {key}: {data[key]}", highlight=False)
+            if st.build_seconds is not None:
+                console.print(f"  built in {st.build_seconds:.1f} s", highlight=False)
+            if st.reason:
+                err_console.print(f"  {st.reason}", highlight=False, soft_wrap=True)
+            if st.state == "not built":
+                console.print("  (built on first use in the background, or now with "
+                              "`actloss kernels --build`)", highlight=False)
+        if (build or rebuild) and not st.available:
+            raise typer.Exit(1)
 
     @app.command()
     def bench(

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from actloss._validation import Interval, Param
-from actloss.activations._common import bi, down, params, tensor, up
+from actloss.activations._common import bi, down, params, small_plain, tensor, up
 from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
 from actloss.errors import ParameterError
@@ -128,6 +128,8 @@ def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         Rumelhart, Hinton and Williams, "Learning representations by back-propagating
         errors", Nature 1986.
     """
+    if small_plain(x) and memory_efficient.__class__ is bool:
+        return torch.sigmoid(x)  # PyTorch's op: see small_plain
     p = params("sigmoid", SIGMOID_PARAMS, memory_efficient=memory_efficient)
     x = tensor("sigmoid", x)
     if below_fused_size(x):
@@ -297,6 +299,8 @@ def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         >>> tanh(torch.tensor([0.0]))
         tensor([0.])
     """
+    if small_plain(x) and memory_efficient.__class__ is bool:
+        return torch.tanh(x)  # PyTorch's op: see small_plain
     p = params("tanh", TANH_PARAMS, memory_efficient=memory_efficient)
     x = tensor("tanh", x)
     if below_fused_size(x):

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Interval, Param
-from actloss.activations._common import bi, down, params, tensor, up
+from actloss.activations._common import bi, down, params, small_plain, tensor, up
 from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
 from actloss.errors import ParameterError
@@ -97,6 +97,8 @@ def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     References:
         Nair and Hinton, ICML 2010; Glorot, Bordes and Bengio, AISTATS 2011.
     """
+    if small_plain(x) and memory_efficient.__class__ is bool:
+        return torch.relu(x)  # PyTorch's op: see small_plain
     p = params("relu", RELU_PARAMS, memory_efficient=memory_efficient)
     x = tensor("relu", x)
     if below_fused_size(x):
@@ -240,6 +242,9 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
         >>> leaky_relu(torch.tensor([-100.0, 2.0]))
         tensor([-1.,  2.])
     """
+    if small_plain(x) and memory_efficient.__class__ is bool \
+            and negative_slope.__class__ is float and 0.0 <= negative_slope < _INF:
+        return F.leaky_relu(x, negative_slope)  # PyTorch's op: see small_plain
     p = params("leaky_relu", LEAKY_PARAMS, negative_slope=negative_slope,
                memory_efficient=memory_efficient)
     x = tensor("leaky_relu", x)
@@ -440,6 +445,9 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) 
         >>> elu(torch.tensor([-100.0, 2.0]))
         tensor([-1.,  2.])
     """
+    if small_plain(x) and memory_efficient.__class__ is bool \
+            and alpha.__class__ is float and 0.0 <= alpha < _INF:
+        return F.elu(x, alpha)  # PyTorch's op: see small_plain
     p = params("elu", ELU_PARAMS, alpha=alpha, memory_efficient=memory_efficient)
     x = tensor("elu", x)
     # the kernel takes alpha in (0, inf); below its size it would call PyTorch's op

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from actloss._validation import NONNEGATIVE, POSITIVE, Interval, Param
-from actloss.activations._common import bi, down, params, tensor, up
+from actloss.activations._common import bi, down, params, small_plain, tensor, up
 from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
 from actloss.kernels import _activations as _kernels
@@ -94,6 +94,10 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
     References:
         Hendrycks and Gimpel, Gaussian Error Linear Units (GELUs), arXiv:1606.08415.
     """
+    if small_plain(x) and memory_efficient.__class__ is bool \
+            and approximate.__class__ is str and approximate in ("none", "tanh"):
+        # PyTorch's op (see small_plain); passing its default costs about 4 us a call
+        return F.gelu(x) if approximate == "none" else F.gelu(x, approximate="tanh")
     p = params("gelu", GELU_PARAMS, approximate=approximate, memory_efficient=memory_efficient)
     x = tensor("gelu", x)
     if below_fused_size(x):
@@ -279,6 +283,9 @@ def silu(x: torch.Tensor, *, beta: float = 1.0, memory_efficient: bool = False) 
         Ramachandran, Zoph and Le, Searching for Activation Functions (2017);
         Elfwing, Uchibe and Doya, Sigmoid-Weighted Linear Units (2017).
     """
+    if small_plain(x) and memory_efficient.__class__ is bool \
+            and beta.__class__ is float and beta == 1.0:
+        return F.silu(x)  # PyTorch's op: see small_plain
     p = params("silu", SILU_PARAMS, beta=beta, memory_efficient=memory_efficient)
     x = tensor("silu", x)
     if p["beta"] == 1.0 and below_fused_size(x):
@@ -431,6 +438,8 @@ def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     References:
         Misra, Mish: A Self Regularized Non-Monotonic Activation Function, BMVC 2020.
     """
+    if small_plain(x) and memory_efficient.__class__ is bool:
+        return F.mish(x)  # PyTorch's op: see small_plain
     p = params("mish", MISH_PARAMS, memory_efficient=memory_efficient)
     x = tensor("mish", x)
     if below_fused_size(x):
@@ -527,6 +536,13 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
         >>> softplus(torch.tensor([-200.0, 0.0, 200.0]))
         tensor([  0.0000,   0.6931, 200.0000])
     """
+    if small_plain(x) and memory_efficient.__class__ is bool \
+            and beta.__class__ is float and threshold.__class__ is float \
+            and 0.0 < beta < _INF and 0.0 < threshold < _INF:
+        # PyTorch's op (see small_plain); passing its defaults costs about 4 us a call
+        if beta == 1.0 and threshold == 20.0:
+            return F.softplus(x)
+        return F.softplus(x, beta, threshold)
     p = params("softplus", SOFTPLUS_PARAMS, beta=beta, threshold=threshold,
                memory_efficient=memory_efficient)
     x = tensor("softplus", x)

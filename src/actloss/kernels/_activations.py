@@ -36,7 +36,14 @@ import torch.nn.functional as F
 from torch._C import _functions as _autograd_functions
 
 from actloss._validation import POSITIVE, Interval, Param, check_param, check_tensor
-from actloss.kernels._common import BLOCK_ELEMENTS, GradientConsumedError, blocks, use_fused
+from actloss.kernels import _native
+from actloss.kernels._common import (
+    BLOCK_ELEMENTS,
+    GradientConsumedError,
+    blocks,
+    use_fused,
+    use_native,
+)
 
 __all__ = ["elu", "gelu", "leaky_relu", "mish", "relu", "sigmoid", "silu", "softplus", "tanh"]
 
@@ -219,6 +226,86 @@ class _FromOutput(torch.autograd.Function):
         return ctx.bwd(g, y), None, None
 
 
+# ------------------------------------------------------------------- native forms
+class _NativeSaved(torch.autograd.Function):
+    """One native pass computes f(x) and f'(x); saves f'(x) (x when memory-efficient)."""
+
+    @staticmethod
+    def forward(ctx, x, kind, p1, p2, memory_efficient):  # type: ignore[override]
+        y, d = _native.act_forward(kind, x, p1, p2, with_derivative=not memory_efficient)
+        ctx.kind, ctx.p, ctx.recompute = kind, (p1, p2), memory_efficient
+        ctx.strict_owner = _STRICT_OWNER.get()
+        ctx.save_for_backward(x if memory_efficient else d)
+        return y
+
+    @staticmethod
+    @_once
+    def backward(ctx, g):  # type: ignore[override]
+        (s,) = ctx.saved_tensors
+        if ctx.recompute:
+            dx = _native.act_backward(ctx.kind, s, g, *ctx.p)
+        else:
+            dx = torch.mul(g, s)
+        return dx, None, None, None, None
+
+
+class _NativeFromOutput(torch.autograd.Function):
+    """f(x) in one native pass; saves the output; the backward is the from-output rule."""
+
+    @staticmethod
+    def forward(ctx, x, kind, p1):  # type: ignore[override]
+        y, _ = _native.act_forward(kind, x, p1)
+        ctx.kind, ctx.p1, ctx.strict_owner = kind, p1, _STRICT_OWNER.get()
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    @_once
+    def backward(ctx, g):  # type: ignore[override]
+        (y,) = ctx.saved_tensors
+        return _native.act_backward_from_output(ctx.kind, y, g, ctx.p1), None, None
+
+
+class _NativeMask(torch.autograd.Function):
+    """ReLU / leaky ReLU in one native pass, saving a one-byte mask 1[x > 0]."""
+
+    @staticmethod
+    def forward(ctx, x, slope):  # type: ignore[override]
+        y, mask = _native.relu_forward(x, slope)
+        ctx.slope, ctx.strict_owner = slope, _STRICT_OWNER.get()
+        ctx.save_for_backward(mask)
+        return y
+
+    @staticmethod
+    @_once
+    def backward(ctx, g):  # type: ignore[override]
+        (mask,) = ctx.saved_tensors
+        return _native.relu_backward(mask, g, ctx.slope), None
+
+
+def _wants_grad(x: torch.Tensor) -> bool:
+    return torch.is_grad_enabled() and x.requires_grad
+
+
+def _native_saved(x: torch.Tensor, kind: str, p1: float = 0.0, p2: float = 0.0,
+                  memory_efficient: bool = False) -> torch.Tensor:
+    if _wants_grad(x):
+        return _NativeSaved.apply(x, kind, p1, p2, memory_efficient)
+    return _native.act_forward(kind, x, p1, p2)[0]
+
+
+def _native_from_output(x: torch.Tensor, kind: str, p1: float = 0.0) -> torch.Tensor:
+    if _wants_grad(x):
+        return _NativeFromOutput.apply(x, kind, p1)
+    return _native.act_forward(kind, x, p1)[0]
+
+
+def _native_mask(x: torch.Tensor, slope: float) -> torch.Tensor:
+    if _wants_grad(x):
+        return _NativeMask.apply(x, slope)
+    return _native.act_forward("leaky_relu" if slope else "relu", x, slope)[0]
+
+
 # ------------------------------------------------------------------------------ relu
 def _step(x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
     """``out = 1[x > 0]`` as 0/1 floats, from ``sign`` (vectorised; bool ops are not)."""
@@ -271,6 +358,8 @@ def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         tensor([0., 0., 2.])
     """
     x, me = _check("relu", x, memory_efficient)
+    if use_native(x, kernel="relu"):
+        return _native_mask(x, 0.0)
     if not me or not use_fused(x):
         return F.relu(x)
     return _apply(x, _RELU, False)
@@ -299,6 +388,8 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
     """
     x, me = _check("leaky_relu", x, memory_efficient)
     a = check_param("leaky_relu", _SLOPE, negative_slope)
+    if use_native(x, kernel="leaky_relu"):
+        return _native_mask(x, a)
     if not me or not use_fused(x):
         return F.leaky_relu(x, a)
     return _apply(x, _mask_kernel(a), False)
@@ -345,6 +436,8 @@ def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         tensor([0.5000])
     """
     x, _ = _check("sigmoid", x, memory_efficient)
+    if use_native(x, kernel="sigmoid"):
+        return _native_from_output(x, "sigmoid")
     if not use_fused(x, kernel="sigmoid"):
         return torch.sigmoid(x)
     return _from_output(x, lambda v: _blocked_map(v, _sigmoid_block),
@@ -374,6 +467,8 @@ def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         0.46212
     """
     x, _ = _check("tanh", x, memory_efficient)
+    if use_native(x, kernel="tanh"):
+        return _native_from_output(x, "tanh")
     if not use_fused(x, kernel="tanh"):
         return torch.tanh(x)
     return _from_output(x, lambda v: _blocked_map(v, _tanh_block),
@@ -425,6 +520,8 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) 
     """
     x, _ = _check("elu", x, memory_efficient)
     a = check_param("elu", _ELU_ALPHA, alpha)
+    if use_native(x, kernel="elu"):
+        return _native_from_output(x, "elu", a)
     if not use_fused(x, kernel="elu"):
         return F.elu(x, a)
     blk = _elu_block(a)
@@ -466,6 +563,8 @@ def silu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         tensor([0.0000, 0.7311])
     """
     x, me = _check("silu", x, memory_efficient)
+    if use_native(x, kernel="silu"):
+        return _native_saved(x, "silu", memory_efficient=me)
     if not use_fused(x, kernel="silu"):
         return F.silu(x)
     return _apply(x, _SILU, me)
@@ -510,6 +609,8 @@ def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         tensor([0.0000, 0.8651])
     """
     x, me = _check("mish", x, memory_efficient)
+    if use_native(x, kernel="mish"):
+        return _native_saved(x, "mish", memory_efficient=me)
     if not use_fused(x, kernel="mish"):
         return F.mish(x)
     return _apply(x, _MISH, me)
@@ -580,6 +681,9 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
     """
     x, me = _check("gelu", x, memory_efficient)
     approx = check_param("gelu", _APPROXIMATE, approximate)
+    kind = "gelu_tanh" if approx == "tanh" else "gelu"
+    if use_native(x, kernel=kind):
+        return _native_saved(x, kind, memory_efficient=me)
     if not use_fused(x, kernel="gelu_tanh" if approx == "tanh" else "gelu"):
         return F.gelu(x, approximate=approx)
     return _apply(x, _GELU_TANH if approx == "tanh" else _GELU, me)
@@ -640,6 +744,8 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
     x, me = _check("softplus", x, memory_efficient)
     b = check_param("softplus", _BETA, beta)
     th = check_param("softplus", _THRESHOLD, threshold)
+    if use_native(x, kernel="softplus"):
+        return _native_saved(x, "softplus", b, th, me)
     if not use_fused(x, kernel="softplus"):
         return F.softplus(x, b, th)
     return _apply(x, _softplus_kernel(b, th), me)

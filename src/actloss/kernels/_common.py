@@ -19,12 +19,14 @@ import torch
 
 from actloss._validation import Param, check_param
 from actloss.errors import ActlossError
+from actloss.kernels import _native
 
 __all__ = [
     "BLOCK_ELEMENTS",
     "FUSED_WINS",
     "MIN_FUSED_ELEMENTS",
     "MIN_FUSED_LOSS_ELEMENTS",
+    "NATIVE_WINS",
     "GradientConsumedError",
     "below_fused_size",
     "blocks",
@@ -36,6 +38,7 @@ __all__ = [
     "take_gradient",
     "use_fused",
     "use_fused_loss",
+    "use_native",
 ]
 
 #: elements per block of the element-wise kernels (1 MiB of float32; larger blocks cost
@@ -68,6 +71,19 @@ FUSED_WINS: dict[str, bool] = {
     "binary_focal": True, "log_cosh": True, "cross_entropy": True, "softmax_focal": True,
     "dice": True, "tversky": True,
     "bce_with_logits": False, "huber": False, "smooth_l1": False,
+}
+
+
+#: Whether the native one-pass form (``actloss.kernels._native``, float32 on the CPU)
+#: beats PyTorch's op, forward + backward at 16M elements on the machines measured
+#: (``python -m benchmarks``; ratios in ``docs/benchmarks.md``). Exact GELU lost
+#: (its relatively accurate ``erfc`` costs two exponentials and a division per element,
+#: PyTorch's polynomial ``erf`` one), so it stays on PyTorch's op.
+NATIVE_WINS: dict[str, bool] = {
+    "relu": True, "leaky_relu": True, "sigmoid": True, "tanh": True, "elu": True,
+    "silu": True, "mish": True, "softplus": True, "gelu_tanh": True, "gelu": False,
+    "binary_focal": True, "bce_with_logits": True, "huber": True, "smooth_l1": True,
+    "log_cosh": True,
 }
 
 
@@ -140,6 +156,25 @@ def use_fused(*tensors: torch.Tensor, min_elements: int | None = None,
     return all(t.dtype in _FUSED_DTYPES and t.device == x.device for t in tensors)
 
 
+def use_native(*tensors: torch.Tensor, kernel: str, min_elements: int | None = None) -> bool:
+    """Whether ``kernel``'s native one-pass form runs for these tensors.
+
+    Float32 CPU tensors, at least ``min_elements`` (default :data:`MIN_FUSED_ELEMENTS`)
+    elements in the first, the native form winning per :data:`NATIVE_WINS`, the fused
+    paths enabled, and the library built (while it is being built, or where it cannot
+    be, the eager paths run: see :mod:`actloss.kernels._native`).
+    """
+    if not _enabled or not NATIVE_WINS.get(kernel, False):
+        return False
+    x = tensors[0]
+    if x.numel() < (MIN_FUSED_ELEMENTS if min_elements is None else min_elements):
+        return False
+    for t in tensors:
+        if t.dtype is not torch.float32 or t.device.type != "cpu":
+            return False
+    return _native.library() is not None
+
+
 def below_fused_size(x: torch.Tensor) -> bool:
     """Whether ``x`` is too small for any fused activation (PyTorch's op runs anyway).
 
@@ -153,12 +188,14 @@ def use_fused_loss(x: torch.Tensor, kernel: str, weight: object = None) -> bool:
     """Whether a catalog loss hands ``x`` to its fused kernel.
 
     Float32/float64 CPU input of at least :data:`MIN_FUSED_LOSS_ELEMENTS` elements, the
-    fused form winning per :data:`FUSED_WINS`, and the fused paths enabled. An
+    fused form winning per :data:`FUSED_WINS` (or, for float32, the native form per
+    :data:`NATIVE_WINS`), and the fused paths enabled. An
     element-wise ``weight`` must be a constant floating tensor that broadcasts to ``x``
     without enlarging it; any other weight leaves the loss to its plain form (which also
     reports a bad weight).
     """
-    if not use_fused(x, min_elements=MIN_FUSED_LOSS_ELEMENTS, kernel=kernel):
+    if not (use_native(x, kernel=kernel, min_elements=MIN_FUSED_LOSS_ELEMENTS)
+            or use_fused(x, min_elements=MIN_FUSED_LOSS_ELEMENTS, kernel=kernel)):
         return False
     if weight is None:
         return True

@@ -31,6 +31,7 @@ from actloss._validation import (
     check_tensor,
 )
 from actloss.errors import InputError
+from actloss.kernels import _native
 from actloss.kernels._common import (
     BLOCK_ELEMENTS,
     blocks,
@@ -38,6 +39,7 @@ from actloss.kernels._common import (
     scale_in_place,
     take_gradient,
     use_fused,
+    use_native,
 )
 from actloss.losses._reduction import check_reduction, reduce
 
@@ -53,15 +55,29 @@ __all__ = [
 Scratch = list[torch.Tensor]
 # (x, t, loss out, grad out, scratch) -> None
 LossBlock = Callable[[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, Scratch], None]
+# the native kernel's (kind, p1, p2): see actloss.kernels._native.loss
+NativeSpec = tuple[str, float, float]
 _LOG2 = math.log(2.0)
 
 
 def _run(block: LossBlock, n_scratch: int, x: torch.Tensor, t: torch.Tensor,
-         w: torch.Tensor | None, reduction: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """Loss (reduced, or per element for 'none') and d(loss)/dx scaled by the reduction."""
+         w: torch.Tensor | None, reduction: str, native: NativeSpec | None = None
+         ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Loss (reduced, or per element for 'none') and d(loss)/dx scaled by the reduction.
+
+    With ``native`` and float32 CPU input, one native pass computes both; otherwise the
+    eager ``block`` runs block by block.
+    """
     xf, tf = x.contiguous().view(-1), t.to(x.dtype).contiguous().view(-1)
     wf = None if w is None else w.to(x.dtype).expand(x.shape).contiguous().view(-1)
     n = xf.numel()
+    if native is not None and n:
+        scale = 1.0 / n if reduction == "mean" else 1.0
+        out, grad = _native.loss(native[0], xf, tf, wf, reduction == "none", scale,
+                                 native[1], native[2])
+        if isinstance(out, torch.Tensor):
+            return out.view(x.shape), grad.view(x.shape)
+        return x.new_tensor(out * scale), grad.view(x.shape)
     grad = torch.empty_like(xf)
     size = max(1, min(n, BLOCK_ELEMENTS))
     per = torch.empty_like(xf) if reduction == "none" else None
@@ -92,8 +108,8 @@ def _run(block: LossBlock, n_scratch: int, x: torch.Tensor, t: torch.Tensor,
 
 class _FusedLoss(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, t, w, block, n_scratch, reduction, owner, target_grad):  # type: ignore[override]
-        loss, grad = _run(block, n_scratch, x, t, w, reduction)
+    def forward(ctx, x, t, w, block, n_scratch, reduction, owner, target_grad, native):  # type: ignore[override]
+        loss, grad = _run(block, n_scratch, x, t, w, reduction, native)
         ctx.grad, ctx.reduction, ctx.owner, ctx.target_grad = grad, reduction, owner, target_grad
         return loss
 
@@ -103,7 +119,7 @@ class _FusedLoss(torch.autograd.Function):
         grad = take_gradient(ctx, "grad", ctx.owner)
         grad = grad.mul_(g) if ctx.reduction == "none" else scale_in_place(grad, g)
         gt = -grad if ctx.target_grad and ctx.needs_input_grad[1] else None
-        return grad, gt, None, None, None, None, None, None
+        return grad, gt, None, None, None, None, None, None, None
 
 
 def _prepare(owner: str, input: object, target: object, reduction: object,
@@ -131,11 +147,13 @@ def _prepare(owner: str, input: object, target: object, reduction: object,
 
 
 def _fused_ok(owner: str, x: torch.Tensor, t: torch.Tensor, w: torch.Tensor | None,
-              target_grad: bool) -> bool:
+              target_grad: bool, native: bool = False) -> bool:
     if w is not None and w.requires_grad:
         return False
     if t.requires_grad and not target_grad:
         return False
+    if native:
+        return True
     others = (t,) if w is None else (t, w)
     return use_fused(x, *others, min_elements=1, kernel=owner)
 
@@ -151,15 +169,21 @@ Native = Callable[[torch.Tensor, torch.Tensor, str, "torch.Tensor | None"], torc
 def _apply(owner: str, x: torch.Tensor, t: torch.Tensor, w: torch.Tensor | None,
            reduction: str, block: LossBlock, n_scratch: int, target_grad: bool,
            plain: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
-           native: Native | None = None) -> torch.Tensor:
-    if not _fused_ok(owner, x, t, w, target_grad):
+           native: Native | None = None, spec: NativeSpec | None = None) -> torch.Tensor:
+    """Run the fused form (native ``spec`` for float32 CPU input, else ``block``) or the
+    plain one: PyTorch's op (``native``) or ``plain`` reduced like the catalog."""
+    if spec is not None and not (t.is_floating_point() and use_native(
+            x, kernel=owner, min_elements=1)):
+        spec = None
+    if not _fused_ok(owner, x, t, w, target_grad, spec is not None):
         if native is not None:  # PyTorch's op, reduction included: one pass each way
             return native(x, t, reduction, w)
         return _finish(plain(x, t), reduction, w, owner)
     if torch.is_grad_enabled() and (x.requires_grad or (target_grad and t.requires_grad)):
-        return _FusedLoss.apply(x, t, w, block, n_scratch, reduction, owner, target_grad)
+        return _FusedLoss.apply(x, t, w, block, n_scratch, reduction, owner, target_grad,
+                                spec)
     with torch.no_grad():
-        return _run(block, n_scratch, x, t, w, reduction)[0]
+        return _run(block, n_scratch, x, t, w, reduction, spec)[0]
 
 
 def _sigmoid_from_e(x: torch.Tensor, e: torch.Tensor, out: torch.Tensor,
@@ -250,8 +274,9 @@ def bce_with_logits(input: torch.Tensor, target: torch.Tensor, *, reduction: str
 
     if isinstance(pw, torch.Tensor):  # per-class pos_weight: PyTorch's op broadcasts it
         return native(x, t, r, w)
+    spec = ("bce_with_logits", math.nan if pw is None else pw, 0.0)
     return _apply(owner, x, t, w, r, block, 2, False, lambda a, b: _bce_plain(a, b, pw),
-                  native)
+                  native, spec)
 
 
 # -------------------------------------------------------------------------- focal
@@ -357,8 +382,9 @@ def binary_focal_with_logits(input: torch.Tensor, target: torch.Tensor, *,
             lb.mul_(e)
             gb.mul_(e)
 
+    spec = ("binary_focal", math.nan if al is None else al, ga)
     return _apply(owner, x, t, w, r, block, 6, False,
-                  lambda a, b: _focal_plain(a, b, al, ga))
+                  lambda a, b: _focal_plain(a, b, al, ga), spec=spec)
 
 
 #: torchvision's name for the same loss
@@ -412,7 +438,8 @@ def huber(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         return _finish(F.huber_loss(a, b, reduction="none", delta=dl), red, wt, owner)
 
     return _apply(owner, x, t, w, r, _huber_block(dl, 1.0), 1, True,
-                  lambda a, b: F.huber_loss(a, b, reduction="none", delta=dl), native)
+                  lambda a, b: F.huber_loss(a, b, reduction="none", delta=dl), native,
+                  ("huber", dl, 1.0))
 
 
 def smooth_l1(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
@@ -444,8 +471,9 @@ def smooth_l1(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
         return _finish(F.smooth_l1_loss(a, c, reduction="none", beta=b), red, wt, owner)
 
     block = l1_block if b == 0.0 else _huber_block(b, b)
+    spec = ("l1", 0.0, 0.0) if b == 0.0 else ("huber", b, b)
     return _apply(owner, x, t, w, r, block, 1, True,
-                  lambda a, c: F.smooth_l1_loss(a, c, reduction="none", beta=b), native)
+                  lambda a, c: F.smooth_l1_loss(a, c, reduction="none", beta=b), native, spec)
 
 
 # ------------------------------------------------------------------------- log-cosh
@@ -484,4 +512,5 @@ def log_cosh(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mea
         m.add_(1.0).log1p_()
         lb.add_(m).sub_(_LOG2)
 
-    return _apply(owner, x, t, w, r, block, 2, True, _log_cosh_plain)
+    return _apply(owner, x, t, w, r, block, 2, True, _log_cosh_plain,
+                  spec=("log_cosh", 0.0, 0.0))

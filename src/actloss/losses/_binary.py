@@ -154,6 +154,9 @@ def binary_cross_entropy_with_logits(
     x, y = _binary_pair(owner, input, target, reduction)
     pw = _pos_weight(owner, pos_weight, x)
     y = _smooth(y, s)
+    if not isinstance(pw, torch.Tensor) and not y.requires_grad \
+            and use_fused_loss(x, "bce_with_logits", weight):  # one native pass
+        return _kernels.bce_with_logits(x, y, reduction=reduction, weight=weight, pos_weight=pw)
     if pw is not None and not isinstance(pw, torch.Tensor):
         pw = torch.tensor(pw, dtype=x.dtype, device=x.device)
     # -(w+ y log sigma(x) + (1 - y) log sigma(-x)), log sigma(x) = -softplus(-x): PyTorch's

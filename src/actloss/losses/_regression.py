@@ -166,6 +166,8 @@ def huber(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     """
     (delta,) = check_params("huber", HUBER_PARAMS, {"delta": delta}).values()
     x, y = _start("huber", input, target, reduction)
+    if use_fused_loss(x, "huber", weight):  # loss and gradient in one native pass
+        return _kernels.huber(x, y, reduction=reduction, weight=weight, delta=delta)
     # the piecewise formula above, per element, by PyTorch's fused op (one pass)
     loss = F.huber_loss(x, y, reduction="none", delta=delta)
     return _finish("huber", loss, reduction, weight)
@@ -207,6 +209,8 @@ def smooth_l1(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
     """
     (beta,) = check_params("smooth_l1", SMOOTH_L1_PARAMS, {"beta": beta}).values()
     x, y = _start("smooth_l1", input, target, reduction)
+    if use_fused_loss(x, "smooth_l1", weight):  # loss and gradient in one native pass
+        return _kernels.smooth_l1(x, y, reduction=reduction, weight=weight, beta=beta)
     # the piecewise formula above, per element, by PyTorch's fused op (one pass)
     loss = F.smooth_l1_loss(x, y, reduction="none", beta=beta)
     return _finish("smooth_l1", loss, reduction, weight)

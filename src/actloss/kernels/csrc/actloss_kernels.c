@@ -1,0 +1,627 @@
+/*
+ * actloss native kernels: element-wise activations and losses in one pass, float32.
+ *
+ * Built on first use by actloss.kernels._native with the system C compiler
+ * (cc -O3 -march=native -fopenmp-simd -pthread) and loaded with ctypes; nothing here
+ * depends on PyTorch's headers. Each kernel reads its inputs once and writes its
+ * outputs once; the transcendental functions are vectorisable polynomial forms
+ * (Cody-Waite exp, atanh-series log) accurate to a few float32 ulps, with
+ * log-space forms where a direct one would cancel or overflow. Work is split over
+ * `nthreads` POSIX threads in contiguous chunks.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#define ACTLOSS_NATIVE_VERSION 1
+#define MAX_THREADS 64
+#define MIN_CHUNK 16384
+#define INLINE static inline __attribute__((always_inline))
+
+typedef void (*chunk_fn)(void *args, int64_t begin, int64_t end, int tid);
+
+typedef struct {
+    chunk_fn fn;
+    void *args;
+    int64_t begin, end;
+    int tid;
+} job_t;
+
+static void *run_job(void *p) {
+    job_t *j = (job_t *)p;
+    j->fn(j->args, j->begin, j->end, j->tid);
+    return NULL;
+}
+
+/* Run fn over [0, n) in at most nthreads contiguous chunks (multiples of 16). */
+static void parallel_for(chunk_fn fn, void *args, int64_t n, int nthreads) {
+    int nt = nthreads < 1 ? 1 : (nthreads > MAX_THREADS ? MAX_THREADS : nthreads);
+    if (n < (int64_t)nt * MIN_CHUNK) nt = (int)(n / MIN_CHUNK);
+    if (nt <= 1) {
+        fn(args, 0, n, 0);
+        return;
+    }
+    job_t jobs[MAX_THREADS];
+    pthread_t threads[MAX_THREADS];
+    int started[MAX_THREADS];
+    int64_t per = ((n + nt - 1) / nt + 15) & ~(int64_t)15;
+    for (int k = 0; k < nt; ++k) {
+        int64_t b = (int64_t)k * per, e = b + per;
+        jobs[k].fn = fn;
+        jobs[k].args = args;
+        jobs[k].begin = b < n ? b : n;
+        jobs[k].end = e < n ? e : n;
+        jobs[k].tid = k;
+    }
+    for (int k = 1; k < nt; ++k)
+        started[k] = pthread_create(&threads[k], NULL, run_job, &jobs[k]) == 0;
+    run_job(&jobs[0]);
+    for (int k = 1; k < nt; ++k) {
+        if (started[k])
+            pthread_join(threads[k], NULL);
+        else
+            run_job(&jobs[k]); /* could not start a thread: do its share here */
+    }
+}
+
+/* ------------------------------------------------------------------ scalar math */
+INLINE float as_float(int32_t i) {
+    float f;
+    memcpy(&f, &i, sizeof f);
+    return f;
+}
+
+INLINE int32_t as_int(float f) {
+    int32_t i;
+    memcpy(&i, &f, sizeof i);
+    return i;
+}
+
+#define EXP_OVER 88.72283935546875f /* above: exp overflows float32 */
+#define EXP_LO (-87.33654022216797f) /* below: exp is subnormal, flushed to 0 */
+
+/* exp(r) for |r| <= ln(2)/2: 1 + r + r^2 q(r), Cephes' coefficients (about 1 ulp),
+ * q evaluated by Estrin's scheme: a short dependency chain keeps the pipelines busy. */
+INLINE float exp_poly(float r) {
+    float r2 = r * r;
+    float a = 5.0000001201e-1f + 1.6666665459e-1f * r;
+    float b = 4.1665795894e-2f + 8.3334519073e-3f * r;
+    float c = 1.3981999507e-3f + 1.9875691500e-4f * r;
+    float q = (a + b * r2) + c * (r2 * r2);
+    return (1.0f + r) + q * r2;
+}
+
+/* exp(hi + lo) for hi + lo <= 0 (or NaN), |lo| small or hi + lo in range: Cody-Waite
+ * reduction with ln 2 split so that n * C1 is exact; lo carries what hi's rounding
+ * lost. 0 below EXP_LO (the subnormal range), NaN kept. */
+INLINE float exp2_neg(float hi, float lo) {
+    float x = hi + lo;
+    float xc = EXP_LO > x ? EXP_LO : x; /* max(EXP_LO, x), NaN kept */
+    float n = rintf(xc * 1.44269504088896341f);
+    float r = (hi - n * 0.693359375f) + lo;
+    r = r - n * -2.12194440e-4f;
+    float y = exp_poly(r) * as_float(((int32_t)n + 127) << 23);
+    return x < EXP_LO ? 0.0f : y;
+}
+
+/* exp(x) for x <= 0 (or NaN). */
+INLINE float exp_neg(float x) {
+    float xc = EXP_LO > x ? EXP_LO : x;
+    float n = rintf(xc * 1.44269504088896341f);
+    float r = xc - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    float y = exp_poly(r) * as_float(((int32_t)n + 127) << 23);
+    return x < EXP_LO ? 0.0f : y;
+}
+
+/* exp(x) for any x: +inf above EXP_OVER, 0 below EXP_LO, NaN kept. */
+INLINE float exp_gen(float x) {
+    float xc = x > EXP_OVER ? EXP_OVER : x;
+    xc = EXP_LO > xc ? EXP_LO : xc;
+    float n = rintf(xc * 1.44269504088896341f);
+    float r = xc - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    int32_t ni = (int32_t)n;
+    int32_t big = ni > 0; /* 2^n = 2^(n - big) 2^big keeps n - big in [-126, 127] */
+    float y = exp_poly(r) * as_float((ni - big + 127) << 23) * (big ? 2.0f : 1.0f);
+    y = x > EXP_OVER ? INFINITY : y;
+    return x < EXP_LO ? 0.0f : y;
+}
+
+/* expm1(z) for z <= 0 (or NaN): Taylor series near 0, exp(z) - 1 beyond. */
+INLINE float expm1_neg(float z) {
+    float s = z * (1.0f + z * (0.5f + z * (1.0f / 6 + z * (1.0f / 24 + z * (1.0f / 120
+              + z * (1.0f / 720 + z * (1.0f / 5040)))))));
+    float e = exp_neg(z) - 1.0f;
+    return z > -0.3466f ? s : e;
+}
+
+#define LN2_HI 0.693145751953125f
+#define LN2_LO 1.428606765330187e-06f
+
+/* log(v) for positive normal v: v = 2^e m with m in [sqrt(1/2), sqrt 2), then a
+ * degree-9 polynomial in m - 1 (Cephes' logf): no division. */
+INLINE float log_f(float v) {
+    int32_t b = as_int(v);
+    int32_t e = ((b >> 23) & 0xff) - 126; /* v = 2^e m, m in [1/2, 1) */
+    float m = as_float((b & 0x007fffff) | 0x3f000000);
+    int32_t lo = m < 0.70710678118654752f;
+    e -= lo;
+    float f = lo ? m + m - 1.0f : m - 1.0f;
+    float z = f * f;
+    /* Cephes' degree-8 polynomial c0 + c1 f + ... + c8 f^8, by Estrin's scheme */
+    float p01 = 3.3333331174e-1f - 2.4999993993e-1f * f;
+    float p23 = 2.0000714765e-1f - 1.6668057665e-1f * f;
+    float p45 = 1.4249322787e-1f - 1.2420140846e-1f * f;
+    float p67 = 1.1676998740e-1f - 1.1514610310e-1f * f;
+    float z2 = z * z;
+    float q = (p01 + p23 * z) + (p45 + p67 * z) * z2 + 7.0376836292e-2f * (z2 * z2);
+    float y = q * f * z;
+    float ef = (float)e;
+    y += -2.12194440e-4f * ef;
+    y += -0.5f * z;
+    return f + y + 0.693359375f * ef;
+}
+
+/* log1p(u) for u in [0, 1] given r = 1/(1 + u): log(w) for w = fl(1 + u), plus the
+ * first-order correction (u - (w - 1))/w for the rounding of w. */
+INLINE float log1p_unit_r(float u, float r) {
+    float w = 1.0f + u;
+    return log_f(w) + (u - (w - 1.0f)) * r;
+}
+
+INLINE float log1p_unit(float u) { return log1p_unit_r(u, 1.0f / (1.0f + u)); }
+
+/* sigma(x) and sigma(-x) from e = exp(-|x|), with no cancellation in either tail. */
+INLINE void sigmoid_pair(float x, float *sp, float *sm) {
+    float e = exp_neg(-fabsf(x));
+    float r = 1.0f / (1.0f + e);
+    float er = e * r;
+    *sp = x >= 0.0f ? r : er;
+    *sm = x >= 0.0f ? er : r;
+}
+
+/* ---------------------------------------------------------------- activations */
+enum {
+    ACT_SIGMOID = 0,
+    ACT_TANH = 1,
+    ACT_SILU = 2,
+    ACT_GELU = 3,
+    ACT_GELU_TANH = 4,
+    ACT_MISH = 5,
+    ACT_ELU = 6,
+    ACT_SOFTPLUS = 7,
+    ACT_RELU = 8,
+    ACT_LEAKY_RELU = 9,
+    ACT_COUNT
+};
+
+#define GELU_K 0.044715f
+#define SQRT_2_OVER_PI 0.79788456080286536f
+#define INV_SQRT_2PI 0.39894228040143268f
+#define GELU_CLAMP 100.0f
+
+/* Each a_<name>(x, p1, p2, &d) returns f(x) and sets d = f'(x); inlined, the unused
+ * half is dropped by the compiler. */
+INLINE float a_sigmoid(float x, float p1, float p2, float *d) {
+    (void)p1; (void)p2;
+    float sp, sm;
+    sigmoid_pair(x, &sp, &sm);
+    *d = sp * sm;
+    return sp;
+}
+
+INLINE float a_tanh(float x, float p1, float p2, float *d) {
+    (void)p1; (void)p2;
+    float m = expm1_neg(-2.0f * fabsf(x)); /* tanh|x| = -m / (2 + m) */
+    float y = copysignf(-m / (2.0f + m), x);
+    *d = 1.0f - y * y;
+    return y;
+}
+
+INLINE float a_silu(float x, float p1, float p2, float *d) {
+    (void)p1; (void)p2;
+    float sp, sm;
+    sigmoid_pair(x, &sp, &sm);
+    *d = sp + x * sp * sm; /* sigma (1 + x sigma(-x)) */
+    return x * sp;
+}
+
+/* GELU: Phi(x) = erfc(-x/sqrt 2)/2 with erfc(z) = t exp(-z^2 + c(t)), t = 1/(1 + z/2)
+ * for z >= 0 (Chebyshev fit, fractional error < 1.2e-7); z^2 = x^2/2 is split into a
+ * float pair (fma) so that its rounding does not reach the exponential, which keeps
+ * Phi relatively accurate in the lower tail. phi(x) = exp(-x^2/2)/sqrt(2 pi). */
+INLINE float a_gelu(float x, float p1, float p2, float *d) {
+    (void)p1; (void)p2;
+    float z = fabsf(x) * 0.70710678118654752f;
+    float t = 1.0f / (1.0f + 0.5f * z);
+    float c = -1.26551223f + t * (1.00002368f + t * (0.37409196f + t * (0.09678418f
+              + t * (-0.18628806f + t * (0.27886807f + t * (-1.13520398f + t * (1.48851587f
+              + t * (-0.82215223f + t * 0.17087277f))))))));
+    float xx = x * x;
+    float xxe = fmaf(x, x, -xx); /* x^2 = xx + xxe exactly */
+    float h = 0.5f * t * exp2_neg(-0.5f * xx, c - 0.5f * xxe); /* erfc(z) / 2 */
+    float cdf = x <= 0.0f ? h : 1.0f - h;
+    float xc = x > GELU_CLAMP ? GELU_CLAMP : (x < -GELU_CLAMP ? -GELU_CLAMP : x);
+    *d = cdf + xc * INV_SQRT_2PI * exp2_neg(-0.5f * xx, -0.5f * xxe);
+    return x * cdf;
+}
+
+INLINE float a_gelu_tanh(float x, float p1, float p2, float *d) {
+    (void)p1; (void)p2;
+    float xc = x > GELU_CLAMP ? GELU_CLAMP : (x < -GELU_CLAMP ? -GELU_CLAMP : x);
+    float x2 = xc * xc;
+    float u2 = 2.0f * SQRT_2_OVER_PI * xc * (1.0f + GELU_K * x2);
+    float sp, sm;
+    sigmoid_pair(u2, &sp, &sm); /* (1 + tanh u) / 2 = sigma(2u) */
+    *d = sp + xc * sp * sm * 2.0f * SQRT_2_OVER_PI * (1.0f + 3.0f * GELU_K * x2);
+    return x * sp;
+}
+
+/* mish = x tanh(softplus x). With e = exp(-|x|): for x <= 0, n = e(e + 2) and
+ * tanh(softplus x) = n/(n + 2); for x > 0 the same ratio divided through by e^{2x}:
+ * (1 + 2e)/(1 + 2e + 2e^2). f' = t + x sigma(x) (1 - t^2). */
+INLINE float a_mish(float x, float p1, float p2, float *d) {
+    (void)p1; (void)p2;
+    float e = exp_neg(-fabsf(x));
+    float num = x > 0.0f ? 1.0f + 2.0f * e : e * (e + 2.0f);
+    float den = x > 0.0f ? num + 2.0f * e * e : num + 2.0f;
+    float t = num / den;
+    float r = 1.0f / (1.0f + e);
+    float sp = x >= 0.0f ? r : e * r;
+    float omt2 = (1.0f - t) * (1.0f + t);
+    *d = t + x * sp * omt2;
+    return x * t;
+}
+
+INLINE float a_elu(float x, float alpha, float p2, float *d) {
+    (void)p2;
+    float m = alpha * expm1_neg(x < 0.0f ? x : 0.0f);
+    *d = x > 0.0f ? 1.0f : m + alpha;
+    return x > 0.0f ? x : m;
+}
+
+INLINE float a_softplus(float x, float beta, float threshold, float *d) {
+    float bx = beta * x;
+    float e = exp_neg(-fabsf(bx));
+    float r = 1.0f / (1.0f + e);
+    float sp = ((bx > 0.0f ? bx : 0.0f) + log1p_unit_r(e, r)) * (1.0f / beta);
+    float s = bx >= 0.0f ? r : e * r;
+    *d = bx > threshold ? 1.0f : s;
+    return bx > threshold ? x : sp;
+}
+
+INLINE float a_relu(float x, float p1, float p2, float *d) {
+    (void)p1; (void)p2;
+    *d = x > 0.0f ? 1.0f : 0.0f;
+    return x > 0.0f ? x : (x != x ? x : 0.0f);
+}
+
+INLINE float a_leaky_relu(float x, float slope, float p2, float *d) {
+    (void)p2;
+    *d = x > 0.0f ? 1.0f : slope;
+    return x > 0.0f ? x : slope * x;
+}
+
+typedef struct {
+    const float *x; /* input, or the saved tensor in the backward */
+    const float *g; /* backward: incoming gradient */
+    float *y;       /* output (the gradient, in the backward) */
+    float *d;       /* forward: f'(x) when not NULL */
+    float p1, p2;
+} act_args;
+
+/* forward (y, and d when asked) and the backward that recomputes f'(x) from x */
+#define ACT_LOOPS(NAME)                                                             \
+    static void fwd_##NAME(void *a_, int64_t b, int64_t e, int tid) {               \
+        (void)tid;                                                                  \
+        const act_args *a = (const act_args *)a_;                                   \
+        const float *restrict X = a->x;                                             \
+        float *restrict Y = a->y;                                                   \
+        float *restrict D = a->d;                                                   \
+        const float p1 = a->p1, p2 = a->p2;                                         \
+        if (D) {                                                                    \
+            _Pragma("omp simd")                                                     \
+            for (int64_t i = b; i < e; ++i) {                                       \
+                float dv;                                                           \
+                Y[i] = a_##NAME(X[i], p1, p2, &dv);                                 \
+                D[i] = dv;                                                          \
+            }                                                                       \
+        } else {                                                                    \
+            _Pragma("omp simd")                                                     \
+            for (int64_t i = b; i < e; ++i) {                                       \
+                float dv;                                                           \
+                Y[i] = a_##NAME(X[i], p1, p2, &dv);                                 \
+            }                                                                       \
+        }                                                                           \
+    }                                                                               \
+    static void bwd_##NAME(void *a_, int64_t b, int64_t e, int tid) {               \
+        (void)tid;                                                                  \
+        const act_args *a = (const act_args *)a_;                                   \
+        const float *restrict X = a->x;                                             \
+        const float *restrict G = a->g;                                             \
+        float *restrict Y = a->y;                                                   \
+        const float p1 = a->p1, p2 = a->p2;                                         \
+        _Pragma("omp simd")                                                         \
+        for (int64_t i = b; i < e; ++i) {                                           \
+            float dv;                                                               \
+            a_##NAME(X[i], p1, p2, &dv);                                            \
+            Y[i] = G[i] * dv;                                                       \
+        }                                                                           \
+    }
+
+ACT_LOOPS(sigmoid)
+ACT_LOOPS(tanh)
+ACT_LOOPS(silu)
+ACT_LOOPS(gelu)
+ACT_LOOPS(gelu_tanh)
+ACT_LOOPS(mish)
+ACT_LOOPS(elu)
+ACT_LOOPS(softplus)
+ACT_LOOPS(relu)
+ACT_LOOPS(leaky_relu)
+
+/* backward from the saved output, PyTorch's rules for sigmoid, tanh and elu */
+#define FROM_OUTPUT(NAME, EXPR)                                                     \
+    static void out_##NAME(void *a_, int64_t b, int64_t e, int tid) {               \
+        (void)tid;                                                                  \
+        const act_args *a = (const act_args *)a_;                                   \
+        const float *restrict Yo = a->x;                                            \
+        const float *restrict G = a->g;                                             \
+        float *restrict DX = a->y;                                                  \
+        const float p1 = a->p1;                                                     \
+        (void)p1;                                                                   \
+        _Pragma("omp simd")                                                         \
+        for (int64_t i = b; i < e; ++i) {                                           \
+            const float y = Yo[i];                                                  \
+            DX[i] = EXPR;                                                           \
+        }                                                                           \
+    }
+
+FROM_OUTPUT(sigmoid, G[i] * (y * (1.0f - y)))
+FROM_OUTPUT(tanh, G[i] * (1.0f - y * y))
+FROM_OUTPUT(elu, y > 0.0f ? G[i] : G[i] * (y + p1))
+
+static const chunk_fn ACT_FWD[ACT_COUNT] = {
+    fwd_sigmoid, fwd_tanh, fwd_silu, fwd_gelu, fwd_gelu_tanh,
+    fwd_mish, fwd_elu, fwd_softplus, fwd_relu, fwd_leaky_relu,
+};
+static const chunk_fn ACT_BWD[ACT_COUNT] = {
+    bwd_sigmoid, bwd_tanh, bwd_silu, bwd_gelu, bwd_gelu_tanh,
+    bwd_mish, bwd_elu, bwd_softplus, bwd_relu, bwd_leaky_relu,
+};
+static const chunk_fn ACT_OUT[ACT_COUNT] = {
+    out_sigmoid, out_tanh, NULL, NULL, NULL, NULL, out_elu, NULL, NULL, NULL,
+};
+
+int actloss_version(void) { return ACTLOSS_NATIVE_VERSION; }
+
+/* y = f(x) and, when d is not NULL, d = f'(x). Returns 0, or -1 for an unknown kind. */
+int actloss_act_forward(int kind, const float *x, float *y, float *d, int64_t n, float p1,
+                        float p2, int nthreads) {
+    if (kind < 0 || kind >= ACT_COUNT) return -1;
+    act_args a = {x, NULL, y, d, p1, p2};
+    parallel_for(ACT_FWD[kind], &a, n, nthreads);
+    return 0;
+}
+
+/* dx = g f'(x) recomputed from the input x. Returns 0, or -1 for an unknown kind. */
+int actloss_act_backward(int kind, const float *x, const float *g, float *dx, int64_t n,
+                         float p1, float p2, int nthreads) {
+    if (kind < 0 || kind >= ACT_COUNT) return -1;
+    act_args a = {x, g, dx, NULL, p1, p2};
+    parallel_for(ACT_BWD[kind], &a, n, nthreads);
+    return 0;
+}
+
+/* dx = g f'(x) from the saved output y (sigmoid, tanh, elu). Returns 0, or -1 for a
+ * kind without an output rule. */
+int actloss_act_backward_from_output(int kind, const float *y, const float *g, float *dx,
+                                     int64_t n, float p1, int nthreads) {
+    if (kind < 0 || kind >= ACT_COUNT || ACT_OUT[kind] == NULL) return -1;
+    act_args a = {y, g, dx, NULL, p1, 0.0f};
+    parallel_for(ACT_OUT[kind], &a, n, nthreads);
+    return 0;
+}
+
+/* ReLU and leaky ReLU saving a one-byte mask: 1[x > 0] (for ReLU 1[!(x <= 0)], so
+ * that a NaN input passes its gradient on, as PyTorch's threshold_backward does). */
+typedef struct {
+    const float *x, *g;
+    float *y;
+    uint8_t *m;
+    float slope;
+} mask_args;
+
+static void relu_mask_fwd(void *a_, int64_t b, int64_t e, int tid) {
+    (void)tid;
+    const mask_args *a = (const mask_args *)a_;
+    const float *restrict X = a->x;
+    float *restrict Y = a->y;
+    uint8_t *restrict M = a->m;
+    const float s = a->slope;
+    if (s == 0.0f) {
+        _Pragma("omp simd")
+        for (int64_t i = b; i < e; ++i) {
+            const float x = X[i];
+            Y[i] = x <= 0.0f ? 0.0f : x;
+            M[i] = !(x <= 0.0f);
+        }
+    } else {
+        _Pragma("omp simd")
+        for (int64_t i = b; i < e; ++i) {
+            const float x = X[i];
+            Y[i] = x > 0.0f ? x : s * x;
+            M[i] = x > 0.0f;
+        }
+    }
+}
+
+static void relu_mask_bwd(void *a_, int64_t b, int64_t e, int tid) {
+    (void)tid;
+    const mask_args *a = (const mask_args *)a_;
+    const float *restrict G = a->g;
+    float *restrict D = a->y;
+    const uint8_t *restrict M = a->m;
+    const float s = a->slope;
+    _Pragma("omp simd")
+    for (int64_t i = b; i < e; ++i) D[i] = M[i] ? G[i] : s * G[i];
+}
+
+/* y = max(x, 0) + slope min(x, 0) and mask = 1[x > 0] (one byte each). */
+void actloss_relu_forward(const float *x, float *y, uint8_t *mask, int64_t n, float slope,
+                          int nthreads) {
+    mask_args a = {x, NULL, y, mask, slope};
+    parallel_for(relu_mask_fwd, &a, n, nthreads);
+}
+
+/* dx = g where the mask is set, slope g elsewhere. */
+void actloss_relu_backward(const uint8_t *mask, const float *g, float *dx, int64_t n,
+                           float slope, int nthreads) {
+    mask_args a = {NULL, g, dx, (uint8_t *)mask, slope};
+    parallel_for(relu_mask_bwd, &a, n, nthreads);
+}
+
+/* --------------------------------------------------------------------- losses */
+enum {
+    LOSS_BCE = 0,       /* p1: pos_weight or NaN */
+    LOSS_FOCAL = 1,     /* p1: alpha or NaN, p2: gamma */
+    LOSS_HUBER = 2,     /* p1: delta, p2: divisor (smooth L1: beta) */
+    LOSS_L1 = 3,
+    LOSS_LOG_COSH = 4,
+    LOSS_COUNT
+};
+
+typedef struct {
+    const float *x, *t, *w; /* w may be NULL */
+    float *loss;            /* per-element loss (times w), or NULL: sum only */
+    float *grad;            /* d loss / dx, times w and scale */
+    float scale, p1, p2;
+    double partial[MAX_THREADS];
+} loss_args;
+
+#define TINY 1e-30f
+
+INLINE float l_bce(float x, float t, float pw, int has_pw, float *g) {
+    float e = exp_neg(-fabsf(x));
+    float r = 1.0f / (1.0f + e);
+    float sm = x >= 0.0f ? e * r : r; /* sigma(-x) */
+    float lw = has_pw ? 1.0f + (pw - 1.0f) * t : 1.0f;
+    float spn = (x < 0.0f ? -x : 0.0f) + log1p_unit_r(e, r); /* softplus(-x) */
+    *g = (1.0f - t) - lw * sm;
+    return (1.0f - t) * x + lw * spn;
+}
+
+INLINE float l_focal(float x, float t, float alpha, int has_alpha, float gamma,
+                            float *g) {
+    float e = exp_neg(-fabsf(x));
+    float r = 1.0f / (1.0f + e);
+    float sp = x >= 0.0f ? r : e * r;
+    float sm = x >= 0.0f ? e * r : r;
+    float bce = (x > 0.0f ? x : 0.0f) - x * t + log1p_unit_r(e, r);
+    float q = t * sm + (1.0f - t) * sp; /* 1 - p_t */
+    /* q^(gamma - 1) and q^gamma: the common exponents without exp/log */
+    float qgen = exp_gen((gamma - 1.0f) * log_f(q > TINY ? q : TINY));
+    float qg1 = gamma == 2.0f ? q : (gamma == 1.0f ? 1.0f : (gamma == 0.0f ? 0.0f : qgen));
+    float qg = gamma == 0.0f ? 1.0f : qg1 * q;
+    float at = has_alpha ? (1.0f - alpha) + (2.0f * alpha - 1.0f) * t : 1.0f;
+    *g = at * ((sp - t) * qg + gamma * qg1 * (1.0f - 2.0f * t) * sp * sm * bce);
+    return at * qg * bce;
+}
+
+INLINE float l_huber(float x, float t, float delta, float div, float *g) {
+    float d = x - t;
+    float c = d > delta ? delta : (d < -delta ? -delta : d);
+    *g = c / div;
+    return c * (d - 0.5f * c) / div;
+}
+
+INLINE float l_l1(float x, float t, float *g) {
+    float d = x - t;
+    *g = d > 0.0f ? 1.0f : (d < 0.0f ? -1.0f : d); /* sign, NaN kept */
+    return fabsf(d);
+}
+
+INLINE float l_log_cosh(float x, float t, float *g) {
+    float d = x - t;
+    float a = fabsf(d);
+    float m = expm1_neg(-2.0f * a); /* exp(-2a) - 1 */
+    float r = 1.0f / (2.0f + m);     /* 1 / (1 + exp(-2a)) */
+    *g = copysignf(-m * r, d);       /* tanh d */
+    /* log cosh a = a + log1p(exp(-2a)) - log 2, or its series below a = 1/4 */
+    float a2 = a * a;
+    float series = a2 * (0.5f + a2 * (-1.0f / 12 + a2 * (1.0f / 45 + a2 * (-17.0f / 2520))));
+    float direct = a + log1p_unit_r(m + 1.0f, r) - 0.69314718055994531f;
+    return a < 0.25f ? series : direct;
+}
+
+/* One loop per (weighted?, per-element?) pair, so that each is a straight vector loop. */
+#define LOSS_LOOP(EXPR, WV, STORE)                                                  \
+    _Pragma("omp simd reduction(+:acc)")                                            \
+    for (int64_t i = b; i < e; ++i) {                                               \
+        const float x = X[i], t = T[i];                                             \
+        const float wv = WV;                                                        \
+        float g;                                                                    \
+        float l = EXPR;                                                             \
+        STORE;                                                                      \
+        Gr[i] = g * (wv * scale);                                                   \
+    }
+
+#define LOSS_CHUNK(NAME, EXPR)                                                      \
+    static void NAME(void *a_, int64_t b, int64_t e, int tid) {                     \
+        loss_args *a = (loss_args *)a_;                                             \
+        const float *restrict X = a->x;                                             \
+        const float *restrict T = a->t;                                             \
+        const float *restrict W = a->w;                                             \
+        float *restrict L = a->loss;                                                \
+        float *restrict Gr = a->grad;                                               \
+        const float scale = a->scale, p1 = a->p1, p2 = a->p2;                       \
+        const int has1 = !(p1 != p1);                                               \
+        (void)p1; (void)p2; (void)has1;                                             \
+        double acc = 0.0;                                                           \
+        if (L && W) {                                                               \
+            LOSS_LOOP(EXPR, W[i], L[i] = l * wv)                                    \
+        } else if (L) {                                                             \
+            LOSS_LOOP(EXPR, 1.0f, L[i] = l)                                         \
+        } else if (W) {                                                             \
+            LOSS_LOOP(EXPR, W[i], acc += (double)(l * wv))                          \
+        } else {                                                                    \
+            LOSS_LOOP(EXPR, 1.0f, acc += (double)l)                                 \
+        }                                                                           \
+        a->partial[tid] = acc;                                                      \
+    }
+
+LOSS_CHUNK(loss_bce, l_bce(x, t, p1, has1, &g))
+LOSS_CHUNK(loss_focal, l_focal(x, t, p1, has1, p2, &g))
+LOSS_CHUNK(loss_focal2, l_focal(x, t, p1, has1, 2.0f, &g))
+LOSS_CHUNK(loss_huber, l_huber(x, t, p1, p2, &g))
+LOSS_CHUNK(loss_l1, l_l1(x, t, &g))
+LOSS_CHUNK(loss_log_cosh, l_log_cosh(x, t, &g))
+
+static const chunk_fn LOSS_FN[LOSS_COUNT] = {
+    loss_bce, loss_focal, loss_huber, loss_l1, loss_log_cosh,
+};
+
+/* Loss and gradient in one pass. grad[i] = w[i] scale dl/dx; loss[i] = w[i] l(x, t)
+ * when loss is not NULL. Returns sum_i w[i] l (0 when loss is given), or NaN for an
+ * unknown kind. */
+double actloss_loss(int kind, const float *x, const float *t, const float *w, float *loss,
+                    float *grad, int64_t n, float scale, float p1, float p2, int nthreads) {
+    if (kind < 0 || kind >= LOSS_COUNT) return NAN;
+    loss_args a;
+    a.x = x;
+    a.t = t;
+    a.w = w;
+    a.loss = loss;
+    a.grad = grad;
+    a.scale = scale;
+    a.p1 = p1;
+    a.p2 = p2;
+    for (int k = 0; k < MAX_THREADS; ++k) a.partial[k] = 0.0;
+    chunk_fn fn = (kind == LOSS_FOCAL && p2 == 2.0f) ? loss_focal2 : LOSS_FN[kind];
+    parallel_for(fn, &a, n, nthreads);
+    double s = 0.0;
+    for (int k = 0; k < MAX_THREADS; ++k) s += a.partial[k];
+    return s;
+}

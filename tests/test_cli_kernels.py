@@ -1,0 +1,64 @@
+"""`actloss kernels`: the native library's state, and building it on request."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from actloss import cli
+from actloss.kernels import _native as N
+
+
+@pytest.fixture
+def fresh_state(monkeypatch: pytest.MonkeyPatch, tmp_path):
+    """An empty cache directory and a module that has loaded nothing yet."""
+    monkeypatch.setenv("ACTLOSS_CACHE_DIR", str(tmp_path / "cache"))
+    for name, value in (("_lib", None), ("_state", "not built"), ("_reason", ""),
+                        ("_build_seconds", None), ("_thread", None)):
+        monkeypatch.setattr(N, name, value)
+    return tmp_path / "cache"
+
+
+def test_status_of_a_fresh_cache_says_not_built(fresh_state, capsys) -> None:
+    assert cli.main(["kernels"]) == 0
+    out = capsys.readouterr().out
+    assert "not built" in out
+    assert str(fresh_state) in out
+
+
+def test_build_then_json_status(fresh_state, capsys) -> None:
+    if N._compiler() is None:
+        pytest.skip("no C compiler on this machine")
+    assert cli.main(["kernels", "--build"]) == 0
+    assert "ready" in capsys.readouterr().out
+    assert cli.main(["kernels", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["state"] == "ready"
+    assert data["path"].startswith(str(fresh_state))
+    # one library file, no temporary build directory left behind
+    assert [p.suffix for p in fresh_state.iterdir()] == [".so"]
+
+
+def test_build_without_a_compiler_fails_with_the_reason(fresh_state, monkeypatch,
+                                                         capsys) -> None:
+    monkeypatch.setenv("CC", "/nonexistent/cc")
+    assert cli.main(["kernels", "--build"]) == 1
+    captured = capsys.readouterr()
+    assert "failed" in captured.out
+    assert "no C compiler found (looked for /nonexistent/cc)" in captured.err
+    assert not fresh_state.exists() or not any(fresh_state.iterdir())
+
+
+def test_failing_compiler_reports_its_output(fresh_state, monkeypatch, tmp_path,
+                                             capsys) -> None:
+    cc = tmp_path / "badcc"
+    cc.write_text("#!/bin/sh\necho 'fatal: broken toolchain' >&2\nexit 3\n")
+    cc.chmod(0o755)
+    monkeypatch.setenv("CC", str(cc))
+    assert cli.main(["kernels", "--build", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["state"] == "failed"
+    assert "exited with 3" in data["reason"]
+    assert "fatal: broken toolchain" in data["reason"]
+    assert [p for p in fresh_state.iterdir()] == []  # nothing half-written
