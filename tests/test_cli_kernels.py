@@ -62,3 +62,25 @@ def test_failing_compiler_reports_its_output(fresh_state, monkeypatch, tmp_path,
     assert "exited with 3" in data["reason"]
     assert "fatal: broken toolchain" in data["reason"]
     assert [p for p in fresh_state.iterdir()] == []  # nothing half-written
+
+
+def test_a_corrupt_cached_library_is_built_again(fresh_state) -> None:
+    cc = N._compiler()
+    if cc is None:
+        pytest.skip("no C compiler on this machine")
+    # a truncated file under the library's name (never loaded: writing over a loaded
+    # shared library would break this process)
+    target = N._target(cc, N._source())
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"\x7fELF")
+    st = N.build()
+    assert st.state == "ready"
+    assert st.path == str(target)
+    assert st.build_seconds is not None and st.build_seconds > 0
+
+
+def test_bad_argument_to_the_switch_is_refused() -> None:
+    from actloss.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="`enabled` of native must be a bool"):
+        N.set_native_enabled("yes")  # type: ignore[arg-type]

@@ -4,7 +4,12 @@ Each activation here has PyTorch's semantics (values, the derivative used at a k
 and two paths chosen by :func:`~actloss.kernels._common.use_fused`:
 
 * small tensors, half precision and accelerators call PyTorch's op directly;
-* large float32/float64 CPU tensors run an ``autograd.Function`` that computes the
+* large float32 CPU tensors run the native library (:mod:`actloss.kernels._native`)
+  where it wins (``NATIVE_WINS``): one vectorised C pass computes f(x), and f'(x) where
+  it is saved, and one pass forms the gradient; the piecewise-linear ones save a one-byte
+  mask, sigmoid, tanh and elu their output, the others f'(x) (the input with
+  ``memory_efficient=True``, recomputing f'(x) in the backward pass);
+* other large float32/float64 CPU tensors run an ``autograd.Function`` that computes the
   output and the derivative ``f'(x)`` together, block by block while the block is in
   cache, and saves only ``f'(x)`` (a ``bool`` mask for the piecewise-linear ones), so
   the backward is one multiplication. Cheaper closed forms replace PyTorch's
@@ -423,8 +428,10 @@ def _from_output(x: torch.Tensor, fwd: Callable[[torch.Tensor], torch.Tensor],
 def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1 + e^{-x})`, PyTorch's formula by blocks.
 
-    PyTorch's op runs unless ``FUSED_WINS['sigmoid']`` (in ``actloss.kernels._common``) is
-    set: on the machines measured its single vectorised pass each way was faster.
+    Float32 CPU tensors run the native one-pass form (:mod:`actloss.kernels._native`)
+    where ``NATIVE_WINS['sigmoid']`` (in ``actloss.kernels._common``) says it wins; other
+    tensors run PyTorch's op unless ``FUSED_WINS['sigmoid']`` is set (PyTorch's single
+    vectorised pass each way beat the eager block-wise form below).
 
     Four in-cache passes (neg, exp, add, reciprocal) replace PyTorch's sigmoid kernel;
     the derivative :math:`y(1 - y)` comes from the saved output (``sigmoid_backward``),
@@ -453,8 +460,10 @@ def _tanh_block(x: torch.Tensor, y: torch.Tensor, s: Scratch) -> None:
 def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     r"""Hyperbolic tangent from one exponential: :math:`\tanh x = 1 - 2/(1 + e^{2x})`.
 
-    PyTorch's op runs unless ``FUSED_WINS['tanh']`` (in ``actloss.kernels._common``) is
-    set: on the machines measured its single vectorised pass each way was faster.
+    Float32 CPU tensors run the native one-pass form (:mod:`actloss.kernels._native`)
+    where ``NATIVE_WINS['tanh']`` (in ``actloss.kernels._common``) says it wins; other
+    tensors run PyTorch's op unless ``FUSED_WINS['tanh']`` is set (PyTorch's single
+    vectorised pass each way beat the eager block-wise form below).
 
     Derivative :math:`1 - y^2` from the saved output (PyTorch's ``tanh_backward``), so
     only the output is saved, as in PyTorch. The identity has an absolute error of at
@@ -504,8 +513,10 @@ def _elu_block(alpha: float) -> Callable[[torch.Tensor, torch.Tensor, Scratch], 
 def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) -> torch.Tensor:
     r"""ELU: :math:`x` for :math:`x > 0`, else :math:`\alpha(e^x - 1)`.
 
-    PyTorch's op runs unless ``FUSED_WINS['elu']`` (in ``actloss.kernels._common``) is
-    set: on the machines measured its single vectorised pass each way was faster.
+    Float32 CPU tensors run the native one-pass form (:mod:`actloss.kernels._native`)
+    where ``NATIVE_WINS['elu']`` (in ``actloss.kernels._common``) says it wins; other
+    tensors run PyTorch's op unless ``FUSED_WINS['elu']`` is set (PyTorch's single
+    vectorised pass each way beat the eager block-wise form below).
 
     :math:`e^x - 1` comes from one ``exp`` (its Taylor series near 0, where the
     subtraction would cancel); the derivative comes from the saved output: 1 for
@@ -551,8 +562,10 @@ _SILU = _Kernel(_silu_block, 1)
 def silu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     r"""SiLU (swish), :math:`x\,\sigma(x)`.
 
-    PyTorch's op runs unless ``FUSED_WINS['silu']`` (in ``actloss.kernels._common``) is
-    set: on the machines measured its single vectorised pass each way was faster.
+    Float32 CPU tensors run the native one-pass form (:mod:`actloss.kernels._native`)
+    where ``NATIVE_WINS['silu']`` (in ``actloss.kernels._common``) says it wins; other
+    tensors run PyTorch's op unless ``FUSED_WINS['silu']`` is set (PyTorch's single
+    vectorised pass each way beat the eager block-wise form below).
 
     Derivative :math:`\sigma(x)(1 + x(1 - \sigma(x))) = \sigma + y(1 - \sigma)`, computed
     with the forward from the same :math:`\sigma` and saved in place of the input.
@@ -730,8 +743,10 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
              memory_efficient: bool = False) -> torch.Tensor:
     r"""Softplus, :math:`\frac{1}{\beta}\log(1 + e^{\beta x})`, linear above the threshold.
 
-    PyTorch's op runs unless ``FUSED_WINS['softplus']`` (in ``actloss.kernels._common``) is
-    set: on the machines measured its single vectorised pass each way was faster.
+    Float32 CPU tensors run the native one-pass form (:mod:`actloss.kernels._native`)
+    where ``NATIVE_WINS['softplus']`` (in ``actloss.kernels._common``) says it wins; other
+    tensors run PyTorch's op unless ``FUSED_WINS['softplus']`` is set (PyTorch's single
+    vectorised pass each way beat the eager block-wise form below).
 
     Computed as :math:`(\max(\beta x, 0) + \log1p(e^{-|\beta x|}))/\beta`; the
     derivative :math:`\sigma(\beta x)` comes from the same exponential.

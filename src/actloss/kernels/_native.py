@@ -217,6 +217,13 @@ def _load_or_build(allow_build: bool) -> None:
         return
     target = _target(cc or "cc", src)
     try:
+        if target.exists() and allow_build and cc is not None:
+            try:
+                _lib = _bind(target)
+                _state, _reason = "ready", ""
+                return
+            except OSError:  # truncated or foreign file under our name: build it again
+                target.unlink(missing_ok=True)
         if not target.exists():
             if cc is None:
                 _state = "failed"
@@ -231,6 +238,19 @@ def _load_or_build(allow_build: bool) -> None:
         _state, _reason = "ready", ""
     except (OSError, subprocess.SubprocessError) as exc:
         _state, _reason = "failed", str(exc)
+
+
+def _after_fork_in_child() -> None:
+    """A forked child (a DataLoader worker) starts with a free lock and no build thread."""
+    global _lock, _thread, _state
+    _lock = threading.Lock()
+    _thread = None
+    if _state == "building":
+        _state = "not built"
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _background() -> None:

@@ -234,13 +234,15 @@ INLINE float a_silu(float x, float p1, float p2, float *d) {
  * Phi relatively accurate in the lower tail. phi(x) = exp(-x^2/2)/sqrt(2 pi). */
 INLINE float a_gelu(float x, float p1, float p2, float *d) {
     (void)p1; (void)p2;
-    float z = fabsf(x) * 0.70710678118654752f;
+    /* beyond |x| = 20 the tail term is 0 in float32: clamping keeps x^2 finite */
+    float xt = x > 20.0f ? 20.0f : (x < -20.0f ? -20.0f : x);
+    float z = fabsf(xt) * 0.70710678118654752f;
     float t = 1.0f / (1.0f + 0.5f * z);
     float c = -1.26551223f + t * (1.00002368f + t * (0.37409196f + t * (0.09678418f
               + t * (-0.18628806f + t * (0.27886807f + t * (-1.13520398f + t * (1.48851587f
               + t * (-0.82215223f + t * 0.17087277f))))))));
-    float xx = x * x;
-    float xxe = fmaf(x, x, -xx); /* x^2 = xx + xxe exactly */
+    float xx = xt * xt;
+    float xxe = fmaf(xt, xt, -xx); /* x^2 = xx + xxe exactly */
     float h = 0.5f * t * exp2_neg(-0.5f * xx, c - 0.5f * xxe); /* erfc(z) / 2 */
     float cdf = x <= 0.0f ? h : 1.0f - h;
     float xc = x > GELU_CLAMP ? GELU_CLAMP : (x < -GELU_CLAMP ? -GELU_CLAMP : x);
@@ -277,8 +279,8 @@ INLINE float a_mish(float x, float p1, float p2, float *d) {
 
 INLINE float a_elu(float x, float alpha, float p2, float *d) {
     (void)p2;
-    float m = alpha * expm1_neg(x < 0.0f ? x : 0.0f);
-    *d = x > 0.0f ? 1.0f : m + alpha;
+    float m = alpha * expm1_neg(x > 0.0f ? 0.0f : x); /* NaN passes through */
+    *d = x <= 0.0f ? m + alpha : 1.0f; /* NaN: 1, as PyTorch */
     return x > 0.0f ? x : m;
 }
 
@@ -294,7 +296,7 @@ INLINE float a_softplus(float x, float beta, float threshold, float *d) {
 
 INLINE float a_relu(float x, float p1, float p2, float *d) {
     (void)p1; (void)p2;
-    *d = x > 0.0f ? 1.0f : 0.0f;
+    *d = x <= 0.0f ? 0.0f : 1.0f; /* NaN: 1, as PyTorch's threshold_backward */
     return x > 0.0f ? x : (x != x ? x : 0.0f);
 }
 
@@ -381,7 +383,7 @@ ACT_LOOPS(leaky_relu)
 
 FROM_OUTPUT(sigmoid, G[i] * (y * (1.0f - y)))
 FROM_OUTPUT(tanh, G[i] * (1.0f - y * y))
-FROM_OUTPUT(elu, y > 0.0f ? G[i] : G[i] * (y + p1))
+FROM_OUTPUT(elu, y <= 0.0f ? G[i] * (y + p1) : G[i]) /* NaN: g, as PyTorch */
 
 static const chunk_fn ACT_FWD[ACT_COUNT] = {
     fwd_sigmoid, fwd_tanh, fwd_silu, fwd_gelu, fwd_gelu_tanh,

@@ -89,16 +89,37 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Table:
-    """A table of measured numbers, rendered by the report and the command line."""
+    """A table of measured numbers, rendered by the report and the command line.
+
+    ``columns_zh`` holds the Chinese column headers, one per entry of ``columns``
+    (empty: the Chinese report falls back to ``columns``).
+
+    >>> t = Table("Loss", "损失", ("epoch", "loss"), ((1, 0.5),), columns_zh=("轮次", "损失"))
+    >>> t.to_json()["columns_zh"]
+    ['轮次', '损失']
+    >>> Table("Loss", "损失", ("epoch", "loss"), (), columns_zh=("轮次",))
+    Traceback (most recent call last):
+    ...
+    actloss.errors.ParameterError: `columns_zh` of table 'Loss' must have one header per ...
+    """
 
     title: str
     title_zh: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    columns_zh: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.columns_zh and len(self.columns_zh) != len(self.columns):
+            raise ParameterError(
+                f"`columns_zh` of table {self.title!r} must have one header per column "
+                f"({len(self.columns)}); got {len(self.columns_zh)}: {tuple(self.columns_zh)!r}"
+            )
 
     def to_json(self) -> dict[str, Any]:
         return {"title": self.title, "title_zh": self.title_zh,
-                "columns": list(self.columns), "rows": [list(r) for r in self.rows]}
+                "columns": list(self.columns), "columns_zh": list(self.columns_zh),
+                "rows": [list(r) for r in self.rows]}
 
 
 @dataclass(frozen=True)

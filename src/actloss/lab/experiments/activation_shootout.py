@@ -137,7 +137,9 @@ def run(cfg: Config) -> Result:
                                         "ms per epoch"),
             tuple((a, round(rows[a]["accuracy"], 4), round(rows[a]["accuracy_sd"], 4),
                    "-" if rows[a]["epochs_to_95"] is None else round(rows[a]["epochs_to_95"], 1),
-                   round(1000 * rows[a]["seconds_per_epoch"], 1)) for a in order)))
+                   round(1000 * rows[a]["seconds_per_epoch"], 1)) for a in order),
+            columns_zh=("激活函数", "准确率", "标准差", "达到 95% 所需轮数",
+                        "每轮耗时(毫秒)")))
     return Result("activation-shootout", vars(cfg), metrics, tuple(tables), judge(metrics),
                   notes=(*notes, "time per epoch is wall-clock on this machine's CPU and "
                                  "varies with its load."))

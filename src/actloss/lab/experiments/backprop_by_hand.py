@@ -145,7 +145,9 @@ def run(cfg: Config) -> Result:
                   tuple((n, f"{r['grad_max_abs_diff']:.2e}", f"{r['grad_rel_diff']:.2e}",
                          f"{r['update_max_abs_diff']:.2e}",
                          round(r["loss_before"], 6), round(r["loss_after"], 6))
-                        for n, r in rows.items()))
+                        for n, r in rows.items()),
+                  columns_zh=("激活函数", "最大 |梯度差|", "相对误差", "最大 |更新差|",
+                              "更新前损失", "一步更新后损失"))
     return Result("backprop-by-hand", vars(cfg), metrics, (table,), judge(metrics))
 
 

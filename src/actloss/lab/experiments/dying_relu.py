@@ -130,9 +130,11 @@ def run(cfg: Config) -> Result:
     t1 = Table("Fraction of hidden units dead after training (f'(z) = 0 on every sample)",
                "训练后死亡的隐藏单元比例(在所有样本上 f'(z) = 0)",
                ("setting", *cfg.activations),
-               tuple((k, *(round(dead[a][k], 3) for a in cfg.activations)) for k in keys))
+               tuple((k, *(round(dead[a][k], 3) for a in cfg.activations)) for k in keys),
+               columns_zh=("设置", *cfg.activations))
     t2 = Table("Test accuracy", "测试准确率", ("setting", *cfg.activations),
-               tuple((k, *(round(acc[a][k], 3) for a in cfg.activations)) for k in keys))
+               tuple((k, *(round(acc[a][k], 3) for a in cfg.activations)) for k in keys),
+               columns_zh=("设置", *cfg.activations))
     return Result("dying-relu", vars(cfg), metrics, (t1, t2), judge(metrics),
                   findings=tuple(found))
 

@@ -183,7 +183,9 @@ def run(cfg: Config) -> Result:
                   ("loss", "modes covered (of 8)", "high-quality fraction",
                    "sliced Wasserstein-1"),
                   tuple((k, v["modes"], round(v["high_quality"], 3), round(v["swd"], 4))
-                        for k, v in results.items()))
+                        for k, v in results.items()),
+                  columns_zh=("损失", "覆盖的模式数(共 8 个)", "高质量样本比例",
+                              "切片 Wasserstein-1 距离"))
     return Result("gan-losses", vars(cfg), metrics, (table,), judge(metrics),
                   notes=(f"sliced Wasserstein-1 between two target samples of the same size: "
                          f"{base:.4f} (the floor set by sampling noise).",))

@@ -132,7 +132,9 @@ def run(cfg: Config) -> Result:
                    "mean p (positives)", "mean p (negatives)"),
                   tuple((k, round(v["ap"], 4), round(v["f1"], 4), round(v["recall"], 4),
                          round(v["mean_p_pos"], 4), round(v["mean_p_neg"], 4))
-                        for k, v in rows.items()))
+                        for k, v in rows.items()),
+                  columns_zh=("损失", "平均精度(AP)", "F1 @0.5", "召回率 @0.5",
+                              "正样本平均 p", "负样本平均 p"))
     return Result("imbalance", vars(cfg), metrics, (table,), judge(metrics),
                   notes=(f"pos_weight = negatives / positives = {metrics['pos_weight']:.2f}; "
                          "focal uses alpha=None so only gamma differs from BCE.",))

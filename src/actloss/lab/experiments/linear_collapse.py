@@ -121,10 +121,12 @@ def run(cfg: Config) -> Result:
                "grids": grids}
     table = Table("Training accuracy", "训练集准确率", ("data", "linear stack", "ReLU stack"),
                   tuple((name, round(acc["linear"][name], 4), round(acc["relu"][name], 4))
-                        for name in data))
+                        for name in data),
+                  columns_zh=("数据集", "线性层堆叠", "ReLU 层堆叠"))
     table2 = Table("Composition check (float64)", "合成检验(float64)",
                    ("depth", "max |stack(x) - (Wx + b)|"),
-                   ((cfg.depth, f"{diff:.3e}"),))
+                   ((cfg.depth, f"{diff:.3e}"),),
+                   columns_zh=("深度", "最大 |stack(x) - (Wx + b)|"))
     return Result("linear-collapse", vars(cfg), metrics, (table, table2), judge(metrics))
 
 

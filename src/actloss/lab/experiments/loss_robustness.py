@@ -117,13 +117,16 @@ def run(cfg: Config) -> Result:
             test_mse[name][str(frac)] = sums[name][1] / cfg.repeats
     metrics = {"error": error, "test_mse": test_mse, "fractions": list(cfg.fractions)}
     cols = tuple(f"{f:.0%} outliers" for f in cfg.fractions)
+    cols_zh = tuple(f"离群值 {f:.0%}" for f in cfg.fractions)
     t1 = Table("Parameter error |theta_hat - theta| (mean over data seeds)",
                "参数误差 |θ̂ - θ|(多个数据种子的平均)", ("loss", *cols),
                tuple((n, *(round(error[n][str(f)], 4) for f in cfg.fractions))
-                     for n in cfg.losses))
+                     for n in cfg.losses),
+               columns_zh=("损失", *cols_zh))
     t2 = Table("Test MSE on clean targets", "干净测试集上的 MSE", ("loss", *cols),
                tuple((n, *(round(test_mse[n][str(f)], 4) for f in cfg.fractions))
-                     for n in cfg.losses))
+                     for n in cfg.losses),
+               columns_zh=("损失", *cols_zh))
     return Result("loss-robustness", vars(cfg), metrics, (t1, t2), judge(metrics))
 
 

@@ -176,7 +176,9 @@ def run(cfg: Config) -> Result:
                          round(r[n], 4), "-" if i == 0 else round(r[names[0]] - r[n], 4)))
     table = Table("Held-out score of each pairing", "各搭配在测试集上的得分",
                   ("task", "metric", "output activation + loss", "kind", "score", "damage"),
-                  tuple(rows))
+                  tuple(rows),
+                  columns_zh=("任务", "指标", "输出激活函数 + 损失", "类型", "得分",
+                              "得分下降"))
     return Result("pairing-matrix", vars(cfg), metrics, (table,), judge(metrics))
 
 

@@ -109,11 +109,13 @@ def run(cfg: Config) -> Result:
     table = Table("Fraction of test targets below each predicted quantile",
                   "测试目标低于各预测分位数的比例",
                   ("q", "fraction below", "error"),
-                  tuple((q, round(below[str(q)], 4), round(below[str(q)] - q, 4)) for q in qs))
+                  tuple((q, round(below[str(q)], 4), round(below[str(q)] - q, 4)) for q in qs),
+                  columns_zh=("q", "低于预测分位数的比例", "误差"))
     table2 = Table("Interval coverage", "区间覆盖率",
                    ("interval", "nominal", "measured", "crossed quantiles"),
                    ((f"[q{qs[0]:g}, q{qs[-1]:g}]", round(qs[-1] - qs[0], 4), round(coverage, 4),
-                     round(crossing, 4)),))
+                     round(crossing, 4)),),
+                   columns_zh=("区间", "名义覆盖率", "实测覆盖率", "分位数交叉比例"))
     return Result("quantile", vars(cfg), metrics, (table, table2), judge(metrics))
 
 

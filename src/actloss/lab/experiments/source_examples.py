@@ -144,13 +144,15 @@ def run(cfg: Config) -> Result:
     t1 = Table("Linear regression y = 2x + 3 (001)", "线性回归 y = 2x + 3(001)",
                ("parameter", "true", "SGD, as in the source", "least squares"),
                (("w", 2.0, round(reg["w"], 4), round(reg["lstsq_w"], 4)),
-                ("b", 3.0, round(reg["b"], 4), round(reg["lstsq_b"], 4))))
+                ("b", 3.0, round(reg["b"], 4), round(reg["lstsq_b"], 4))),
+               columns_zh=("参数", "真实值", "SGD(同原文)", "最小二乘"))
     t2 = Table("Binary classification, sigmoid + BCE (001)", "二分类,sigmoid + BCE(001)",
                ("labels", "training accuracy", "final loss"),
                (("random (torch.randint, as in the source)", round(cls["random"]["accuracy"], 3),
                  round(cls["random"]["loss"], 4)),
                 ("linear rule y = [x . v > 0]", round(cls["rule"]["accuracy"], 3),
-                 round(cls["rule"]["loss"], 4))))
+                 round(cls["rule"]["loss"], 4))),
+               columns_zh=("标签", "训练准确率", "最终损失"))
     hist = mlp["history"]
     t3 = Table(f"MLP {mlp['inputs']}-512-256-10 via the Keras-style front (000), "
                f"data {mlp['data']}",
@@ -158,7 +160,8 @@ def run(cfg: Config) -> Result:
                ("epoch", "loss", "accuracy", "val_loss", "val_accuracy"),
                tuple((i + 1, round(hist["loss"][i], 4), round(hist["accuracy"][i], 4),
                       round(hist["val_loss"][i], 4), round(hist["val_accuracy"][i], 4))
-                     for i in range(len(hist["loss"]))))
+                     for i in range(len(hist["loss"]))),
+               columns_zh=("轮次", "损失", "准确率", "验证损失", "验证准确率"))
     notes = ("The source's classification example draws random labels, so its 'high "
              "accuracy' can only be memorisation; the rule-label run shows what sigmoid + BCE "
              "does when there is something to learn.",)

@@ -151,7 +151,8 @@ def run(cfg: Config) -> Result:
                    "final loss"),
                   tuple((k, round(v["token_accuracy"], 4), round(v["sequence_accuracy"], 4),
                          v["parameters"], round(v["curve"][-1][1], 4))
-                        for k, v in results.items()))
+                        for k, v in results.items()),
+                  columns_zh=("前馈层", "词元准确率", "序列准确率", "参数量", "最终损失"))
     return Result("transformer-block", vars(cfg), metrics, (table,), judge(metrics))
 
 

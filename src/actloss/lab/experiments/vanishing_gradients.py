@@ -128,11 +128,13 @@ def run(cfg: Config) -> Result:
                "初始化时首层/末层梯度范数比",
                ("activation", *(f"depth {d}" for d in cfg.depths)),
                tuple((a, *(f"{ratio[a][str(d)]:.2e}" for d in cfg.depths))
-                     for a in cfg.activations))
+                     for a in cfg.activations),
+               columns_zh=("激活函数", *(f"深度 {d}" for d in cfg.depths)))
     t2 = Table(f"Monitor findings after {cfg.monitor_epochs} epoch(s) at depth {deepest}",
                f"深度 {deepest} 训练 {cfg.monitor_epochs} 轮后监视器的发现",
                ("activation", "findings"),
-               tuple((a, ", ".join(findings[a]) or "none") for a in cfg.activations))
+               tuple((a, ", ".join(findings[a]) or "none") for a in cfg.activations),
+               columns_zh=("激活函数", "发现"))
     return Result("vanishing-gradients", vars(cfg), metrics, (t1, t2), judge(metrics),
                   findings=tuple(found))
 

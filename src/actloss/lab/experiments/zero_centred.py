@@ -150,12 +150,15 @@ def run(cfg: Config) -> Result:
                "第二层权重梯度各分量全部同号的比例",
                ("input activation", "per sample", "per mini-batch"),
                tuple((a, round(net[a]["per_sample"], 4), round(net[a]["mini_batch"], 4))
-                     for a in net))
+                     for a in net),
+               columns_zh=("输入激活函数", "逐样本", "逐小批量"))
     t2 = Table("Per-sample gradient descent in 2-D", "二维逐样本梯度下降",
                ("input activation", "steps to |w - w*| < 0.05", "condition number",
                 "steps moving both weights the same way"),
                tuple((a, path[a]["steps_to_0.05"], round(path[a]["condition_number"], 2),
-                      round(path[a]["same_sign_steps"], 3)) for a in path))
+                      round(path[a]["same_sign_steps"], 3)) for a in path),
+               columns_zh=("输入激活函数", "到 |w - w*| < 0.05 的步数", "条件数",
+                           "两个权重同向移动的步数比例"))
     return Result("zero-centred", vars(cfg), metrics, (t1, t2), judge(metrics))
 
 
