@@ -1000,3 +1000,19 @@ def test_second_backward_is_refused(small_native, name: str) -> None:
         again.backward(retain_graph=True)
         again.backward()
     torch.testing.assert_close(x2.grad, 2 * first, rtol=2e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["silu", "mish", "softplus"])
+def test_saved_derivative_survives_retain_graph(small_native, name: str) -> None:
+    # the backward writes the gradient over the saved f'(x) only when the graph is not
+    # kept: three backward passes with retain_graph=True, then a last one, all equal to
+    # PyTorch's float64 gradient
+    x = (torch.randn(5000, generator=torch.Generator().manual_seed(5)) * 4).requires_grad_()
+    g = torch.rand(5000, generator=torch.Generator().manual_seed(6))
+    y = getattr(K, name)(x)
+    assert y.grad_fn.name() == "_NativeSavedBackward"
+    xd = x.detach().double().requires_grad_()
+    (ref,) = torch.autograd.grad(getattr(F, name)(xd), xd, g.double())
+    for keep in (True, True, True, False):
+        (got,) = torch.autograd.grad(y, x, g, retain_graph=keep)
+        torch.testing.assert_close(got.double(), ref, rtol=2e-5, atol=2e-6)

@@ -86,7 +86,7 @@ TEXT: dict[str, dict[str, str]] = {
         "generated": "由 actloss 生成",
         "total": "合计",
         "seconds_unit": "秒",
-        "colon": ":",
+        "colon": "：",
         "setting_name": "设置项",
         "setting_meaning": "含义",
         "setting_value": "取值",
