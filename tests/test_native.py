@@ -455,10 +455,16 @@ def _gelu_tanh64(v: torch.Tensor) -> torch.Tensor:
 
 
 # name, kernels call, catalog call, float64 reference, native grad_fn, what is saved
+def _me(fn, **fixed):
+    """``fn`` with ``memory_efficient=True`` unless the call says otherwise: ReLU and leaky
+    ReLU run PyTorch's op by default (it won) and the native mask form when efficient."""
+    return lambda v, **k: fn(v, **{**fixed, "memory_efficient": True, **k})
+
+
 PUBLIC = [
-    ("relu", K.relu, AC.relu, F.relu, "_NativeMaskBackward", "mask"),
-    ("leaky_relu", lambda v, **k: K.leaky_relu(v, negative_slope=0.2, **k),
-     lambda v, **k: AC.leaky_relu(v, negative_slope=0.2, **k),
+    ("relu", _me(K.relu), _me(AC.relu), F.relu, "_NativeMaskBackward", "mask"),
+    ("leaky_relu", _me(K.leaky_relu, negative_slope=0.2),
+     _me(AC.leaky_relu, negative_slope=0.2),
      lambda v: F.leaky_relu(v, 0.2), "_NativeMaskBackward", "mask"),
     ("sigmoid", K.sigmoid, AC.sigmoid, torch.sigmoid, "_NativeFromOutputBackward", "output"),
     ("tanh", K.tanh, AC.tanh, torch.tanh, "_NativeFromOutputBackward", "output"),
@@ -611,12 +617,16 @@ def test_memory_efficient_values_and_saved_bytes(small_native, name, kfn, cfn, r
 
         with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
             y = kfn(x, memory_efficient=me)
-        assert y.grad_fn.name() == node
+        if saved == "mask" and not me:  # PyTorch's own op by default
+            assert y.grad_fn.name() == ref(x.detach().requires_grad_()).grad_fn.name()
+        else:
+            assert y.grad_fn.name() == node
         return out
 
     default, efficient = saved_tensors(False), saved_tensors(True)
-    if saved == "mask":  # one byte per element in both modes
-        assert default == efficient == [(torch.bool, n, False)]
+    if saved == "mask":  # PyTorch's op by default; one byte per element when efficient
+        assert efficient == [(torch.bool, n, False)]
+        assert len(default) == 1 and default[0][:2] == (torch.float32, 4 * n)
     elif saved == "output":  # the output, as PyTorch's from-output rule needs
         assert default == efficient == [(torch.float32, 4 * n, False)]
     else:  # f'(x) by default; only x itself (held by the graph anyway) when efficient

@@ -366,7 +366,8 @@ def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     PyTorch's op: its forward and backward are single memory-bound passes and it saves the
     output, which the next layer usually holds anyway. ``memory_efficient=True`` saves a
     one-byte mask instead (a quarter of float32), for graphs where the output is not kept
-    (followed by an in-place op, or by a layer that does not save its input).
+    (followed by an in-place op, or by a layer that does not save its input); on float32
+    CPU tensors one native pass writes the output and the mask.
 
     Args:
         x: any shape. memory_efficient: save a ``uint8`` mask, default ``False``.
@@ -380,7 +381,7 @@ def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         tensor([0., 0., 2.])
     """
     x, me = _check("relu", x, memory_efficient)
-    if use_native(x, kernel="relu"):
+    if use_native(x, kernel="relu_mask" if me else "relu"):
         return _native_mask(x, 0.0)
     if not me or not use_fused(x):
         return F.relu(x)
@@ -410,7 +411,7 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
     """
     x, me = _check("leaky_relu", x, memory_efficient)
     a = check_param("leaky_relu", _SLOPE, negative_slope)
-    if use_native(x, kernel="leaky_relu"):
+    if use_native(x, kernel="relu_mask" if me else "leaky_relu"):
         return _native_mask(x, a)
     if not me or not use_fused(x):
         return F.leaky_relu(x, a)

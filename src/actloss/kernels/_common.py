@@ -80,7 +80,10 @@ FUSED_WINS: dict[str, bool] = {
 #: (its relatively accurate ``erfc`` costs two exponentials and a division per element,
 #: PyTorch's polynomial ``erf`` one), so it stays on PyTorch's op.
 NATIVE_WINS: dict[str, bool] = {
-    "relu": True, "leaky_relu": True, "sigmoid": True, "tanh": True, "elu": True,
+    # ReLU and leaky ReLU are memory-bound single passes in PyTorch too; the native form
+    # (output + one-byte mask) did not beat them, so it runs for memory_efficient=True
+    "relu": False, "leaky_relu": False, "relu_mask": True,
+    "sigmoid": True, "tanh": True, "elu": True,
     "silu": True, "mish": True, "softplus": True, "gelu_tanh": True, "gelu": False,
     "binary_focal": True, "bce_with_logits": True, "huber": True, "smooth_l1": True,
     "log_cosh": True,
