@@ -675,6 +675,32 @@ INLINE float l_log_cosh(float x, float t, float *g) {
     return a < 0.25f ? series : direct;
 }
 
+/* The arguments of a loss chunk, unpacked; p1 NaN means "not given": it is kept out of
+ * the arithmetic (a NaN operand, even one selected away, made the loop scalar). */
+#define LOSS_PROLOGUE                                                               \
+    loss_args *a = (loss_args *)a_;                                                 \
+    const float *restrict X = a->x;                                                 \
+    const float *restrict T = a->t;                                                 \
+    const float *restrict W = a->w;                                                 \
+    float *restrict L = a->loss;                                                    \
+    float *restrict Gr = a->grad;                                                   \
+    const float scale = a->scale, p2 = a->p2;                                       \
+    const int has1 = !(a->p1 != a->p1);                                             \
+    const float p1 = has1 ? a->p1 : 0.0f;                                           \
+    (void)p1; (void)p2; (void)has1;
+
+/* The four loops (per-element output or a sum into ACC; weighted or not) of LOOP. */
+#define LOSS_VARIANTS(LOOP, EXPR, ACC)                                              \
+    if (L && W) {                                                                   \
+        LOOP(EXPR, W[i], L[i] = l * wv)                                             \
+    } else if (L) {                                                                 \
+        LOOP(EXPR, 1.0f, L[i] = l)                                                  \
+    } else if (W) {                                                                 \
+        LOOP(EXPR, W[i], ACC += (l * wv))                                           \
+    } else {                                                                        \
+        LOOP(EXPR, 1.0f, ACC += l)                                                  \
+    }
+
 /* One loop per (weighted?, per-element?) pair, so that each is a straight vector loop. */
 #define LOSS_LOOP(EXPR, WV, STORE)                                                  \
     _Pragma("omp simd reduction(+:acc)")                                            \
@@ -689,27 +715,9 @@ INLINE float l_log_cosh(float x, float t, float *g) {
 
 #define LOSS_CHUNK(NAME, EXPR)                                                      \
     static void NAME(void *a_, int64_t b, int64_t e, int tid) {                     \
-        loss_args *a = (loss_args *)a_;                                             \
-        const float *restrict X = a->x;                                             \
-        const float *restrict T = a->t;                                             \
-        const float *restrict W = a->w;                                             \
-        float *restrict L = a->loss;                                                \
-        float *restrict Gr = a->grad;                                               \
-        const float scale = a->scale, p2 = a->p2;                                   \
-        /* p1 NaN means "not given": keep NaN out of the arithmetic (it is slow) */ \
-        const int has1 = !(a->p1 != a->p1);                                         \
-        const float p1 = has1 ? a->p1 : 0.0f;                                       \
-        (void)p1; (void)p2; (void)has1;                                             \
+        LOSS_PROLOGUE                                                               \
         double acc = 0.0;                                                           \
-        if (L && W) {                                                               \
-            LOSS_LOOP(EXPR, W[i], L[i] = l * wv)                                    \
-        } else if (L) {                                                             \
-            LOSS_LOOP(EXPR, 1.0f, L[i] = l)                                         \
-        } else if (W) {                                                             \
-            LOSS_LOOP(EXPR, W[i], acc += (double)(l * wv))                          \
-        } else {                                                                    \
-            LOSS_LOOP(EXPR, 1.0f, acc += (double)l)                                 \
-        }                                                                           \
+        LOSS_VARIANTS(LOSS_LOOP, EXPR, acc)                                         \
         a->partial[tid] = acc;                                                      \
     }
 
@@ -745,17 +753,7 @@ INLINE void stage_exp_log(const float *restrict X, int64_t m, float *restrict E,
 
 #define LOSS_CHUNK_STAGED(NAME, EXPR, POW)                                          \
     static void NAME(void *a_, int64_t b, int64_t e_end, int tid) {                 \
-        loss_args *a = (loss_args *)a_;                                             \
-        const float *restrict X = a->x;                                             \
-        const float *restrict T = a->t;                                             \
-        const float *restrict W = a->w;                                             \
-        float *restrict L = a->loss;                                                \
-        float *restrict Gr = a->grad;                                               \
-        const float scale = a->scale, p2 = a->p2;                                   \
-        /* p1 NaN means "not given": keep NaN out of the arithmetic (it is slow) */ \
-        const int has1 = !(a->p1 != a->p1);                                         \
-        const float p1 = has1 ? a->p1 : 0.0f;                                       \
-        (void)p2;                                                                   \
+        LOSS_PROLOGUE                                                               \
         float E[STAGE] __attribute__((aligned(32)));                                \
         float R[STAGE] __attribute__((aligned(32)));                                \
         float LG[STAGE] __attribute__((aligned(32)));                               \
@@ -775,15 +773,7 @@ INLINE void stage_exp_log(const float *restrict X, int64_t m, float *restrict E,
                 for (int64_t j = 0; j < m; ++j) QP[j] = 0.0f;                       \
             }                                                                       \
             float fa = 0.0f;                                                        \
-            if (L && W) {                                                           \
-                STAGED_LOOP(EXPR, W[i], L[i] = l * wv)                              \
-            } else if (L) {                                                         \
-                STAGED_LOOP(EXPR, 1.0f, L[i] = l)                                   \
-            } else if (W) {                                                         \
-                STAGED_LOOP(EXPR, W[i], fa += l * wv)                               \
-            } else {                                                                \
-                STAGED_LOOP(EXPR, 1.0f, fa += l)                                    \
-            }                                                                       \
+            LOSS_VARIANTS(STAGED_LOOP, EXPR, fa)                                    \
             acc += (double)fa;                                                      \
         }                                                                           \
         a->partial[tid] = acc;                                                      \
