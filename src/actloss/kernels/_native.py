@@ -217,23 +217,24 @@ def _load_or_build(allow_build: bool) -> None:
         return
     target = _target(cc or "cc", src)
     try:
-        if target.exists() and allow_build and cc is not None:
+        if target.exists():
             try:
                 _lib = _bind(target)
                 _state, _reason = "ready", ""
                 return
-            except OSError:  # truncated or foreign file under our name: build it again
-                target.unlink(missing_ok=True)
-        if not target.exists():
-            if cc is None:
-                _state = "failed"
-                _reason = f"no C compiler found (looked for {os.environ.get('CC') or 'cc'})"
-                return
-            if not allow_build:
-                return
-            t0 = time.perf_counter()
-            _compile(cc, src, target)
-            _build_seconds = time.perf_counter() - t0
+            except OSError:  # truncated or foreign file under our name
+                if not allow_build or cc is None:
+                    raise
+                target.unlink(missing_ok=True)  # and build it again below
+        if cc is None:
+            _state = "failed"
+            _reason = f"no C compiler found (looked for {os.environ.get('CC') or 'cc'})"
+            return
+        if not allow_build:
+            return
+        t0 = time.perf_counter()
+        _compile(cc, src, target)
+        _build_seconds = time.perf_counter() - t0
         _lib = _bind(target)
         _state, _reason = "ready", ""
     except (OSError, subprocess.SubprocessError) as exc:
