@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev,mnist]'
 	touch $@
 
-# The native kernels (a small C library, about a second with the system compiler);
+# The native kernels (a small C library, a few seconds with the system compiler);
 # without a compiler everything still runs, on the eager paths.
 kernels: $(STAMP)
 	@$(BIN)/actloss kernels --build || echo "note: native kernels not built; the eager paths run"

@@ -44,8 +44,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """State of the native kernels (float32 CPU, one pass): built, cached, or why not.
 
-        Without a built library every kernel runs its eager path; a build takes about
-        a second with the system C compiler and is cached per machine. Exits 1 when a
+        Without a built library every kernel runs its eager path; a build takes a
+        few seconds with the system C compiler and is cached per machine. Exits 1 when a
         requested build fails.
         """
         from actloss.kernels import _native

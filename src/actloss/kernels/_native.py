@@ -5,7 +5,7 @@ mish...) and the losses PyTorch composes from several ops are compute-bound or t
 several passes over memory; eager PyTorch operations, even block by block, cannot fuse
 them into one pass (measured: ``docs/benchmarks.md``). ``csrc/actloss_kernels.c`` does
 each in one vectorised pass per direction, float32, on POSIX threads. It has no
-dependency on PyTorch's headers, so it compiles in about a second with the system C
+dependency on PyTorch's headers, so it compiles in a few seconds with the system C
 compiler (``cc``, or ``$CC``).
 
 The library is built on first need and cached: ``$ACTLOSS_CACHE_DIR`` (default
