@@ -21,6 +21,7 @@ import actloss.kernels._native as N
 import actloss.kernels._softmax_losses as S
 from actloss import kernels as K
 from actloss.errors import InputError, ParameterError
+from references import torchvision_focal
 
 CUDA = torch.cuda.is_available()
 
@@ -220,15 +221,6 @@ def test_activation_errors(call, match) -> None:
 REDUCTIONS = ["mean", "sum", "none"]
 
 
-def _tv_focal(x, t, alpha, gamma):
-    # torchvision.ops.sigmoid_focal_loss, unreduced, float64
-    p = torch.sigmoid(x)
-    ce = F.binary_cross_entropy_with_logits(x, t, reduction="none")
-    p_t = p * t + (1 - p) * (1 - t)
-    loss = ce * (1 - p_t) ** gamma
-    if alpha is not None:
-        loss = (alpha * t + (1 - alpha) * (1 - t)) * loss
-    return loss
 
 
 def _reduce(loss, reduction, weight=None):
@@ -256,7 +248,7 @@ def test_binary_focal_matches_torchvision_formula(reduction, weighted, alpha, ga
     g = torch.randn(x.shape, dtype=torch.float64) if reduction == "none" else None
     got = _grad(lambda a: K.binary_focal_with_logits(a, t, alpha=alpha, gamma=gamma,
                                                       reduction=reduction, weight=w), x, g=g)
-    ref = _grad(lambda a: _reduce(_tv_focal(a, t, alpha, gamma), reduction, w), x, g=g)
+    ref = _grad(lambda a: _reduce(torchvision_focal(a, t, alpha, gamma), reduction, w), x, g=g)
     for a, b in zip(got, ref):
         torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-13)
 
@@ -304,7 +296,7 @@ def test_elementwise_losses_float32_and_extreme_logits() -> None:
     t = torch.tensor([0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0] * 3)
     for ours, ref in [
         (lambda a: K.binary_focal_with_logits(a, t, reduction="none"),
-         lambda a: _tv_focal(a, t.double(), 0.25, 2.0)),
+         lambda a: torchvision_focal(a, t.double(), 0.25, 2.0)),
         (lambda a: K.bce_with_logits(a, t, reduction="none"),
          lambda a: F.binary_cross_entropy_with_logits(a, t.double(), reduction="none")),
         (lambda a: K.log_cosh(a, t, reduction="none"),
@@ -352,7 +344,7 @@ def test_second_backward_is_refused() -> None:
 def test_loss_gradient_scaled_by_upstream() -> None:
     x, t = _pair(500)
     got = _grad(lambda a: 2.5 * K.binary_focal_with_logits(a, t), x)
-    ref = _grad(lambda a: 2.5 * _tv_focal(a, t, 0.25, 2.0).mean(), x)
+    ref = _grad(lambda a: 2.5 * torchvision_focal(a, t, 0.25, 2.0).mean(), x)
     torch.testing.assert_close(got[1], ref[1], rtol=1e-10, atol=1e-13)
 
 

@@ -27,6 +27,7 @@ import actloss.kernels._native as N
 import actloss.losses as L
 from actloss import kernels as K
 from actloss.errors import ParameterError
+from references import torchvision_focal
 
 EPS32 = 2.0**-24  # half an ulp of 1 in float32: the unit of a correctly rounded result
 NATIVE_GRAD_FNS = ("_NativeSavedBackward", "_NativeFromOutputBackward", "_NativeMaskBackward")
@@ -705,16 +706,6 @@ def _loss_data(seed: int, kind: str) -> tuple[torch.Tensor, torch.Tensor]:
     return x, t
 
 
-def _tv_focal(x: torch.Tensor, t: torch.Tensor, alpha: float | None, gamma: float
-              ) -> torch.Tensor:
-    # torchvision.ops.sigmoid_focal_loss, unreduced (float64 here)
-    p = torch.sigmoid(x)
-    ce = F.binary_cross_entropy_with_logits(x, t, reduction="none")
-    p_t = p * t + (1 - p) * (1 - t)
-    loss = ce * (1 - p_t) ** gamma
-    if alpha is not None:
-        loss = (alpha * t + (1 - alpha) * (1 - t)) * loss
-    return loss
 
 
 def _reduce(per: torch.Tensor, reduction: str, w: torch.Tensor | None) -> torch.Tensor:
@@ -790,7 +781,7 @@ def test_binary_focal_matches_torchvision(small_native, via, gamma, alpha, reduc
         return fn(a, b, alpha=alpha, gamma=gamma, reduction=r, weight=ww)
 
     def ref(a, b, r, ww):
-        return _reduce(_tv_focal(a, b, alpha, gamma), r, ww)
+        return _reduce(torchvision_focal(a, b, alpha, gamma), r, ww)
 
     # q^gamma comes from exp(gamma log q): gamma |log q| ulps, q >= 1e-7 here (|x| < 17):
     # 1e-5 relative; the gradient is a difference of terms <= ~1 (sigma - t, gamma q^..):

@@ -45,12 +45,16 @@ __all__ = [
     "LOSS_KINDS",
     "NativeStatus",
     "act_backward",
+    "act_backward_from_output",
     "act_forward",
     "build",
+    "cache_dir",
     "library",
     "loss",
     "native",
     "native_enabled",
+    "relu_backward",
+    "relu_forward",
     "set_native_enabled",
     "status",
 ]
@@ -335,13 +339,6 @@ def _ptr(t: torch.Tensor | None) -> int | None:
     return None if t is None else t.data_ptr()
 
 
-def usable(*tensors: torch.Tensor) -> bool:
-    """Whether the library is loaded and every tensor is float32 on the CPU."""
-    if library() is None:
-        return False
-    return all(t.dtype is torch.float32 and t.device.type == "cpu" for t in tensors)
-
-
 def act_forward(kind: str, x: torch.Tensor, p1: float = 0.0, p2: float = 0.0, *,
                 with_derivative: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
     """``(f(x), f'(x) or None)`` for a float32 CPU tensor, new contiguous tensors."""
@@ -367,13 +364,9 @@ def act_backward(kind: str, x: torch.Tensor, g: torch.Tensor, p1: float = 0.0,
     return dx
 
 
-#: the activations whose derivative the backward can take from the output
-FROM_OUTPUT = ("sigmoid", "tanh", "elu")
-
-
 def act_backward_from_output(kind: str, y: torch.Tensor, g: torch.Tensor,
                              p1: float = 0.0) -> torch.Tensor:
-    """``g f'(x)`` from the saved output ``y`` (:data:`FROM_OUTPUT` only)."""
+    """``g f'(x)`` from the saved output ``y`` (sigmoid, tanh and elu)."""
     lib = library()
     assert lib is not None
     yc, gc = y.contiguous(), g.contiguous()
