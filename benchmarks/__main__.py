@@ -53,7 +53,11 @@ def render(info: dict, bandwidth: float, rows: list, quick: bool) -> str:
         "",
         "Times are medians of interleaved repeats of forward + backward; memory is the peak "
         "resident memory a call adds (see `benchmarks/_harness.py`); roofline is the "
-        "achieved share of the copy bandwidth for the bytes the kernel cannot avoid moving.",
+        "achieved share of the copy bandwidth for the bytes the kernel cannot avoid moving. "
+        "`no pool` is ours / torch with the buffer pool bypassed (`actloss.kernels._pool`: "
+        "outputs of 32 MiB and up reuse freed mappings instead of faulting in fresh "
+        "ones); memory is measured with the pool emptied first, so our outputs count as "
+        "fresh allocations, like PyTorch's.",
         "",
         markdown_table(rows),
     ]

@@ -51,6 +51,7 @@ class Result:
     shape: str
     ours_ms: float | None = None
     torch_ms: float | None = None
+    ours_unpooled_ms: float | None = None  # ours with the buffer pool bypassed
     compiled_ms: float | None = None
     compile_s: float | None = None
     ours_mb: float | None = None
@@ -69,6 +70,12 @@ class Result:
         return self.ours_ms / self.torch_ms
 
     @property
+    def unpooled_ratio(self) -> float | None:
+        if self.ours_unpooled_ms is None or not self.torch_ms:
+            return None
+        return self.ours_unpooled_ms / self.torch_ms
+
+    @property
     def compiled_ratio(self) -> float | None:
         if self.ours_ms is None or not self.compiled_ms:
             return None
@@ -82,7 +89,8 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
-        d.update(time_ratio=self.time_ratio, compiled_ratio=self.compiled_ratio,
+        d.update(time_ratio=self.time_ratio, unpooled_ratio=self.unpooled_ratio,
+                 compiled_ratio=self.compiled_ratio,
                  mem_ratio=self.mem_ratio)
         return d
 
@@ -197,10 +205,10 @@ def _fmt(v: float | None, spec: str) -> str:
 
 def markdown_table(rows: list[Result]) -> str:
     """The results as one markdown table."""
-    head = ("| suite | case | shape | ours ms | torch ms | ours/torch | compiled ms | "
-            "ours/compiled | ours MB | torch MB | mem ratio | saved ours/torch MB | "
-            "roofline | note |")
-    sep = "|" + "---|" * 14
+    head = ("| suite | case | shape | ours ms | torch ms | ours/torch | no pool | "
+            "compiled ms | ours/compiled | ours MB | torch MB | mem ratio | "
+            "saved ours/torch MB | roofline | note |")
+    sep = "|" + "---|" * 15
     lines = [head, sep]
     for r in rows:
         saved = "-" if r.ours_saved_mb is None else (
@@ -210,7 +218,8 @@ def markdown_table(rows: list[Result]) -> str:
             comp += f" (compile {r.compile_s:.1f} s)"
         lines.append(
             f"| {r.suite} | {r.name} | {r.shape} | {_fmt(r.ours_ms, '.1f')} | "
-            f"{_fmt(r.torch_ms, '.1f')} | {_fmt(r.time_ratio, '.2f')} | {comp} | "
+            f"{_fmt(r.torch_ms, '.1f')} | {_fmt(r.time_ratio, '.2f')} | "
+            f"{_fmt(r.unpooled_ratio, '.2f')} | {comp} | "
             f"{_fmt(r.compiled_ratio, '.2f')} | {_fmt(r.ours_mb, '.0f')} | "
             f"{_fmt(r.torch_mb, '.0f')} | {_fmt(r.mem_ratio, '.2f')} | {saved} | "
             f"{_fmt(r.roofline, '.2f')} | {r.note} |"

@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from actloss import kernels as K
+from actloss.kernels import _pool
 from benchmarks._harness import Result, interleaved, peak_extra_bytes, saved_bytes
 
 MB = float(1 << 20)
@@ -221,7 +222,13 @@ def run_case(case: Case, *, reps: int, compile: bool, device: str,
     ours = _fwd_bwd(case.ours, inputs)
     theirs = _fwd_bwd(case.theirs, inputs)
     res = Result(suite, case.name, case.shape, note=case.note)
-    fns: dict[str, Callable[[], None]] = {"ours": ours, "torch": theirs}
+
+    def ours_unpooled() -> None:
+        with _pool.bypass():
+            ours()
+
+    fns: dict[str, Callable[[], None]] = {"ours": ours, "torch": theirs,
+                                          "ours_unpooled": ours_unpooled}
     if compile and case.compile:
         try:
             compiled_fwd = torch.compile(case.theirs, dynamic=False)
@@ -234,9 +241,15 @@ def run_case(case: Case, *, reps: int, compile: bool, device: str,
                 f"compile failed: {type(exc).__name__}"
     t = interleaved(fns, reps, device)
     res.ours_ms, res.torch_ms = t["ours"] * 1e3, t["torch"] * 1e3
+    res.ours_unpooled_ms = t["ours_unpooled"] * 1e3
     if "compiled" in t:
         res.compiled_ms = t["compiled"] * 1e3
+    res.extra["pool_idle_mb"] = _pool.pool_stats().idle_bytes / MB
     for key, fn in fns.items():
+        if key == "ours_unpooled":
+            continue
+        # an empty pool: our outputs are fresh mappings, counted like PyTorch's
+        _pool.empty_cache()
         b = peak_extra_bytes(fn, device)
         if b is not None:
             setattr(res, f"{key}_mb", b / MB)

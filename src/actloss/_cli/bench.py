@@ -48,12 +48,14 @@ def register(app: typer.Typer) -> None:
         few seconds with the system C compiler and is cached per machine. Exits 1 when a
         requested build fails.
         """
-        from actloss.kernels import _native
+        from actloss.kernels import _native, _pool
 
         st = _native.build(force=rebuild) if (build or rebuild) else _native.status()
         data = {"state": st.state, "path": st.path, "compiler": st.compiler,
                 "cache_dir": str(_native.cache_dir()), "build_seconds": st.build_seconds,
-                "reason": st.reason}
+                "reason": st.reason,
+                "pool": {"limit_bytes": _pool.pool_limit(),
+                         "min_bytes": _pool.POOL_MIN_BYTES}}
         if as_json:
             print_json(data)
         else:
@@ -69,6 +71,11 @@ def register(app: typer.Typer) -> None:
             if st.state == "not built":
                 console.print("  (built on first use in the background, or now with "
                               "`actloss kernels --build`)", highlight=False)
+            limit = _pool.pool_limit()
+            pool = (f"keeps up to {limit / (1 << 20):g} MiB of idle buffers for outputs "
+                    f"of {_pool.POOL_MIN_BYTES >> 20} MiB and up" if limit else
+                    "off (ACTLOSS_POOL_MB=0 or set_pool_limit(0))")
+            console.print(f"buffer pool: {pool}", highlight=False)
         if (build or rebuild) and not st.available:
             raise typer.Exit(1)
 

@@ -8,6 +8,11 @@ every device, since its point is memory. Which fused forms run by default is dec
 per kernel by measurement: ``actloss.kernels._common.FUSED_WINS``. ``fused(False)``
 (a context manager) and ``set_fused_enabled(False)`` turn every fused path off, for code
 that differentiates twice (``create_graph=True``).
+
+Large CPU outputs (32 MiB and up) come from a pool of reused mappings
+(:mod:`actloss.kernels._pool`): it keeps up to ``pool_limit()`` bytes of idle buffers
+(256 MiB by default, ``ACTLOSS_POOL_MB`` or ``set_pool_limit``), which ``empty_cache()``
+gives back to the system.
 """
 
 from __future__ import annotations
@@ -38,16 +43,25 @@ from actloss.kernels._elementwise_losses import (
     sigmoid_focal,
     smooth_l1,
 )
+from actloss.kernels._pool import (
+    PoolStats,
+    empty_cache,
+    pool_limit,
+    pool_stats,
+    set_pool_limit,
+)
 from actloss.kernels._region_losses import dice, tversky
 from actloss.kernels._softmax_losses import cross_entropy, linear_cross_entropy, softmax_focal
 
 __all__ = [
     "GradientConsumedError",
+    "PoolStats",
     "bce_with_logits",
     "binary_focal_with_logits",
     "cross_entropy",
     "dice",
     "elu",
+    "empty_cache",
     "fused",
     "fused_enabled",
     "gelu",
@@ -56,8 +70,11 @@ __all__ = [
     "linear_cross_entropy",
     "log_cosh",
     "mish",
+    "pool_limit",
+    "pool_stats",
     "relu",
     "set_fused_enabled",
+    "set_pool_limit",
     "sigmoid",
     "sigmoid_focal",
     "silu",

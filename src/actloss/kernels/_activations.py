@@ -41,11 +41,12 @@ import torch.nn.functional as F
 from torch._C import _functions as _autograd_functions
 
 from actloss._validation import POSITIVE, Interval, Param, check_param, check_tensor
-from actloss.kernels import _native
+from actloss.kernels import _native, _pool
 from actloss.kernels._common import (
     BLOCK_ELEMENTS,
     GradientConsumedError,
     blocks,
+    fused_enabled,
     use_fused,
     use_native,
 )
@@ -81,7 +82,10 @@ def strict_call(owner: str, fn: Callable[..., torch.Tensor], *args: object,
     (``actloss.activations``) calls the kernels through here, so that a backward
     building a graph through a fused activation raises
     :class:`~actloss.kernels.GradientConsumedError` naming ``owner`` instead.
+    Under ``torch.compile`` nothing fused runs, so the call is plain.
     """
+    if torch.compiler.is_compiling():
+        return fn(*args, **kwargs)
     token = _STRICT_OWNER.set(owner)
     try:
         return fn(*args, **kwargs)
@@ -153,8 +157,8 @@ def _forward(k: _Kernel, x: torch.Tensor, want_d: bool
     """``f(x)`` and, if asked, ``f'(x)``, block by block."""
     xf = _flat(x)
     n = xf.numel()
-    y = torch.empty_like(xf)
-    d = torch.empty(n, dtype=k.d_dtype or x.dtype, device=x.device) if want_d else None
+    y = _pool.empty_like(xf)
+    d = _pool.empty((n,), k.d_dtype or x.dtype, x.device) if want_d else None
     size = max(1, min(n, BLOCK_ELEMENTS))
     s = _scratch(k, size, x)
     for a, b in blocks(n, size):
@@ -168,7 +172,7 @@ def _backward(k: _Kernel, saved: torch.Tensor, g: torch.Tensor, recompute: bool
     """``g * f'(x)``; ``saved`` is ``f'(x)``, or ``x`` when ``recompute``."""
     sf, gf = _flat(saved), _flat(g)
     n = sf.numel()
-    gi = torch.empty(n, dtype=g.dtype, device=g.device)
+    gi = _pool.empty((n,), g.dtype, g.device)
     size = max(1, min(n, BLOCK_ELEMENTS))
     s = _scratch(k, size, g, extra=1)
     if recompute:
@@ -328,6 +332,114 @@ def _native_mask(x: torch.Tensor, slope: float) -> torch.Tensor:
     return _native.act_forward("leaky_relu" if slope else "relu", x, slope)[0]
 
 
+# ------------------------------------------------------------ PyTorch's op, pooled
+@dataclass(frozen=True)
+class _Op:
+    """PyTorch's forward and backward kernels of one activation, with ``out=`` forms.
+
+    ``forward(x, out)`` writes f(x) into ``out``; ``backward(g, saved, out)`` writes
+    ``g f'(x)`` into ``out``, or with ``out=None`` returns PyTorch's differentiable
+    backward op (for ``create_graph=True``). ``saves_output``: the backward reads the
+    output (as PyTorch's relu, sigmoid and tanh do), else the input.
+    """
+
+    forward: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    backward: Callable[[torch.Tensor, torch.Tensor, torch.Tensor | None], torch.Tensor]
+    saves_output: bool
+
+
+def _grad_into(op: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
+    """``backward(g, saved, out, *args)`` from an aten backward op and its ``grad_input``
+    overload."""
+
+    def backward(g: torch.Tensor, saved: torch.Tensor, out: torch.Tensor | None,
+                 *args: object, **kw: object) -> torch.Tensor:
+        if out is None:
+            return op.default(g, saved, *args, **kw)
+        return op.grad_input(g, saved, *args, **kw, grad_input=out)
+
+    return backward
+
+
+_aten = torch.ops.aten
+_threshold_bwd = _grad_into(_aten.threshold_backward)
+_sigmoid_bwd = _grad_into(_aten.sigmoid_backward)
+_tanh_bwd = _grad_into(_aten.tanh_backward)
+_silu_bwd = _grad_into(_aten.silu_backward)
+_leaky_bwd = _grad_into(_aten.leaky_relu_backward)
+_gelu_bwd = _grad_into(_aten.gelu_backward)
+_softplus_bwd = _grad_into(_aten.softplus_backward)
+
+
+def _elu_bwd(a: float) -> Callable[..., torch.Tensor]:
+    def backward(g: torch.Tensor, x: torch.Tensor, out: torch.Tensor | None) -> torch.Tensor:
+        # elu_backward(grad, alpha, scale, input_scale, is_result, self_or_result)
+        if out is None:
+            return _aten.elu_backward(g, a, 1.0, 1.0, False, x)
+        return _aten.elu_backward.grad_input(g, a, 1.0, 1.0, False, x, grad_input=out)
+
+    return backward
+
+
+def _mish_bwd(g: torch.Tensor, x: torch.Tensor, out: torch.Tensor | None) -> torch.Tensor:
+    r = _aten.mish_backward(g, x)  # no out= overload in PyTorch
+    return r if out is None else out.copy_(r)
+
+
+_OPS: dict[str, Callable[..., _Op]] = {
+    "relu": lambda: _Op(lambda x, o: torch.clamp_min(x, 0.0, out=o),
+                        lambda g, y, o: _threshold_bwd(g, y, o, 0.0), True),
+    "leaky_relu": lambda a: _Op(lambda x, o: _aten.leaky_relu.out(x, a, out=o),
+                                lambda g, x, o: _leaky_bwd(g, x, o, a, False), False),
+    "sigmoid": lambda: _Op(lambda x, o: torch.sigmoid(x, out=o), _sigmoid_bwd, True),
+    "tanh": lambda: _Op(lambda x, o: torch.tanh(x, out=o), _tanh_bwd, True),
+    "silu": lambda: _Op(lambda x, o: _aten.silu.out(x, out=o), _silu_bwd, False),
+    "mish": lambda: _Op(lambda x, o: _aten.mish.out(x, out=o), _mish_bwd, False),
+    "gelu": lambda approx: _Op(
+        lambda x, o: _aten.gelu.out(x, approximate=approx, out=o),
+        lambda g, x, o: _gelu_bwd(g, x, o, approximate=approx), False),
+    "elu": lambda a: _Op(lambda x, o: _aten.elu.out(x, a, 1.0, 1.0, out=o),
+                         _elu_bwd(a), False),
+    "softplus": lambda b, th: _Op(lambda x, o: _aten.softplus.out(x, b, th, out=o),
+                                  lambda g, x, o: _softplus_bwd(g, x, o, b, th), False),
+}
+
+
+class _PooledOp(torch.autograd.Function):
+    """PyTorch's kernels writing into buffers from :mod:`actloss.kernels._pool`.
+
+    Values, gradients and saved tensors are PyTorch's; only the memory differs: large
+    outputs reuse mappings instead of faulting in fresh ones. Twice differentiable: under
+    ``create_graph=True`` the backward is PyTorch's differentiable backward op.
+    """
+
+    @staticmethod
+    def forward(ctx, x, op):  # type: ignore[override]
+        y = op.forward(x, _pool.empty_like(x))
+        ctx.op = op
+        ctx.save_for_backward(y if op.saves_output else x)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):  # type: ignore[override]
+        (s,) = ctx.saved_tensors
+        if torch.is_grad_enabled():
+            return ctx.op.backward(g, s, None), None
+        return ctx.op.backward(g, s, _pool.empty_like(s)), None
+
+
+def _torch_op(x: torch.Tensor, plain: Callable[..., torch.Tensor], name: str,
+              *params: object) -> torch.Tensor:
+    """PyTorch's op ``plain(x, *params)``, writing into pooled memory where the output
+    is large enough to gain (:func:`actloss.kernels._pool.pooled`)."""
+    if not fused_enabled() or not _pool.pooled(x.numel() * x.element_size(), x.device):
+        return plain(x, *params)
+    op = _OPS[name](*params)
+    if _wants_grad(x):
+        return _PooledOp.apply(x, op)
+    return op.forward(x, _pool.empty_like(x))
+
+
 # ------------------------------------------------------------------------------ relu
 def _step(x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
     """``out = 1[x > 0]`` as 0/1 floats, from ``sign`` (vectorised; bool ops are not)."""
@@ -384,7 +496,7 @@ def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     if use_native(x, kernel="relu_mask" if me else "relu"):
         return _native_mask(x, 0.0)
     if not me or not use_fused(x):
-        return F.relu(x)
+        return _torch_op(x, F.relu, "relu")
     return _apply(x, _RELU, False)
 
 
@@ -414,7 +526,7 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
     if use_native(x, kernel="relu_mask" if me else "leaky_relu"):
         return _native_mask(x, a)
     if not me or not use_fused(x):
-        return F.leaky_relu(x, a)
+        return _torch_op(x, F.leaky_relu, "leaky_relu", a)
     return _apply(x, _mask_kernel(a), False)
 
 
@@ -422,7 +534,7 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
 def _blocked_map(x: torch.Tensor, fn: Callable[[torch.Tensor, torch.Tensor, Scratch], None],
                  n_scratch: int = 0) -> torch.Tensor:
     xf = _flat(x)
-    y = torch.empty_like(xf)
+    y = _pool.empty_like(xf)
     size = max(1, min(xf.numel(), BLOCK_ELEMENTS))
     s = [torch.empty(size, dtype=x.dtype, device=x.device) for _ in range(n_scratch)]
     for a, b in blocks(xf.numel(), size):
@@ -464,7 +576,7 @@ def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     if use_native(x, kernel="sigmoid"):
         return _native_from_output(x, "sigmoid")
     if not use_fused(x, kernel="sigmoid"):
-        return torch.sigmoid(x)
+        return _torch_op(x, torch.sigmoid, "sigmoid")
     return _from_output(x, lambda v: _blocked_map(v, _sigmoid_block),
                         torch.ops.aten.sigmoid_backward)
 
@@ -497,7 +609,7 @@ def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     if use_native(x, kernel="tanh"):
         return _native_from_output(x, "tanh")
     if not use_fused(x, kernel="tanh"):
-        return torch.tanh(x)
+        return _torch_op(x, torch.tanh, "tanh")
     return _from_output(x, lambda v: _blocked_map(v, _tanh_block),
                         torch.ops.aten.tanh_backward)
 
@@ -552,7 +664,7 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) 
     if use_native(x, kernel="elu"):
         return _native_from_output(x, "elu", a)
     if not use_fused(x, kernel="elu"):
-        return F.elu(x, a)
+        return _torch_op(x, F.elu, "elu", a)
     blk = _elu_block(a)
 
     def fwd(v: torch.Tensor) -> torch.Tensor:
@@ -597,7 +709,7 @@ def silu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     if use_native(x, kernel="silu"):
         return _native_saved(x, "silu", memory_efficient=me)
     if not use_fused(x, kernel="silu"):
-        return F.silu(x)
+        return _torch_op(x, F.silu, "silu")
     return _apply(x, _SILU, me)
 
 
@@ -643,7 +755,7 @@ def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     if use_native(x, kernel="mish"):
         return _native_saved(x, "mish", memory_efficient=me)
     if not use_fused(x, kernel="mish"):
-        return F.mish(x)
+        return _torch_op(x, F.mish, "mish")
     return _apply(x, _MISH, me)
 
 
@@ -686,6 +798,10 @@ def _gelu_tanh_block(x, y, d, s):
 
 
 _GELU = _Kernel(_gelu_block, 1)
+
+
+def _plain_gelu(x: torch.Tensor, approximate: str) -> torch.Tensor:
+    return F.gelu(x, approximate=approximate)
 _GELU_TANH = _Kernel(_gelu_tanh_block, 3)
 _APPROXIMATE = Param("approximate", "none", str, choices=("none", "tanh"),
                      doc="'tanh' for the tanh approximation")
@@ -716,7 +832,7 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
     if use_native(x, kernel=kind):
         return _native_saved(x, kind, memory_efficient=me)
     if not use_fused(x, kernel="gelu_tanh" if approx == "tanh" else "gelu"):
-        return F.gelu(x, approximate=approx)
+        return _torch_op(x, _plain_gelu, "gelu", approx)
     return _apply(x, _GELU_TANH if approx == "tanh" else _GELU, me)
 
 
@@ -780,5 +896,5 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
     if use_native(x, kernel="softplus"):
         return _native_saved(x, "softplus", b, th, me)
     if not use_fused(x, kernel="softplus"):
-        return F.softplus(x, b, th)
+        return _torch_op(x, F.softplus, "softplus", b, th)
     return _apply(x, _softplus_kernel(b, th), me)

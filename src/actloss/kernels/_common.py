@@ -148,10 +148,13 @@ def use_fused(*tensors: torch.Tensor, min_elements: int | None = None,
     tensor; everything else (CUDA and other accelerators, half precision, small tensors)
     runs the plain PyTorch path, which is already one fused device kernel there. With
     ``kernel``, :data:`FUSED_WINS` must also say that the fused form wins. Nothing is
-    fused while :func:`fused_enabled` is false.
+    fused while :func:`fused_enabled` is false, nor while ``torch.compile`` traces the
+    call (the compiled graph gets PyTorch's ops).
     """
     if not _enabled or (kernel is not None and not FUSED_WINS.get(kernel, True)):
         return False
+    if torch.compiler.is_compiling():
+        return False  # a compiler fuses PyTorch's ops itself and cannot trace ours
     x = tensors[0]
     if min_elements is None:
         min_elements = MIN_FUSED_ELEMENTS
@@ -168,7 +171,7 @@ def use_native(*tensors: torch.Tensor, kernel: str, min_elements: int | None = N
     paths enabled, and the library built (while it is being built, or where it cannot
     be, the eager paths run: see :mod:`actloss.kernels._native`).
     """
-    if not _enabled or not NATIVE_WINS.get(kernel, False):
+    if not _enabled or not NATIVE_WINS.get(kernel, False) or torch.compiler.is_compiling():
         return False
     x = tensors[0]
     if x.numel() < (MIN_FUSED_ELEMENTS if min_elements is None else min_elements):

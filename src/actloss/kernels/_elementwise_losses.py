@@ -31,7 +31,7 @@ from actloss._validation import (
     check_tensor,
 )
 from actloss.errors import InputError
-from actloss.kernels import _native
+from actloss.kernels import _native, _pool
 from actloss.kernels._common import (
     BLOCK_ELEMENTS,
     blocks,
@@ -78,9 +78,9 @@ def _run(block: LossBlock, n_scratch: int, x: torch.Tensor, t: torch.Tensor,
         if isinstance(out, torch.Tensor):
             return out.view(x.shape), grad.view(x.shape)
         return x.new_tensor(out * scale), grad.view(x.shape)
-    grad = torch.empty_like(xf)
+    grad = _pool.empty_like(xf)
     size = max(1, min(n, BLOCK_ELEMENTS))
-    per = torch.empty_like(xf) if reduction == "none" else None
+    per = _pool.empty_like(xf) if reduction == "none" else None
     lscr = torch.empty(size, dtype=x.dtype, device=x.device)
     s = [torch.empty(size, dtype=x.dtype, device=x.device) for _ in range(n_scratch)]
     scale = 1.0 / n if reduction == "mean" and n else 1.0

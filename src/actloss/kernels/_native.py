@@ -38,6 +38,7 @@ from pathlib import Path
 import torch
 
 from actloss._validation import Param, check_param
+from actloss.kernels import _pool
 
 __all__ = [
     "ACT_KINDS",
@@ -345,8 +346,8 @@ def act_forward(kind: str, x: torch.Tensor, p1: float = 0.0, p2: float = 0.0, *,
     lib = library()
     assert lib is not None
     xc = x.contiguous()
-    y = torch.empty_like(xc)
-    d = torch.empty_like(xc) if with_derivative else None
+    y = _pool.empty_like(xc)
+    d = _pool.empty_like(xc) if with_derivative else None
     lib.actloss_act_forward(ACT_KINDS[kind], xc.data_ptr(), y.data_ptr(), _ptr(d), xc.numel(),
                             p1, p2, torch.get_num_threads())
     return y, d
@@ -358,7 +359,7 @@ def act_backward(kind: str, x: torch.Tensor, g: torch.Tensor, p1: float = 0.0,
     lib = library()
     assert lib is not None
     xc, gc = x.contiguous(), g.contiguous()
-    dx = torch.empty_like(xc)
+    dx = _pool.empty_like(xc)
     lib.actloss_act_backward(ACT_KINDS[kind], xc.data_ptr(), gc.data_ptr(), dx.data_ptr(),
                              xc.numel(), p1, p2, torch.get_num_threads())
     return dx
@@ -370,7 +371,7 @@ def act_backward_from_output(kind: str, y: torch.Tensor, g: torch.Tensor,
     lib = library()
     assert lib is not None
     yc, gc = y.contiguous(), g.contiguous()
-    dx = torch.empty_like(yc)
+    dx = _pool.empty_like(yc)
     rc = lib.actloss_act_backward_from_output(ACT_KINDS[kind], yc.data_ptr(), gc.data_ptr(),
                                               dx.data_ptr(), yc.numel(), p1,
                                               torch.get_num_threads())
@@ -384,8 +385,8 @@ def relu_forward(x: torch.Tensor, slope: float = 0.0) -> tuple[torch.Tensor, tor
     lib = library()
     assert lib is not None
     xc = x.contiguous()
-    y = torch.empty_like(xc)
-    mask = torch.empty(xc.shape, dtype=torch.bool, device=xc.device)
+    y = _pool.empty_like(xc)
+    mask = _pool.empty(xc.shape, torch.bool, xc.device)
     lib.actloss_relu_forward(xc.data_ptr(), y.data_ptr(), mask.data_ptr(), xc.numel(), slope,
                              torch.get_num_threads())
     return y, mask
@@ -396,7 +397,7 @@ def relu_backward(mask: torch.Tensor, g: torch.Tensor, slope: float = 0.0) -> to
     lib = library()
     assert lib is not None
     gc = g.contiguous()
-    dx = torch.empty_like(gc)
+    dx = _pool.empty_like(gc)
     lib.actloss_relu_backward(mask.data_ptr(), gc.data_ptr(), dx.data_ptr(), gc.numel(), slope,
                               torch.get_num_threads())
     return dx
@@ -412,8 +413,8 @@ def loss(kind: str, x: torch.Tensor, t: torch.Tensor, w: torch.Tensor | None,
     """
     lib = library()
     assert lib is not None
-    grad = torch.empty_like(x)
-    per = torch.empty_like(x) if per_element else None
+    grad = _pool.empty_like(x)
+    per = _pool.empty_like(x) if per_element else None
     total = lib.actloss_loss(LOSS_KINDS[kind], x.data_ptr(), t.data_ptr(), _ptr(w), _ptr(per),
                              grad.data_ptr(), x.numel(), scale, p1, p2,
                              torch.get_num_threads())

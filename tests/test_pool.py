@@ -1,0 +1,361 @@
+"""The buffer pool for large kernel outputs (actloss.kernels._pool) and the activations
+that write PyTorch's kernels into it (_PooledOp in actloss.kernels._activations).
+
+References: the pooled paths run PyTorch's own forward and backward kernels, so every
+value and gradient is compared with PyTorch's op on the same input (the independent
+source); gradgradcheck checks the double backward against finite differences.
+"""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import threading
+import warnings
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+import actloss.kernels as K
+from actloss.errors import ParameterError
+from actloss.kernels import _native, _pool
+
+MiB = 1 << 20
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pool():
+    """Each test starts with an empty pool at the default limit and leaves it so."""
+    gc.collect()
+    _pool.set_pool_limit(_pool.DEFAULT_LIMIT_BYTES)
+    _pool.empty_cache()
+    yield
+    gc.collect()
+    _pool.set_pool_limit(_pool.DEFAULT_LIMIT_BYTES)
+    _pool.empty_cache()
+
+
+@pytest.fixture
+def low_threshold(monkeypatch):
+    """Pool outputs from 4 KiB on, so the pooled paths run on small tensors."""
+    monkeypatch.setattr(_pool, "POOL_MIN_BYTES", 4096)
+
+
+def _is_pooled(t: torch.Tensor) -> bool:
+    return not t.untyped_storage().resizable()
+
+
+# ------------------------------------------------------------------------ the pool
+def test_small_requests_are_plain_allocations():
+    t = _pool.empty((1000,), torch.float32)
+    assert not _is_pooled(t)
+    assert _pool.pool_stats().misses == 0
+
+
+def test_large_request_comes_from_the_pool_and_returns_to_it():
+    n = _pool.POOL_MIN_BYTES // 4
+    t = _pool.empty((2, n // 2), torch.float32)
+    assert t.shape == (2, n // 2) and t.dtype == torch.float32 and t.is_contiguous()
+    assert _is_pooled(t)
+    s = _pool.pool_stats()
+    assert (s.misses, s.hits, s.idle_bytes) == (1, 0, 0)
+    assert s.live_bytes >= t.numel() * 4
+    ptr = t.data_ptr()
+    t.fill_(3.0)  # the memory is usable
+    assert t.sum().item() == pytest.approx(3.0 * n)
+    del t
+    gc.collect()
+    s = _pool.pool_stats()
+    assert s.live_bytes == 0 and s.idle_bytes >= n * 4
+    u = _pool.empty((n,), torch.float32)
+    assert u.data_ptr() == ptr  # the same mapping, served again
+    assert _pool.pool_stats().hits == 1
+
+
+def test_a_live_view_keeps_its_buffer_out_of_the_pool():
+    n = _pool.POOL_MIN_BYTES // 4
+    t = _pool.empty((n,), torch.float32)
+    view = t[10:20]
+    ptr = t.data_ptr()
+    del t
+    gc.collect()
+    assert _pool.pool_stats().idle_bytes == 0
+    u = _pool.empty((n,), torch.float32)
+    assert u.data_ptr() != ptr  # the view's memory is not handed out twice
+    del view
+    gc.collect()
+    assert _pool.pool_stats().idle_bytes > 0
+
+
+def test_sizes_round_up_and_other_dtypes_share_buffers():
+    # 33 MiB rounds up to 34 MiB (2 MiB steps), and so does 32 MiB + 400 bytes
+    a = _pool.empty(((_pool.POOL_MIN_BYTES + MiB) // 8,), torch.float64)
+    ptr = a.data_ptr()
+    del a
+    gc.collect()
+    b = _pool.empty((_pool.POOL_MIN_BYTES // 4 + 100,), torch.float32)
+    assert b.data_ptr() == ptr
+
+
+def test_limit_zero_turns_the_pool_off_and_limits_trim_idle_buffers():
+    n = _pool.POOL_MIN_BYTES // 4
+    ts = [_pool.empty((n,), torch.float32) for _ in range(3)]
+    del ts
+    gc.collect()
+    assert _pool.pool_stats().idle_bytes == 3 * _pool.POOL_MIN_BYTES
+    _pool.set_pool_limit(_pool.POOL_MIN_BYTES)  # lowering trims at once
+    assert _pool.pool_stats().idle_bytes == _pool.POOL_MIN_BYTES
+    _pool.set_pool_limit(0)
+    assert _pool.pool_stats().idle_bytes == 0
+    assert not _pool.pooled(_pool.POOL_MIN_BYTES)
+    assert not _is_pooled(_pool.empty((n,), torch.float32))
+
+
+def test_returned_buffers_beyond_the_limit_are_unmapped_oldest_size_first():
+    big, small = _pool.POOL_MIN_BYTES * 2, _pool.POOL_MIN_BYTES
+    _pool.set_pool_limit(big)
+    a = _pool.empty((big // 4,), torch.float32)
+    del a
+    gc.collect()
+    assert _pool.pool_stats().idle_bytes == big
+    b = _pool.empty((small // 4,), torch.float32)  # a newer size
+    del b
+    gc.collect()
+    # keeping both would exceed the limit: the least recently used size goes
+    assert _pool.pool_stats().idle_bytes == small
+
+
+def test_empty_cache_unmaps_idle_buffers_only():
+    n = _pool.POOL_MIN_BYTES // 4
+    live = _pool.empty((n,), torch.float32)
+    idle = _pool.empty((n,), torch.float32)
+    del idle
+    gc.collect()
+    _pool.empty_cache()
+    s = _pool.pool_stats()
+    assert s.idle_bytes == 0 and s.live_bytes >= n * 4
+    del live
+    gc.collect()
+    assert _pool.pool_stats().idle_bytes >= n * 4  # returned after empty_cache
+
+
+def test_buffers_return_from_other_threads():
+    n = _pool.POOL_MIN_BYTES // 4
+    box = [_pool.empty((n,), torch.float32)]
+
+    def drop() -> None:
+        box.clear()
+        gc.collect()
+
+    th = threading.Thread(target=drop)
+    th.start()
+    th.join()
+    assert _pool.pool_stats().idle_bytes >= n * 4 and _pool.pool_stats().live_bytes == 0
+
+
+def test_pooled_tensors_pickle_and_refuse_to_grow():
+    t = _pool.empty((_pool.POOL_MIN_BYTES // 4,), torch.float32)
+    t[:5] = torch.arange(5.0)
+    back = pickle.loads(pickle.dumps(t))
+    torch.testing.assert_close(back[:5], torch.arange(5.0))
+    with pytest.raises(RuntimeError, match="resiz"):
+        t.resize_(t.numel() + 1)
+
+
+def test_accelerators_are_never_pooled():
+    assert _pool.pooled(1 << 30, "cpu")
+    assert not _pool.pooled(1 << 30, "cuda")
+    assert not _pool.pooled(1 << 30, torch.device("meta"))
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "256", None])
+def test_set_pool_limit_rejects_bad_values(bad):
+    with pytest.raises(ParameterError, match=r"`limit_bytes` of set_pool_limit must be an int"):
+        _pool.set_pool_limit(bad)
+    assert _pool.pool_limit() == _pool.DEFAULT_LIMIT_BYTES
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (None, _pool.DEFAULT_LIMIT_BYTES), ("", _pool.DEFAULT_LIMIT_BYTES),
+    ("0", 0), ("64", 64 * MiB), ("0.5", MiB // 2),
+])
+def test_limit_from_the_environment(monkeypatch, raw, expected):
+    if raw is None:
+        monkeypatch.delenv("ACTLOSS_POOL_MB", raising=False)
+    else:
+        monkeypatch.setenv("ACTLOSS_POOL_MB", raw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _pool._limit_from_env() == expected
+
+
+@pytest.mark.parametrize("raw", ["lots", "-1", "inf", "nan"])
+def test_bad_environment_limit_warns_and_keeps_the_default(monkeypatch, raw):
+    monkeypatch.setenv("ACTLOSS_POOL_MB", raw)
+    with pytest.warns(RuntimeWarning, match=r"ACTLOSS_POOL_MB must be a number of MiB >= 0"):
+        assert _pool._limit_from_env() == _pool.DEFAULT_LIMIT_BYTES
+
+
+def test_public_names():
+    assert K.empty_cache is _pool.empty_cache and K.pool_stats is _pool.pool_stats
+    assert K.set_pool_limit is _pool.set_pool_limit and K.pool_limit is _pool.pool_limit
+    assert isinstance(K.pool_stats(), K.PoolStats)
+
+
+# -------------------------------------------------------- PyTorch's ops into the pool
+def _leaky(x):
+    return F.leaky_relu(x, 0.2)
+
+
+def _elu(x):
+    return F.elu(x, 0.7)
+
+
+def _softplus(x):
+    return F.softplus(x, 2.0, 15.0)
+
+
+# (our function, PyTorch's op); parameters chosen away from the defaults
+CASES = {
+    "relu": (K.relu, F.relu),
+    "leaky_relu": (lambda x: K.leaky_relu(x, negative_slope=0.2), _leaky),
+    "sigmoid": (K.sigmoid, torch.sigmoid),
+    "tanh": (K.tanh, torch.tanh),
+    "silu": (K.silu, F.silu),
+    "mish": (K.mish, F.mish),
+    "gelu": (K.gelu, F.gelu),
+    "elu": (lambda x: K.elu(x, alpha=0.7), _elu),
+    "softplus": (lambda x: K.softplus(x, beta=2.0, threshold=15.0), _softplus),
+}
+
+
+def _input(dtype: torch.dtype, n: int = 4096) -> torch.Tensor:
+    g = torch.Generator().manual_seed(7)
+    x = torch.randn(n, generator=g, dtype=torch.float64) * 4
+    x[:4] = torch.tensor([0.0, -0.0, 30.0, -30.0])  # kinks and saturation
+    return x.to(dtype)
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.bfloat16])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_pooled_op_equals_pytorch(low_threshold, name, dtype):
+    ours, theirs = CASES[name]
+    if name == "mish" and dtype == torch.float64:
+        pytest.skip("float64 mish runs the block-wise fused form (test_kernels.py)")
+    x1 = _input(dtype).requires_grad_()
+    x2 = x1.detach().clone().requires_grad_()
+    y1, y2 = ours(x1), theirs(x2)
+    assert _is_pooled(y1), "the pooled path did not run"
+    g = torch.randn_like(y2)
+    y1.backward(g)
+    y2.backward(g)
+    # the same PyTorch kernels: equal up to the last bit, the tolerance only guards
+    # against a different vectorisation of the same formula
+    torch.testing.assert_close(y1, y2, rtol=1e-6, atol=0)
+    torch.testing.assert_close(x1.grad, x2.grad, rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "sigmoid", "gelu"])
+def test_float32_defaults_take_the_pooled_op(low_threshold, name):
+    # these four run PyTorch's op by default (NATIVE_WINS); large ones write into the pool
+    ours, theirs = CASES[name]
+    x = _input(torch.float32, 1 << 17).requires_grad_()
+    y = ours(x)
+    assert _is_pooled(y) and type(y.grad_fn).__name__ == "_PooledOpBackward"
+    torch.testing.assert_close(y, theirs(x.detach()), rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_pooled_op_twice_differentiable(low_threshold, name):
+    ours, _ = CASES[name]
+    if name == "mish":
+        pytest.skip("float64 mish runs the block-wise fused form")
+    x = (_input(torch.float64, 16)[4:] / 2).requires_grad_()  # away from the kinks
+    assert torch.autograd.gradcheck(ours, (x,))
+    assert torch.autograd.gradgradcheck(ours, (x,))
+
+
+def test_retain_graph_and_no_grad(low_threshold):
+    x = _input(torch.float64).requires_grad_()
+    y = K.sigmoid(x)
+    g = torch.ones_like(y)
+    first = torch.autograd.grad(y, x, g, retain_graph=True)[0].clone()
+    second = torch.autograd.grad(y, x, g)[0]
+    torch.testing.assert_close(first, second)
+    with torch.no_grad():
+        z = K.sigmoid(x)
+    assert _is_pooled(z) and z.grad_fn is None
+
+
+def test_fused_off_runs_pytorchs_plain_op(low_threshold):
+    x = _input(torch.float64).requires_grad_()
+    with K.fused(False):
+        y = K.relu(x)
+    assert not _is_pooled(y) and type(y.grad_fn).__name__ != "_PooledOpBackward"
+
+
+def test_non_contiguous_input(low_threshold):
+    x = _input(torch.float64, 8192).view(64, 128).t()
+    torch.testing.assert_close(K.gelu(x), F.gelu(x))
+
+
+def test_full_size_outputs_reuse_memory():
+    # the real threshold: 8M float32 elements are 32 MiB; silu runs the native kernel
+    # where the library is built, PyTorch's op into the pool otherwise
+    n = _pool.POOL_MIN_BYTES // 4
+    x = torch.linspace(-6.0, 6.0, n).requires_grad_()
+    before = _pool.pool_stats()
+    for _ in range(2):
+        y = K.silu(x)
+        y.backward(torch.ones_like(y))
+        expected = torch.sigmoid(x.detach()) * (1 + x.detach() * (1 - torch.sigmoid(x.detach())))
+        torch.testing.assert_close(x.grad, expected, rtol=1e-5, atol=1e-6)
+        del y
+        x.grad = None
+        gc.collect()
+    s = _pool.pool_stats()
+    # the first pass maps its outputs (y, then f'(x) or the gradient); the second
+    # reuses them all
+    assert s.misses - before.misses <= 2 and s.hits - before.hits >= 2, s
+    assert s.live_bytes == 0
+
+
+@pytest.mark.skipif(not _native.status().available and _native.status().state != "cached",
+                    reason="native library not built")
+def test_native_outputs_come_from_the_pool(low_threshold, monkeypatch):
+    _native.library()
+    x = torch.randn(1 << 18).requires_grad_()
+    y = K.tanh(x)
+    assert type(y.grad_fn).__name__ == "_NativeFromOutputBackward"
+    assert _is_pooled(y)
+    torch.testing.assert_close(y, torch.tanh(x.detach()), rtol=2e-6, atol=2e-7)
+
+
+def test_concurrent_requests_and_returns(low_threshold):
+    # several threads allocate, write and drop buffers of a few sizes while the limit
+    # forces trimming; nothing raises, every buffer comes back, the limit holds
+    limit = 12 * MiB
+    _pool.set_pool_limit(limit)
+    errors: list[BaseException] = []
+
+    def work(seed: int) -> None:
+        try:
+            for i in range(50):
+                n = (MiB // 2) * (1 + (seed + i) % 5)  # 2-10 MiB of float32: five sizes
+                t = _pool.empty((n,), torch.float32)
+                t.fill_(float(seed))
+                assert float(t[-1]) == pytest.approx(seed)
+                del t
+        except BaseException as exc:  # reported below, on the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    gc.collect()
+    assert not errors
+    s = _pool.pool_stats()
+    assert s.live_bytes == 0 and 0 < s.idle_bytes <= limit
