@@ -27,8 +27,12 @@ MB = float(1 << 20)
 _REF_KWARGS: dict[str, dict[str, object]] = {"gelu_tanh": {"approximate": "tanh"}}
 
 
-def run(*, quick: bool = False, reps: int | None = None) -> list[Result]:
-    """One row per registry entry; entries that cannot run say why in ``note``."""
+def run(*, quick: bool = False, reps: int | None = None,
+        only: str | None = None) -> list[Result]:
+    """One row per registry entry; entries that cannot run say why in ``note``.
+
+    ``only`` (comma-separated names) keeps those entries.
+    """
     try:
         from actloss.activations import REGISTRY
     except ImportError:  # the catalog is not there: nothing to measure
@@ -36,7 +40,10 @@ def run(*, quick: bool = False, reps: int | None = None) -> list[Result]:
     n = (1 << 20) if quick else (1 << 24)
     reps = reps or (3 if quick else 5)
     out = []
+    keep = set(only.split(",")) if only else None
     for spec in REGISTRY:
+        if keep is not None and spec.name not in keep:
+            continue
         kwargs = tensor_kwargs(spec.defaults(), torch.zeros(()))
         shape = (n,) if spec.kind == "elementwise" else (n // 4096, 4096)
         res = Result("activations(catalog)", spec.name, f"{list(shape)} fp32")
@@ -88,8 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.activations")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-thp", action="store_true")
+    ap.add_argument("--only", default=None, help="comma-separated entry names")
     args = ap.parse_args(argv)
-    print(markdown_table(run(quick=args.quick)))
+    print(markdown_table(run(quick=args.quick, only=args.only)))
     return 0
 
 

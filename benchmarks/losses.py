@@ -69,15 +69,22 @@ def _data(spec, quick: bool) -> tuple[torch.Tensor, torch.Tensor] | None:
     return x, targets[tk]()
 
 
-def run(*, quick: bool = False, reps: int | None = None) -> list[Result]:
-    """One row per registry entry; entries that cannot run say why in ``note``."""
+def run(*, quick: bool = False, reps: int | None = None,
+        only: str | None = None) -> list[Result]:
+    """One row per registry entry; entries that cannot run say why in ``note``.
+
+    ``only`` (comma-separated names) keeps those entries.
+    """
     try:
         from actloss.losses import REGISTRY
     except ImportError:
         return []
     reps = reps or (3 if quick else 5)
     out = []
+    keep = set(only.split(",")) if only else None
     for spec in REGISTRY:
+        if keep is not None and spec.name not in keep:
+            continue
         res = Result("losses(catalog)", spec.name, "-")
         data = _data(spec, quick)
         if data is None:
@@ -128,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.losses")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-thp", action="store_true")
+    ap.add_argument("--only", default=None, help="comma-separated entry names")
     args = ap.parse_args(argv)
-    print(markdown_table(run(quick=args.quick)))
+    print(markdown_table(run(quick=args.quick, only=args.only)))
     return 0
 
 

@@ -104,3 +104,28 @@ def test_divergence_errors():
         L.kl_div(torch.log(p), q[:, :5])
     with pytest.raises(InputError, match=r"`input` of kl_div contains 1 NaN value"):
         L.kl_div(torch.tensor([math.nan, 0.0]), torch.tensor([0.5, 0.5]))
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ([math.inf, -1.0], r"`input` of kl_div contains 1 \+inf value"),
+    ([math.inf, -math.inf], r"`input` of kl_div contains 1 \+inf value"),  # sum is NaN
+    ([math.nan, -math.inf], r"`input` of kl_div contains 1 NaN value"),
+    ([math.nan, math.inf], r"`input` of kl_div contains 1 NaN and 1 \+inf value"),
+])
+def test_log_space_check_reports_nan_and_plus_inf(values, message):
+    with pytest.raises(InputError, match=message):
+        L.kl_div(torch.tensor(values), torch.tensor([0.5, 0.5]))
+
+
+def test_log_space_check_allows_minus_inf_and_survives_overflow():
+    # log 0 = -inf is a valid log-probability; the loss of a zero-probability target
+    # term is 0 (0 log 0 = 0), so a -inf input there costs nothing: -0.5 log 0.5 - ...
+    x = torch.tensor([-math.inf, math.log(0.5), math.log(0.5)])
+    t = torch.tensor([0.0, 0.5, 0.5])
+    torch.testing.assert_close(L.kl_div(x, t, reduction="sum"), torch.tensor(0.0))
+    # finite values whose float32 sum overflows to -inf or +inf are not rejected
+    big = torch.full((4,), -3e38)
+    assert torch.isfinite(L.kl_div(big, torch.zeros(4), reduction="sum"))
+    # a sum that overflows to +inf takes the exact path, which finds nothing wrong
+    with pytest.raises(InputError, match=r"must hold values in \[0, 1\]"):
+        L.kl_div(torch.full((4,), 3e38), torch.full((4,), 2.0))

@@ -359,3 +359,17 @@ def test_concurrent_requests_and_returns(low_threshold):
     assert not errors
     s = _pool.pool_stats()
     assert s.live_bytes == 0 and 0 < s.idle_bytes <= limit
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_other_devices_take_pytorchs_plain_op(name):
+    # a large tensor on a device other than the CPU ("meta" stands in for CUDA here:
+    # it has shapes, no memory) gets PyTorch's op: no pool, no native kernel
+    ours, _ = CASES[name]
+    x = torch.empty(1 << 24, device="meta", requires_grad=True)
+    y = ours(x)
+    assert y.device.type == "meta" and y.shape == x.shape
+    assert "Pooled" not in type(y.grad_fn).__name__
+    assert "Native" not in type(y.grad_fn).__name__
+    (g,) = torch.autograd.grad(y, x, torch.empty_like(y))
+    assert g.device.type == "meta" and g.shape == x.shape

@@ -66,8 +66,19 @@ def check_all_finite(owner: str, arg: str, value: torch.Tensor) -> None:
 
 
 def _check_log_space(owner: str, arg: str, value: torch.Tensor) -> None:
-    """NaN and +inf are reported; -inf (log 0) is allowed."""
-    if value.numel() and bool((torch.isnan(value) | (value == math.inf)).any()):
+    """NaN and +inf are reported; -inf (log 0) is allowed. One sum in the common case.
+
+    A sum is NaN when a term is NaN (or when +inf meets -inf) and +inf when a term is
+    +inf; a sum that is neither has no such term. Only a NaN or +inf sum (also
+    reached by overflow) triggers the exact count.
+    """
+    if not value.numel() or not value.is_floating_point():
+        return
+    acc = torch.float32 if value.element_size() < 4 else value.dtype
+    s = float(value.detach().sum(dtype=acc))
+    if not (math.isnan(s) or s == math.inf):
+        return
+    if bool((torch.isnan(value) | (value == math.inf)).any()):
         n_nan = int(torch.isnan(value).sum())
         n_inf = int((value == math.inf).sum())
         what = [f"{n} {w}" for n, w in ((n_nan, "NaN"), (n_inf, "+inf")) if n]

@@ -96,7 +96,10 @@ def mse(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         tensor(2.5000)
     """
     x, y = _start("mse", input, target, reduction)
-    # (x - y)^2 per element; PyTorch's fused op
+    # (x - y)^2 per element; PyTorch's fused op, which also reduces without a
+    # per-element temporary when no weight comes in between
+    if weight is None:
+        return F.mse_loss(x, y, reduction=reduction)
     return _finish("mse", F.mse_loss(x, y, reduction="none"), reduction, weight)
 
 
@@ -128,6 +131,8 @@ def mae(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     """
     x, y = _start("mae", input, target, reduction)
     # |x - y| per element; PyTorch's fused op
+    if weight is None:  # PyTorch's fused op and reduction, as in mse
+        return F.l1_loss(x, y, reduction=reduction)
     return _finish("mae", F.l1_loss(x, y, reduction="none"), reduction, weight)
 
 
