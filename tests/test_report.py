@@ -154,12 +154,26 @@ def test_cli_lab_run_renders_tables(capsys):
     assert "verdict:" in out and "rule:" in out
 
 
+def test_cli_lab_run_in_chinese(capsys):
+    assert main(["lab", "run", "zero-centred", "--quick", "--set", "steps=3",
+                 "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    exp = E.get("zero-centred")
+    # the Chinese title first (the console may wrap it), Chinese column headers and
+    # verdict labels
+    assert out.index(exp.title_zh[:12]) < out.index(exp.title[:12])
+    assert "输入激活函数" in out and "结论：" in out and "判定规则：" in out
+    assert "verdict:" not in out
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["lab", "run", "zero-centred", "--set", "step=3"],
      "experiment zero-centred has no setting `step`"),
     (["lab", "run", "zero-centred", "--set", "steps"], "`--set` must be key=value"),
     (["lab", "run", "zero-centre"], "unknown experiment 'zero-centre'"),
     (["report", "--lang", "fr", "--only", "zero-centred"], "`lang` of build_report"),
+    (["lab", "run", "zero-centred", "--lang", "fr"],
+     "`lang` of lab run must be one of 'en', 'zh'; got 'fr'"),
 ])
 def test_cli_errors_exit_2_with_one_line(capsys, argv, message):
     assert main(argv) == 2

@@ -166,3 +166,38 @@ class _TinyFigure:
 
     def savefig(self, buf, format, dpi):
         buf.write(b"\x89PNG\r\n\x1a\n")
+
+
+def test_word_cells_and_notes_are_chinese_on_chinese_pages(quick_results):
+    pm = R._section(E.get("pairing-matrix"), quick_results["pairing-matrix"], "zh", "", 0.0)
+    cells = {c for t in pm["tables"] for row in t["rows"] for c in row}
+    assert {"推荐", "常见错误", "二分类", "多分类", "多标签", "回归"} <= cells
+    assert not cells & {"recommended", "mistake", "binary", "regression", "accuracy"}
+    en = R._section(E.get("pairing-matrix"), quick_results["pairing-matrix"], "en", "", 0.0)
+    assert "recommended" in {c for t in en["tables"] for row in t["rows"] for c in row}
+    gan = quick_results["gan-losses"]
+    zh_notes = R._section(E.get("gan-losses"), gan, "zh", "", 0.0)["notes"]
+    assert zh_notes == list(gan.notes_zh) and CJK.search(zh_notes[0])
+    assert R._section(E.get("gan-losses"), gan, "en", "", 0.0)["notes"] == list(gan.notes)
+
+
+def test_every_note_has_a_chinese_twin(quick_results):
+    for name, result in quick_results.items():
+        if result.notes:
+            assert len(result.notes_zh) == len(result.notes), name
+            assert all(CJK.search(n) for n in result.notes_zh), name
+        assert result.to_json()["notes_zh"] == list(result.notes_zh)
+
+
+def test_every_translated_cell_word_occurs_in_some_table(quick_results):
+    # no stale entries: each word of CELL_ZH is a cell of some experiment's table
+    cells = {R.cell_text(c) for r in quick_results.values() for t in r.tables
+             for row in t.rows for c in row}
+    assert set(R.CELL_ZH) <= cells, set(R.CELL_ZH) - cells
+
+
+def test_notes_zh_must_pair_with_notes():
+    with pytest.raises(ParameterError, match=r"`notes_zh` of result 'x' must have one note "
+                                             r"per note \(1\); got 2"):
+        Result("x", {}, {}, (), Verdict("supported", "r", "r"), notes=("a",),
+               notes_zh=("甲", "乙"))

@@ -52,14 +52,19 @@ def run_experiment(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Directory for NAME.json and NAME.png.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Write the result as JSON.")] = False,
+    lang: Annotated[str, typer.Option(
+        "--lang", help="Language of the tables and verdict: en or zh.")] = "en",
 ) -> None:
     """Run one experiment and show its measured numbers and verdict."""
     import matplotlib
 
     matplotlib.use("Agg")
+    from actloss._validation import Param, check_param
     from actloss.lab import experiments as E
-    from actloss.lab.report import figure_to_base64
+    from actloss.lab.report import LANGS, TEXT, cell_text, figure_to_base64, notes_text
 
+    lang = check_param("lab run", Param("lang", "en", str, choices=LANGS), lang)
+    zh = lang == "zh"
     exp = E.get(name)
     cfg = exp.config(quick=quick, seed=seed, overrides=E.parse_sets(sets or []))
     if out is not None and out.exists() and not out.is_dir():
@@ -67,7 +72,8 @@ def run_experiment(
 
         raise ParameterError(f"`--out` must be a directory; got the file {str(out)!r}")
     if not as_json:
-        err_console.print(f"running {exp.name} ({'quick' if quick else 'full'} settings)...")
+        mode = TEXT[lang]["mode_quick" if quick else "mode_full"]
+        err_console.print(f"{'运行' if zh else 'running'} {exp.name} ({mode})...")
     result = exp.run(cfg)
     if out is not None:
         import base64
@@ -79,22 +85,32 @@ def run_experiment(
     if as_json:
         print_json(result.to_json())
         return
-    console.print(f"[bold]{exp.title}[/]  ({exp.title_zh})")
+    title, other = (exp.title_zh, exp.title) if zh else (exp.title, exp.title_zh)
+    console.print(f"[bold]{title}[/]  ({other})")
     for c in exp.claims:
         console.print(f"  [dim]{c.source}[/]  {c.zh}\n  [italic]{c.en}[/]", highlight=False)
     for t in result.tables:
-        table = RichTable(title=t.title)
-        for col in t.columns:
+        table = RichTable(title=t.title_zh if zh else t.title)
+        for col in (t.columns_zh if zh and t.columns_zh else t.columns):
             table.add_column(str(col))
         for row in t.rows:
-            table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+            table.add_row(*(cell_text(v, lang) for v in row))
         console.print(table)
     v = result.verdict
-    console.print(f"verdict: [bold {_STYLE[v.status]}]{v.status}[/]  ({result.seconds:.1f} s)")
-    console.print(f"  rule: {v.rule}", highlight=False)
-    console.print(f"  measured: {v.because}", highlight=False)
+    txt = TEXT[lang]
+    status = v.status_zh if zh else v.status
+    because = (v.because_zh or v.because) if zh else v.because
+    colon = txt["colon"] + ("" if zh else " ")
+    console.print(f"{txt['verdict'] if zh else 'verdict'}{colon}[bold {_STYLE[v.status]}]"
+                  f"{status}[/]  ({result.seconds:.1f} {txt['seconds_unit'] if zh else 's'})")
+    console.print(f"  {txt['rule'] if zh else 'rule'}{colon}{v.rule_zh if zh else v.rule}",
+                  highlight=False)
+    console.print(f"  {txt['because'] if zh else 'measured'}{colon}{because}", highlight=False)
+    for note in notes_text(result, lang):
+        console.print(f"  {txt['notes'] if zh else 'note'}{colon}{note}", highlight=False)
     for f in result.findings:
-        console.print(f"  finding: {f.get('code')} at {f.get('where')}: {f.get('message')}",
+        message = (f.get("message_zh") or f.get("message")) if zh else f.get("message")
+        console.print(f"  finding: {f.get('code')} at {f.get('where')}: {message}",
                       highlight=False)
     if out is not None:
         console.print(f"wrote {out / (exp.name + '.json')} and {out / (exp.name + '.png')}")

@@ -25,7 +25,8 @@ from typing import Any
 from actloss._validation import Param, check_param
 from actloss.errors import ParameterError
 
-__all__ = ["ReportResult", "build_report", "figure_to_base64", "render_html"]
+__all__ = ["ReportResult", "build_report", "cell_text", "figure_to_base64", "notes_text",
+           "render_html"]
 
 LANGS = ("en", "zh")
 
@@ -140,6 +141,45 @@ SETTING_ZH: dict[str, str] = {
     "ff_dim": "前馈层宽度",
     "heads": "注意力头数",
 }
+
+# Chinese of the words that experiments put in table cells (names of functions, numbers
+# and settings such as "lr=0.5" stay as they are).
+CELL_ZH: dict[str, str] = {
+    "recommended": "推荐",
+    "mistake": "常见错误",
+    "binary": "二分类",
+    "multi-class": "多分类",
+    "multi-label": "多标签",
+    "regression": "回归",
+    "accuracy": "准确率",
+    "double softmax": "两次 softmax",
+    "linear + MSE": "线性 + MSE",
+    "ReLU head + MSE": "ReLU 输出层 + MSE",
+    "softmax + cross-entropy": "softmax + 交叉熵",
+    "least squares": "最小二乘",
+    "minimax": "极小极大",
+    "linear rule y = [x . v > 0]": "线性规则 y = [x · v > 0]",
+    "random (torch.randint, as in the source)": "随机标签（torch.randint，与原文相同）",
+}
+
+
+def cell_text(value: Any, lang: str = "en") -> str:
+    """One table cell as shown: numbers to four significant digits, known words in
+    ``lang``.
+
+    >>> cell_text(0.123456), cell_text("recommended", "zh"), cell_text("relu", "zh")
+    ('0.1235', '推荐', 'relu')
+    """
+    text = _fmt(value)
+    return CELL_ZH.get(text, text) if lang == "zh" else text
+
+
+def notes_text(result: Any, lang: str = "en") -> list[str]:
+    """The result's notes in ``lang`` (English where a Chinese note is missing)."""
+    if lang == "zh" and result.notes_zh:
+        return list(result.notes_zh)
+    return list(result.notes)
+
 
 
 @dataclass(frozen=True)
@@ -292,10 +332,11 @@ def _section(exp: Any, result: Any, lang: str, image: str, seconds: float) -> di
         "tables": [{"title": t.title_zh if lang == "zh" else t.title,
                     "columns": list(t.columns_zh if lang == "zh" and t.columns_zh
                                     else t.columns),
-                    "rows": [[_fmt(c) for c in r] for r in t.rows]} for t in result.tables],
+                    "rows": [[cell_text(c, lang) for c in r] for r in t.rows]}
+                   for t in result.tables],
         "findings": [_finding_text(f, lang) for f in result.findings],
         "has_monitor": "diagnostics" in exp.needs,
-        "notes": list(result.notes),
+        "notes": notes_text(result, lang),
         "image": image,
         "seconds": seconds,
     }

@@ -128,6 +128,8 @@ class Result:
 
     ``metrics`` holds the measured numbers (JSON-ready: numbers, strings, lists and
     dicts of them); ``findings`` the diagnostics monitor's findings as dicts.
+    ``notes_zh`` holds the Chinese of ``notes``, one per note (empty: the Chinese
+    report shows ``notes``).
     """
 
     name: str
@@ -138,6 +140,14 @@ class Result:
     findings: tuple[Mapping[str, Any], ...] = ()
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    notes_zh: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.notes_zh and len(self.notes_zh) != len(self.notes):
+            raise ParameterError(
+                f"`notes_zh` of result {self.name!r} must have one note per note "
+                f"({len(self.notes)}); got {len(self.notes_zh)}"
+            )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -148,6 +158,7 @@ class Result:
             "verdict": self.verdict.to_json(),
             "findings": [_jsonable(dict(f)) for f in self.findings],
             "notes": list(self.notes),
+            "notes_zh": list(self.notes_zh),
             "seconds": self.seconds,
         }
 

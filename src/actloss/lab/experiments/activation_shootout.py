@@ -96,11 +96,13 @@ def run(cfg: Config) -> Result:
                              f"'digits'; got {cfg.activations!r} and {cfg.datasets!r}")
     results: dict[str, dict[str, dict[str, Any]]] = {}
     notes: list[str] = []
+    notes_zh: list[str] = []
     for data_name in cfg.datasets:
         try:
             ds = load(data_name, seed=cfg.seed)
         except (ImportError, OSError) as exc:
             notes.append(f"{data_name} skipped: {exc}")
+            notes_zh.append(f"已跳过 {data_name}：{exc}")
             continue
         seeds = cfg.seeds if data_name == "digits" else 1
         epochs = cfg.epochs if data_name == "digits" else cfg.mnist_epochs
@@ -142,7 +144,8 @@ def run(cfg: Config) -> Result:
                         "每轮耗时(毫秒)")))
     return Result("activation-shootout", vars(cfg), metrics, tuple(tables), judge(metrics),
                   notes=(*notes, "time per epoch is wall-clock on this machine's CPU and "
-                                 "varies with its load."))
+                                 "varies with its load."),
+                  notes_zh=(*notes_zh, "每轮耗时是本机 CPU 上的实际耗时，随机器负载而变。"))
 
 
 def figure(result: Result) -> Figure:

@@ -188,7 +188,9 @@ def run(cfg: Config) -> Result:
                               "切片 Wasserstein-1 距离"))
     return Result("gan-losses", vars(cfg), metrics, (table,), judge(metrics),
                   notes=(f"sliced Wasserstein-1 between two target samples of the same size: "
-                         f"{base:.4f} (the floor set by sampling noise).",))
+                         f"{base:.4f} (the floor set by sampling noise).",),
+                  notes_zh=(f"两组同样大小的目标样本之间的切片 Wasserstein-1 距离：{base:.4f}"
+                            "（采样噪声决定的下限）。",))
 
 
 def figure(result: Result) -> Figure:

@@ -137,7 +137,9 @@ def run(cfg: Config) -> Result:
                               "正样本平均 p", "负样本平均 p"))
     return Result("imbalance", vars(cfg), metrics, (table,), judge(metrics),
                   notes=(f"pos_weight = negatives / positives = {metrics['pos_weight']:.2f}; "
-                         "focal uses alpha=None so only gamma differs from BCE.",))
+                         "focal uses alpha=None so only gamma differs from BCE.",),
+                  notes_zh=(f"pos_weight = 负样本数 / 正样本数 = {metrics['pos_weight']:.2f}；"
+                            "focal 取 alpha=None，因此与 BCE 只差 gamma。",))
 
 
 def figure(result: Result) -> Figure:
