@@ -76,7 +76,7 @@ def run(*, quick: bool = False, reps: int | None = None,
     ``only`` (comma-separated names) keeps those entries.
     """
     try:
-        from actloss.losses import REGISTRY
+        from actloss.losses import REGISTRY, value_checks
     except ImportError:
         return []
     reps = reps or (3 if quick else 5)
@@ -105,7 +105,11 @@ def run(*, quick: bool = False, reps: int | None = None,
             def ours(x=x, t=t, spec=spec):
                 return spec.fn(x, t)
 
-            fns = {"ours": fb(ours)}
+            def ours_unchecked(ours=ours):
+                with value_checks(False):
+                    return ours()
+
+            fns = {"ours": fb(ours), "unchecked": fb(ours_unchecked)}
             ref = resolve(spec.torch_equivalent)
             if ref is not None:
                 kw = accepted_kwargs(ref, spec.defaults())
@@ -122,7 +126,9 @@ def run(*, quick: bool = False, reps: int | None = None,
                 res.torch_ms = t_["torch"] * 1e3
                 b = peak_extra_bytes(fns["torch"])
                 res.torch_mb = None if b is None else b / MB
-                res.note = f"vs {spec.torch_equivalent}"
+                res.note = (f"vs {spec.torch_equivalent}; without value checks "
+                            f"{t_['unchecked'] / t_['torch']:.2f}")
+                res.extra["unchecked_ratio"] = t_["unchecked"] / t_["torch"]
             else:
                 res.note = "no PyTorch op: the composition itself"
         except Exception as exc:  # one entry failing must not stop the table

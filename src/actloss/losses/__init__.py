@@ -36,6 +36,7 @@ from actloss.losses._binary import (
     multilabel_soft_margin,
     squared_hinge,
 )
+from actloss.losses._checks import set_value_checks, value_checks, value_checks_enabled
 from actloss.losses._divergence import jensen_shannon, kl_div, wasserstein_1d
 from actloss.losses._multiclass import (
     categorical_focal,
@@ -202,6 +203,7 @@ __all__ = [
     "poly1",
     "quantile",
     "reduce",
+    "set_value_checks",
     "smooth_l1",
     "spec",
     "specs",
@@ -209,6 +211,8 @@ __all__ = [
     "triplet",
     "tversky",
     "uncertainty_weighting",
+    "value_checks",
+    "value_checks_enabled",
     "wasserstein_1d",
     "wgan_critic",
     "wgan_g",

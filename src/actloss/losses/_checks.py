@@ -2,15 +2,22 @@
 
 Each check costs at most a couple of tensor reductions; none loops over elements in
 Python. Messages follow the one format of :mod:`actloss._validation`.
+
+The checks of values (NaN and infinities, probability and other ranges, {-1, 1}
+labels) read every element once more; :func:`set_value_checks` turns them off for
+trusted inputs in hot loops, like ``torch.distributions``' ``validate_args``. Checks of
+types, shapes, parameters and class-index ranges (a pass over the labels only) stay on.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import torch
 
-from actloss._validation import check_finite, check_same_shape, check_tensor
+from actloss._validation import Param, check_finite, check_param, check_same_shape, check_tensor
 from actloss.errors import InputError
 
 __all__ = [
@@ -20,7 +27,54 @@ __all__ = [
     "check_pair",
     "check_range",
     "check_signed_binary",
+    "set_value_checks",
+    "value_checks",
+    "value_checks_enabled",
 ]
+
+_value_checks = True
+_ENABLED = Param("enabled", True, bool, doc="whether the losses check their input values")
+
+
+def set_value_checks(enabled: bool) -> None:
+    """Turn the losses' checks of input values on (the default) or off, process-wide.
+
+    Off, NaN or infinite inputs, probabilities outside [0, 1] and similar values are no
+    longer reported: the loss returns whatever its formula gives (often NaN). What is
+    saved is one read pass per checked tensor: at 4M float32 elements, ``mse`` goes from
+    about 1.3x PyTorch's op to level with it (``docs/benchmarks.md``). Types, shapes,
+    parameters and class indices are still checked.
+
+    >>> set_value_checks(False); value_checks_enabled()
+    False
+    >>> set_value_checks(True); value_checks_enabled()
+    True
+    """
+    global _value_checks
+    _value_checks = check_param("set_value_checks", _ENABLED, enabled)
+
+
+def value_checks_enabled() -> bool:
+    """Whether the losses check their input values (see :func:`set_value_checks`)."""
+    return _value_checks
+
+
+@contextmanager
+def value_checks(enabled: bool) -> Iterator[None]:
+    """Context manager: value checks on or off inside the block, restored after it.
+
+    >>> import torch
+    >>> from actloss.losses import mse
+    >>> with value_checks(False):
+    ...     mse(torch.tensor([float("nan")]), torch.tensor([0.0]))
+    tensor(nan)
+    """
+    previous = _value_checks
+    set_value_checks(enabled)
+    try:
+        yield
+    finally:
+        set_value_checks(previous)
 
 
 def _fmt(v: float) -> str:
@@ -58,7 +112,7 @@ def check_all_finite(owner: str, arg: str, value: torch.Tensor) -> None:
     A sum is finite only if every term is (NaN and inf propagate), so a finite sum ends
     the check; a non-finite one (also reached by overflow) triggers the exact count.
     """
-    if not value.numel() or not value.is_floating_point():
+    if not _value_checks or not value.numel() or not value.is_floating_point():
         return
     acc = torch.float32 if value.element_size() < 4 else value.dtype
     if not bool(torch.isfinite(value.detach().sum(dtype=acc))):
@@ -72,7 +126,7 @@ def _check_log_space(owner: str, arg: str, value: torch.Tensor) -> None:
     +inf; a sum that is neither has no such term. Only a NaN or +inf sum (also
     reached by overflow) triggers the exact count.
     """
-    if not value.numel() or not value.is_floating_point():
+    if not _value_checks or not value.numel() or not value.is_floating_point():
         return
     acc = torch.float32 if value.element_size() < 4 else value.dtype
     s = float(value.detach().sum(dtype=acc))
@@ -88,7 +142,7 @@ def _check_log_space(owner: str, arg: str, value: torch.Tensor) -> None:
 def check_range(owner: str, arg: str, value: torch.Tensor, low: float, high: float, *,
                 low_closed: bool = True, high_closed: bool = True, what: str = "") -> None:
     """Every value of ``value`` lies in the interval; one reduction (aminmax)."""
-    if value.numel() == 0:
+    if not _value_checks or value.numel() == 0:
         return
     lo, hi = torch.aminmax(value.detach())
     lo_v, hi_v = float(lo), float(hi)
@@ -108,6 +162,8 @@ def check_range(owner: str, arg: str, value: torch.Tensor, low: float, high: flo
 
 def check_signed_binary(owner: str, target: torch.Tensor) -> None:
     """Targets in {-1, 1}; a {0, 1} target gets a hint rather than a silent conversion."""
+    if not _value_checks:
+        return
     bad = (target != 1) & (target != -1)
     if bool(bad.any()):
         zero_one = bool(((target == 0) | (target == 1)).all())
