@@ -373,3 +373,13 @@ def test_other_devices_take_pytorchs_plain_op(name):
     assert "Native" not in type(y.grad_fn).__name__
     (g,) = torch.autograd.grad(y, x, torch.empty_like(y))
     assert g.device.type == "meta" and g.shape == x.shape
+
+
+def test_mappings_without_posix_flags(monkeypatch):
+    # where the mmap module has no MAP_PRIVATE / MAP_ANONYMOUS (Windows), the pool maps
+    # anonymous memory with the default flags
+    monkeypatch.delattr(_pool.mmap, "MAP_PRIVATE")
+    buf = _pool._new_buffer(1 << 21)
+    assert len(buf) == 1 << 21
+    buf[:4] = b"abcd"
+    assert bytes(buf[:4]) == b"abcd"

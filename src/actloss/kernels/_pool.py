@@ -171,7 +171,13 @@ def _returned(ref: weakref.ref) -> None:
 
 
 def _new_buffer(size: int) -> mmap.mmap:
-    buf = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    """An anonymous, private mapping of ``size`` bytes (Windows: an anonymous one)."""
+    flags = getattr(mmap, "MAP_PRIVATE", None)
+    anon = getattr(mmap, "MAP_ANONYMOUS", getattr(mmap, "MAP_ANON", None))
+    if flags is None or anon is None:
+        buf = mmap.mmap(-1, size)
+    else:
+        buf = mmap.mmap(-1, size, flags=flags | anon)
     advice = getattr(mmap, "MADV_HUGEPAGE", None)
     if advice is not None:
         try:
