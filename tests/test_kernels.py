@@ -30,7 +30,7 @@ CUDA = torch.cuda.is_available()
 def _small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     # fused path for every size, and blocks that do not divide the test sizes; the
     # native one-pass forms are tested in test_native.py, the eager fused forms here
-    monkeypatch.setattr(N, "_enabled", False)
+    monkeypatch.setattr(N._NATIVE, "on", False)
     monkeypatch.setattr(C, "MIN_FUSED_ELEMENTS", 1)
     for name in list(C.FUSED_WINS):  # exercise every fused form, winning or not
         monkeypatch.setitem(C.FUSED_WINS, name, True)

@@ -47,8 +47,8 @@ def native_lib() -> N.NativeStatus:
 @pytest.fixture(autouse=True)
 def _native_on(monkeypatch: pytest.MonkeyPatch) -> None:
     # every test starts with the native and fused paths on, whatever ran before it
-    monkeypatch.setattr(N, "_enabled", True)
-    monkeypatch.setattr(C, "_enabled", True)
+    monkeypatch.setattr(N._NATIVE, "on", True)
+    monkeypatch.setattr(C._FUSED, "on", True)
 
 
 @pytest.fixture

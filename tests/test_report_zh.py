@@ -197,7 +197,7 @@ def test_every_translated_cell_word_occurs_in_some_table(quick_results):
 
 
 def test_notes_zh_must_pair_with_notes():
-    with pytest.raises(ParameterError, match=r"`notes_zh` of result 'x' must have one note "
-                                             r"per note \(1\); got 2"):
+    with pytest.raises(ParameterError, match=r"`notes_zh` of result 'x' must have one "
+                                             r"Chinese note per note \(1\); got 2"):
         Result("x", {}, {}, (), Verdict("supported", "r", "r"), notes=("a",),
                notes_zh=("甲", "乙"))

@@ -508,7 +508,7 @@ def test_activations_match_pytorch_above_threshold(policy, name, kw):
 @pytest.mark.parametrize("name", ["mish", "gelu_tanh", "relu"])
 def test_activation_kernel_path_taken_above_threshold_only(monkeypatch, name):
     # the eager fused path (the native one-pass forms: test_native.py)
-    monkeypatch.setattr(KN, "_enabled", False)
+    monkeypatch.setattr(KN._NATIVE, "on", False)
     monkeypatch.setitem(KC.FUSED_WINS, "gelu_tanh", True)  # AVX-512 builds turn it off
     calls = _counting(monkeypatch, KA, "_apply")
     kw = {"memory_efficient": True} if name == "relu" else {}
@@ -541,7 +541,7 @@ def _saved(fn, x: torch.Tensor) -> tuple[int, int]:
 @pytest.mark.parametrize("name", NINE)
 def test_memory_efficient_same_values_and_fewer_saved_bytes(monkeypatch, name):
     # the eager fused path (the native one-pass forms: test_native.py)
-    monkeypatch.setattr(KN, "_enabled", False)
+    monkeypatch.setattr(KN._NATIVE, "on", False)
     for k in list(KC.FUSED_WINS):  # every fused form runs, so each mode is exercised
         monkeypatch.setitem(KC.FUSED_WINS, k, True)
     x = (torch.randn(ACT_BIG, generator=_gen(13)) * 4).requires_grad_(True)

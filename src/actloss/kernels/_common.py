@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import torch
 
-from actloss._validation import Param, check_param
+from actloss._switch import Switch
 from actloss.errors import ActlossError
 from actloss.kernels import _native
 
@@ -52,8 +52,7 @@ MIN_FUSED_ELEMENTS = 1 << 17
 #: loss gives up (a second backward through the same graph, double backward).
 MIN_FUSED_LOSS_ELEMENTS = 1 << 16
 _FUSED_DTYPES = (torch.float32, torch.float64)
-_enabled = True
-_ENABLED = Param("enabled", True, bool, doc="whether the fused paths may run")
+_FUSED = Switch("fused", True, "whether the fused paths may run")
 
 #: Whether the fused path beats PyTorch's op for large float32 CPU tensors, as measured
 #: by ``python -m benchmarks.tune`` (forward + backward, 16M elements). Where PyTorch's
@@ -111,17 +110,15 @@ def set_fused_enabled(enabled: bool) -> None:
     >>> set_fused_enabled(True); fused_enabled()
     True
     """
-    global _enabled
-    _enabled = check_param("fused", _ENABLED, enabled)
+    _FUSED.set(enabled)
 
 
 def fused_enabled() -> bool:
     """Whether the fused paths may run (see :func:`set_fused_enabled`)."""
-    return _enabled
+    return _FUSED.on
 
 
-@contextmanager
-def fused(enabled: bool) -> Iterator[None]:
+def fused(enabled: bool) -> AbstractContextManager[None]:
     """Context manager: fused paths on or off inside the block, restored after it.
 
     The setting is process-wide (not per thread), like :func:`set_fused_enabled`.
@@ -131,12 +128,7 @@ def fused(enabled: bool) -> Iterator[None]:
     ...     fused_enabled()
     False
     """
-    previous = _enabled
-    set_fused_enabled(enabled)
-    try:
-        yield
-    finally:
-        set_fused_enabled(previous)
+    return _FUSED.scoped(enabled)
 
 
 def use_fused(*tensors: torch.Tensor, min_elements: int | None = None,
@@ -151,7 +143,7 @@ def use_fused(*tensors: torch.Tensor, min_elements: int | None = None,
     fused while :func:`fused_enabled` is false, nor while ``torch.compile`` traces the
     call (the compiled graph gets PyTorch's ops).
     """
-    if not _enabled or (kernel is not None and not FUSED_WINS.get(kernel, True)):
+    if not _FUSED.on or (kernel is not None and not FUSED_WINS.get(kernel, True)):
         return False
     if torch.compiler.is_compiling():
         return False  # a compiler fuses PyTorch's ops itself and cannot trace ours
@@ -171,7 +163,7 @@ def use_native(*tensors: torch.Tensor, kernel: str, min_elements: int | None = N
     paths enabled, and the library built (while it is being built, or where it cannot
     be, the eager paths run: see :mod:`actloss.kernels._native`).
     """
-    if not _enabled or not NATIVE_WINS.get(kernel, False) or torch.compiler.is_compiling():
+    if not _FUSED.on or not NATIVE_WINS.get(kernel, False) or torch.compiler.is_compiling():
         return False
     x = tensors[0]
     if x.numel() < (MIN_FUSED_ELEMENTS if min_elements is None else min_elements):

@@ -29,15 +29,14 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import torch
 
-from actloss._validation import Param, check_param
+from actloss._switch import Switch
 from actloss.kernels import _pool
 
 __all__ = [
@@ -71,7 +70,6 @@ ACT_KINDS = {"sigmoid": 0, "tanh": 1, "silu": 2, "gelu": 3, "gelu_tanh": 4, "mis
              "elu": 6, "softplus": 7, "relu": 8, "leaky_relu": 9}
 LOSS_KINDS = {"bce_with_logits": 0, "binary_focal": 1, "huber": 2, "l1": 3, "log_cosh": 4}
 
-_ENABLED = Param("enabled", True, bool, doc="whether the native kernels may run")
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,8 @@ _state = "not built"
 _reason = ""
 _build_seconds: float | None = None
 _thread: threading.Thread | None = None
-_enabled = os.environ.get("ACTLOSS_NATIVE", "1").strip().lower() not in ("0", "off", "false", "no")
+_NATIVE = Switch("native", os.environ.get("ACTLOSS_NATIVE", "1").strip().lower()
+                 not in ("0", "off", "false", "no"), "whether the native kernels may run")
 
 
 def set_native_enabled(enabled: bool) -> None:
@@ -112,24 +111,17 @@ def set_native_enabled(enabled: bool) -> None:
     >>> set_native_enabled(True); native_enabled()
     True
     """
-    global _enabled
-    _enabled = check_param("native", _ENABLED, enabled)
+    _NATIVE.set(enabled)
 
 
 def native_enabled() -> bool:
     """Whether the native kernels may run (see :func:`set_native_enabled`)."""
-    return _enabled
+    return _NATIVE.on
 
 
-@contextmanager
-def native(enabled: bool) -> Iterator[None]:
+def native(enabled: bool) -> AbstractContextManager[None]:
     """Context manager: native kernels on or off inside the block (process-wide)."""
-    previous = _enabled
-    set_native_enabled(enabled)
-    try:
-        yield
-    finally:
-        set_native_enabled(previous)
+    return _NATIVE.scoped(enabled)
 
 
 def _compiler() -> str | None:
@@ -274,7 +266,7 @@ def library() -> ctypes.CDLL | None:
     in a background thread and returns ``None``.
     """
     global _state, _thread
-    if not _enabled:
+    if not _NATIVE.on:
         return None
     if _lib is not None:
         return _lib
@@ -330,8 +322,8 @@ def status() -> NativeStatus:
             target = None
         if target is not None and target.exists():
             state, path = "cached", str(target)
-    state = state if _enabled else "disabled"
-    reason = _reason if _enabled else "turned off (ACTLOSS_NATIVE=0 or set_native_enabled)"
+    state = state if _NATIVE.on else "disabled"
+    reason = _reason if _NATIVE.on else "turned off (ACTLOSS_NATIVE=0 or set_native_enabled)"
     return NativeStatus(state, path, cc, reason, _build_seconds)
 
 

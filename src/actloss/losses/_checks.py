@@ -12,12 +12,12 @@ types, shapes, parameters and class-index ranges (a pass over the labels only) s
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import torch
 
-from actloss._validation import Param, check_finite, check_param, check_same_shape, check_tensor
+from actloss._switch import Switch
+from actloss._validation import check_finite, check_same_shape, check_tensor
 from actloss.errors import InputError
 
 __all__ = [
@@ -32,8 +32,7 @@ __all__ = [
     "value_checks_enabled",
 ]
 
-_value_checks = True
-_ENABLED = Param("enabled", True, bool, doc="whether the losses check their input values")
+_CHECKS = Switch("set_value_checks", True, "whether the losses check their input values")
 
 
 def set_value_checks(enabled: bool) -> None:
@@ -50,17 +49,15 @@ def set_value_checks(enabled: bool) -> None:
     >>> set_value_checks(True); value_checks_enabled()
     True
     """
-    global _value_checks
-    _value_checks = check_param("set_value_checks", _ENABLED, enabled)
+    _CHECKS.set(enabled)
 
 
 def value_checks_enabled() -> bool:
     """Whether the losses check their input values (see :func:`set_value_checks`)."""
-    return _value_checks
+    return _CHECKS.on
 
 
-@contextmanager
-def value_checks(enabled: bool) -> Iterator[None]:
+def value_checks(enabled: bool) -> AbstractContextManager[None]:
     """Context manager: value checks on or off inside the block, restored after it.
 
     >>> import torch
@@ -69,12 +66,7 @@ def value_checks(enabled: bool) -> Iterator[None]:
     ...     mse(torch.tensor([float("nan")]), torch.tensor([0.0]))
     tensor(nan)
     """
-    previous = _value_checks
-    set_value_checks(enabled)
-    try:
-        yield
-    finally:
-        set_value_checks(previous)
+    return _CHECKS.scoped(enabled)
 
 
 def _fmt(v: float) -> str:
@@ -112,7 +104,7 @@ def check_all_finite(owner: str, arg: str, value: torch.Tensor) -> None:
     A sum is finite only if every term is (NaN and inf propagate), so a finite sum ends
     the check; a non-finite one (also reached by overflow) triggers the exact count.
     """
-    if not _value_checks or not value.numel() or not value.is_floating_point():
+    if not _CHECKS.on or not value.numel() or not value.is_floating_point():
         return
     acc = torch.float32 if value.element_size() < 4 else value.dtype
     if not bool(torch.isfinite(value.detach().sum(dtype=acc))):
@@ -126,7 +118,7 @@ def _check_log_space(owner: str, arg: str, value: torch.Tensor) -> None:
     +inf; a sum that is neither has no such term. Only a NaN or +inf sum (also
     reached by overflow) triggers the exact count.
     """
-    if not _value_checks or not value.numel() or not value.is_floating_point():
+    if not _CHECKS.on or not value.numel() or not value.is_floating_point():
         return
     acc = torch.float32 if value.element_size() < 4 else value.dtype
     s = float(value.detach().sum(dtype=acc))
@@ -142,7 +134,7 @@ def _check_log_space(owner: str, arg: str, value: torch.Tensor) -> None:
 def check_range(owner: str, arg: str, value: torch.Tensor, low: float, high: float, *,
                 low_closed: bool = True, high_closed: bool = True, what: str = "") -> None:
     """Every value of ``value`` lies in the interval; one reduction (aminmax)."""
-    if not _value_checks or value.numel() == 0:
+    if not _CHECKS.on or value.numel() == 0:
         return
     lo, hi = torch.aminmax(value.detach())
     lo_v, hi_v = float(lo), float(hi)
@@ -162,7 +154,7 @@ def check_range(owner: str, arg: str, value: torch.Tensor, low: float, high: flo
 
 def check_signed_binary(owner: str, target: torch.Tensor) -> None:
     """Targets in {-1, 1}; a {0, 1} target gets a hint rather than a silent conversion."""
-    if not _value_checks:
+    if not _CHECKS.on:
         return
     bad = (target != 1) & (target != -1)
     if bool(bad.any()):

@@ -87,6 +87,16 @@ class Verdict:
         return {**dataclasses.asdict(self), "status_zh": self.status_zh}
 
 
+def _check_zh(field: str, owner: str, en: Sequence[str], zh: Sequence[str], one: str,
+              per: str) -> None:
+    """A Chinese twin (``zh``) is empty (fall back to English) or pairs with ``en``."""
+    if zh and len(zh) != len(en):
+        raise ParameterError(
+            f"`{field}` of {owner} must have one {one} per {per} ({len(en)}); got "
+            f"{len(zh)}: {tuple(zh)!r}"
+        )
+
+
 @dataclass(frozen=True)
 class Table:
     """A table of measured numbers, rendered by the report and the command line.
@@ -110,11 +120,8 @@ class Table:
     columns_zh: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.columns_zh and len(self.columns_zh) != len(self.columns):
-            raise ParameterError(
-                f"`columns_zh` of table {self.title!r} must have one header per column "
-                f"({len(self.columns)}); got {len(self.columns_zh)}: {tuple(self.columns_zh)!r}"
-            )
+        _check_zh("columns_zh", f"table {self.title!r}", self.columns, self.columns_zh,
+                  "header", "column")
 
     def to_json(self) -> dict[str, Any]:
         return {"title": self.title, "title_zh": self.title_zh,
@@ -143,11 +150,8 @@ class Result:
     notes_zh: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.notes_zh and len(self.notes_zh) != len(self.notes):
-            raise ParameterError(
-                f"`notes_zh` of result {self.name!r} must have one note per note "
-                f"({len(self.notes)}); got {len(self.notes_zh)}"
-            )
+        _check_zh("notes_zh", f"result {self.name!r}", self.notes, self.notes_zh,
+                  "Chinese note", "note")
 
     def to_json(self) -> dict[str, Any]:
         return {
