@@ -383,3 +383,11 @@ def test_mappings_without_posix_flags(monkeypatch):
     assert len(buf) == 1 << 21
     buf[:4] = b"abcd"
     assert bytes(buf[:4]) == b"abcd"
+
+
+def test_inference_mode_outputs(low_threshold):
+    x = _input(torch.float64)
+    with torch.inference_mode():
+        y = K.sigmoid(x)
+    assert y.is_inference() and _is_pooled(y)
+    torch.testing.assert_close(y, torch.sigmoid(x))

@@ -24,6 +24,7 @@ from typing import Any
 
 from actloss._validation import Param, check_param
 from actloss.errors import ParameterError
+from actloss.lab.experiments._base import zh
 
 __all__ = ["ReportResult", "build_report", "cell_text", "figure_to_base64", "notes_text",
            "render_html"]
@@ -142,27 +143,6 @@ SETTING_ZH: dict[str, str] = {
     "heads": "注意力头数",
 }
 
-# Chinese of the words that experiments put in table cells (names of functions, numbers
-# and settings such as "lr=0.5" stay as they are).
-CELL_ZH: dict[str, str] = {
-    "recommended": "推荐",
-    "mistake": "常见错误",
-    "binary": "二分类",
-    "multi-class": "多分类",
-    "multi-label": "多标签",
-    "regression": "回归",
-    "accuracy": "准确率",
-    "double softmax": "两次 softmax",
-    "linear + MSE": "线性 + MSE",
-    "ReLU head + MSE": "ReLU 输出层 + MSE",
-    "softmax + cross-entropy": "softmax + 交叉熵",
-    "least squares": "最小二乘",
-    "minimax": "极小极大",
-    "linear rule y = [x . v > 0]": "线性规则 y = [x · v > 0]",
-    "random (torch.randint, as in the source)": "随机标签（torch.randint，与原文相同）",
-}
-
-
 def cell_text(value: Any, lang: str = "en") -> str:
     """One table cell as shown: numbers to four significant digits, known words in
     ``lang``.
@@ -171,7 +151,7 @@ def cell_text(value: Any, lang: str = "en") -> str:
     ('0.1235', '推荐', 'relu')
     """
     text = _fmt(value)
-    return CELL_ZH.get(text, text) if lang == "zh" else text
+    return zh(text) if lang == "zh" else text
 
 
 def notes_text(result: Any, lang: str = "en") -> list[str]:

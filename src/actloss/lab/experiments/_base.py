@@ -87,6 +87,36 @@ class Verdict:
         return {**dataclasses.asdict(self), "status_zh": self.status_zh}
 
 
+# Chinese of the words that experiments put in table cells and verdict texts (names of
+# functions, numbers and settings such as "lr=0.5" stay as they are).
+CELL_ZH: dict[str, str] = {
+    "recommended": "推荐",
+    "mistake": "常见错误",
+    "binary": "二分类",
+    "multi-class": "多分类",
+    "multi-label": "多标签",
+    "regression": "回归",
+    "accuracy": "准确率",
+    "double softmax": "两次 softmax",
+    "linear + MSE": "线性 + MSE",
+    "ReLU head + MSE": "ReLU 输出层 + MSE",
+    "softmax + cross-entropy": "softmax + 交叉熵",
+    "least squares": "最小二乘",
+    "minimax": "极小极大",
+    "linear rule y = [x . v > 0]": "线性规则 y = [x · v > 0]",
+    "random (torch.randint, as in the source)": "随机标签（torch.randint，与原文相同）",
+}
+
+
+def zh(text: str) -> str:
+    """``text`` in Chinese where :data:`CELL_ZH` has it, else unchanged.
+
+    >>> zh("mistake"), zh("relu")
+    ('常见错误', 'relu')
+    """
+    return CELL_ZH.get(text, text)
+
+
 def _check_zh(field: str, owner: str, en: Sequence[str], zh: Sequence[str], one: str,
               per: str) -> None:
     """A Chinese twin (``zh``) is empty (fall back to English) or pairs with ``en``."""

@@ -37,6 +37,7 @@ from actloss.lab.experiments._base import (
     Table,
     Verdict,
     setting,
+    zh,
 )
 from actloss.lab.experiments._common import BaseConfig, new_figure, train_loop
 
@@ -114,10 +115,6 @@ METRIC = {"binary": "accuracy", "multi-class": "accuracy", "multi-label": "micro
           "regression": "R^2"}
 
 
-TASK_ZH = {"binary": "二分类", "multi-class": "多分类", "multi-label": "多标签",
-           "regression": "回归"}
-
-
 def judge(m: dict[str, Any]) -> Verdict:
     damages = []
     parts = []
@@ -128,7 +125,8 @@ def judge(m: dict[str, Any]) -> Verdict:
         damages += [rec - rows[n] for n in names[1:]]
         listed = ", ".join(f"{n} {rows[n]:.3f}" for n in names[1:])
         parts.append(f"{task}: {names[0]} {rec:.3f}, {listed}")
-        parts_zh.append(f"{TASK_ZH.get(task, task)}:推荐 {names[0]} {rec:.3f},错误搭配 {listed}")
+        listed_zh = ", ".join(f"{zh(n)} {rows[n]:.3f}" for n in names[1:])
+        parts_zh.append(f"{zh(task)}:推荐 {zh(names[0])} {rec:.3f},错误搭配 {listed_zh}")
     if min(damages) < -0.01:
         status = "not supported"
     elif max(damages) >= 0.05:
