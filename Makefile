@@ -13,7 +13,7 @@ JOBS ?= 2
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q torch==$(TORCH_VERSION)
-	$(BIN)/python -m pip install -q -e '.[dev,mnist]'
+	$(BIN)/python -m pip install -q -e '.[dev,mnist,lightning,hf,ray]'
 	touch $@
 
 # The native kernels (a small C library, a few seconds with the system compiler);
