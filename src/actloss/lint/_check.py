@@ -15,6 +15,7 @@ from torch import nn
 from actloss._validation import POSITIVE, Param, check_param
 from actloss.errors import InputError
 from actloss.findings import Finding
+from actloss.lint._facts import catalog_loss, loss_spec, output_range
 from actloss.lint._rules import finding
 from actloss.lint._trace import Graph, LossCall, Node, trace_forward, trace_loss
 from actloss.lint._values import TargetFacts, ValueFacts, describe_target, describe_values
@@ -44,33 +45,18 @@ _SOFTMAX = frozenset({"softmax", "log_softmax", "softmin"})
 # Attention-score consumers: a projection that feeds these is an attention projection.
 _ATTENTION = frozenset({"scaled_dot_product_attention", "bmm", "baddbmm", "einsum",
                         "multi_head_attention_forward"})
-# Ops whose output range bounds what a model can predict: the range is read from the
-# activation catalog (under the catalog's name where it differs from the op's); the
-# mathematical range is the fallback for an op the catalog does not hold.
-_ACT_NAMES = {"hardsigmoid": "hard_sigmoid"}
-_MATH_RANGES = {"relu": (0.0, math.inf), "relu6": (0.0, 6.0), "softplus": (0.0, math.inf),
-                "exp": (0.0, math.inf), "sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0),
-                "hardtanh": (-1.0, 1.0), "hardsigmoid": (0.0, 1.0), "softmax": (0.0, 1.0)}
-
-# PyTorch's own contract for its functional losses, used to map a torch loss onto its
-# catalog entry when no entry names it as ``torch_equivalent``, and when the catalog
-# has no such entry at all.
-_TORCH_CONTRACT: dict[str, tuple[str, str, str]] = {
-    # torch name: (catalog name, input kind, target kind)
-    "cross_entropy": ("cross_entropy", "logits", "class_indices"),
-    "nll_loss": ("nll", "log_probabilities", "class_indices"),
-    "binary_cross_entropy": ("binary_cross_entropy", "probabilities", "binary"),
-    "binary_cross_entropy_with_logits": ("binary_cross_entropy_with_logits", "logits",
-                                         "binary"),
-    "multilabel_soft_margin_loss": ("multilabel_soft_margin", "logits", "multi_hot"),
-    "mse_loss": ("mse", "real", "real"),
-    "l1_loss": ("mae", "real", "real"),
-    "smooth_l1_loss": ("smooth_l1", "real", "real"),
-    "huber_loss": ("huber", "real", "real"),
-    "kl_div": ("kl_div", "log_probabilities", "distribution"),
-    "poisson_nll_loss": ("poisson_nll", "real", "counts"),
-    "gaussian_nll_loss": ("gaussian_nll", "real", "real"),
-}
+_CONV = frozenset({"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                   "conv_transpose3d"})
+# Ops that are linear in their input: an affine map followed by one of these and another
+# affine map is still one affine map (batch statistics are constants of the batch).
+_LINEAR_OPS = frozenset({"batch_norm", "avg_pool1d", "avg_pool2d", "avg_pool3d",
+                         "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+                         "max_pool1d", "max_pool2d", "max_pool3d", "pad", "interpolate",
+                         "upsample", "pixel_shuffle"})
+_RESHAPE = frozenset({"transpose", "permute", "chunk", "split", "unbind", "getitem",
+                      "movedim", "t"})
+# Ops that keep probabilities probabilities: ``p + eps``, ``p.clamp(min=eps)``.
+_EPS_OPS = frozenset({"add", "clamp", "clamp_min", "clip"})
 _CATEGORICAL_TARGETS = frozenset({"class_indices", "one_hot", "soft_labels"})
 _BINARY_TARGETS = frozenset({"binary", "multi_hot"})
 
@@ -84,35 +70,15 @@ class _Expect:
     target_kind: str
 
 
-def _catalog() -> Any:
-    try:
-        import actloss.losses  # noqa: F401  (registers the entries)
-        from actloss.losses._registry import REGISTRY
-    except Exception:  # pragma: no cover - the catalog is part of the package
-        return None
-    return REGISTRY
-
-
 def _expectation(call: LossCall) -> _Expect | None:
-    reg = _catalog()
+    """What the called loss expects, from its catalog entry (``None``: not in the catalog)."""
     if call.name.startswith("actloss:"):
-        name = call.name.split(":", 1)[1]
-        if reg is None or name not in reg:
-            return None
-        spec = reg.spec(name)
-        return _Expect(spec.name, spec.input_kind, spec.target_kind)
-    contract = _TORCH_CONTRACT.get(call.name)
-    if reg is not None:
-        dotted = f"torch.nn.functional.{call.name}"
-        for spec in reg:
-            if spec.torch_equivalent == dotted:
-                return _Expect(spec.name, spec.input_kind, spec.target_kind)
-        if contract and contract[0] in reg:
-            spec = reg.spec(contract[0])
-            return _Expect(spec.name, spec.input_kind, spec.target_kind)
-    if contract is None:
+        spec = catalog_loss(call.name.split(":", 1)[1])
+    else:
+        spec = loss_spec(call.name)
+    if spec is None:
         return None
-    return _Expect(contract[0], contract[1], contract[2])
+    return _Expect(spec.name, spec.input_kind, spec.target_kind)
 
 
 def _source(graph: Graph, t: Any) -> Node | None:
@@ -133,30 +99,12 @@ def _nonnegative_head(src: Node | None, v: ValueFacts) -> bool:
     """Values >= 0 produced by an op whose range (from the catalog) is [0, inf)."""
     if src is None or not v.nonnegative or src.op in _SQUASH:
         return False
-    rng = _act_range(src.op) if src.op in _MATH_RANGES else None
+    rng = output_range(src.op)
     return rng is not None and rng[0] == 0 and math.isinf(rng[1])
 
 
 def _where(node: Node | None) -> str:
     return node.module if node is not None and node.module else "loss"
-
-
-def _act_range(op: str) -> tuple[float, float] | None:
-    """Output range of activation ``op``, read from the activation catalog.
-
-    Ops the catalog does not (yet) hold fall back to their mathematical range.
-    """
-    try:
-        import actloss.activations  # noqa: F401  (registers the entries)
-        from actloss.activations._registry import REGISTRY
-
-        for name in (op, _ACT_NAMES.get(op, op)):
-            if name in REGISTRY:
-                r = REGISTRY.spec(name).output_range
-                return (r.low, r.high)
-    except Exception:  # pragma: no cover - a broken catalog must not break the linter
-        pass
-    return _MATH_RANGES.get(op)
 
 
 def _fmt_range(r: tuple[float, float]) -> str:
@@ -192,7 +140,42 @@ def _softmax_rules(graph: Graph) -> list[Finding]:
 
 
 def _is_affine(n: Node) -> bool:
-    return n.op in _AFFINE and n.n_params > 0 and len(n.inputs) == 1
+    return n.op in _AFFINE | _CONV and n.n_params > 0 and len(n.inputs) == 1
+
+
+def _grouped(n: Node) -> bool:
+    """A grouped (e.g. depthwise) convolution: depthwise -> pointwise is one separable
+    convolution, written without an activation on purpose."""
+    if n.op not in _CONV:
+        return False
+    groups = n.arg(7 if n.op.startswith("conv_transpose") else 6, "groups", 1)
+    return isinstance(groups, int) and groups > 1
+
+
+def _feeds_attention(graph: Graph, n: Node, depth: int = 4) -> bool:
+    """Whether ``n``'s output reaches attention scores or weights (looking through
+    reshapes and transposes): such projections are linear on purpose."""
+    if depth == 0:
+        return False
+    for c in n.consumers:
+        node = graph.nodes[c]
+        if node.op in _ATTENTION:
+            return True
+        if node.op in _SOFTMAX:
+            # softmax weights that are applied to values are attention; a softmax that
+            # ends the model (or feeds the loss) is a classifier head
+            if any(graph.nodes[k].op in _ATTENTION | {"mul"} for k in node.consumers):
+                return True
+            continue
+        if node.op in _PASS | _RESHAPE and _feeds_attention(graph, node, depth - 1):
+            return True
+    return False
+
+
+def _width(t: torch.Tensor, op: str, flat: bool) -> int:
+    if flat:
+        return int(t[0].numel()) if t.dim() >= 1 and t.shape[0] > 0 else int(t.numel())
+    return int(t.shape[1]) if op in _CONV and t.dim() >= 2 else int(t.shape[-1])
 
 
 def _linear_linear(graph: Graph) -> list[Finding]:
@@ -201,17 +184,16 @@ def _linear_linear(graph: Graph) -> list[Finding]:
         if not _is_affine(second) or second.module == "loss":
             continue
         prev = graph.nodes[second.inputs[0]] if second.inputs[0] >= 0 else None
-        chain = [prev]
-        while prev is not None and prev.op in _PASS and prev.inputs and prev.inputs[0] >= 0:
+        while prev is not None and prev.op in _PASS | _LINEAR_OPS and prev.inputs \
+                and prev.inputs[0] >= 0 and len(prev.inputs) == 1:
             if len(prev.consumers) > 1:
                 break
             prev = graph.nodes[prev.inputs[0]]
-            chain.append(prev)
         if prev is None or not _is_affine(prev):
             continue
         if len(prev.consumers) > 1:  # fan-out: q/k/v projections, residual branches
             continue
-        if any(graph.nodes[c].op in _ATTENTION | _SOFTMAX for c in second.consumers):
+        if _grouped(prev) or _grouped(second) or _feeds_attention(graph, second):
             continue
         x_in = next((a for a in prev.args if isinstance(a, torch.Tensor)
                      and graph.producer.get(id(a)) is not None
@@ -219,7 +201,9 @@ def _linear_linear(graph: Graph) -> list[Finding]:
         mid, y = prev.out, second.out
         if x_in is None or mid is None or y is None or mid.dim() == 0:
             continue
-        d_in, d_mid, d_out = int(x_in.shape[-1]), int(mid.shape[-1]), int(y.shape[-1])
+        flat = (prev.op in _CONV) != (second.op in _CONV)  # conv -> flatten -> linear
+        d_in, d_mid = _width(x_in, prev.op, flat), _width(mid, prev.op, flat)
+        d_out = _width(y, second.op, flat)
         if d_mid < min(d_in, d_out):  # a low-rank factorisation is deliberate
             continue
         same = prev.module == second.module
@@ -247,7 +231,7 @@ def _saturating_depth(graph: Graph, output: Any) -> tuple[int, list[Node]]:
         if n.module == "loss":
             continue
         d = max((depth.get(i, 0) for i in n.inputs if i >= 0), default=0)
-        depth[n.index] = d + (1 if n.op in _SATURATING else 0)
+        depth[n.index] = d + (1 if n.op in _SATURATING and not _is_gate(graph, n) else 0)
     final = graph.producer_of(output)
     best = 0
     for i, d in depth.items():
@@ -255,7 +239,58 @@ def _saturating_depth(graph: Graph, output: Any) -> tuple[int, list[Node]]:
         if final is not None and i == final.index and n.op in _SATURATING:
             d -= 1
         best = max(best, d)
-    return best, [n for n in graph.nodes if n.op in _SATURATING and n.module != "loss"]
+    return best, [n for n in graph.nodes if n.op in _SATURATING and n.module != "loss"
+                  and not _is_gate(graph, n)]
+
+
+def _is_gate(graph: Graph, n: Node) -> bool:
+    """A sigmoid/tanh whose output only multiplies another signal (squeeze-excitation,
+    GLU, LSTM gates): a gate, not a layer of a saturating stack."""
+    if not n.consumers:
+        return False
+    for c in n.consumers:
+        m = graph.nodes[c]
+        if m.op != "mul" or len([i for i in m.inputs if i != n.index]) == 0:
+            return False
+    return True
+
+
+def _log_of_softmax(graph: Graph) -> list[Finding]:
+    """``log(softmax(x))`` written in two steps (also through ``+ eps`` or a clamp)."""
+    out: list[Finding] = []
+    for n in graph.nodes:
+        if n.op not in ("log", "log2", "log10") or len(n.inputs) != 1 or n.inputs[0] < 0:
+            continue
+        src = graph.nodes[n.inputs[0]]
+        while src.op in _PASS | _EPS_OPS and len(src.inputs) == 1 and src.inputs[0] >= 0:
+            src = graph.nodes[src.inputs[0]]
+        if src.op not in ("softmax", "softmin"):
+            continue
+        # p * log(p): an entropy term, which needs the probabilities anyway
+        if any(graph.nodes[c].op == "mul" and src.index in _origins(graph, graph.nodes[c])
+               for c in n.consumers):
+            continue
+        x = src.args[0] if src.args and isinstance(src.args[0], torch.Tensor) else None
+        dim = src.arg(1, "dim")
+        out.append(finding("log_of_softmax", n.module or src.module, op=n.op, softmax=src.op,
+                           dim="dim" if dim is None else dim,
+                           k=int(x.shape[dim]) if x is not None and isinstance(dim, int)
+                           and x.dim() > 0 else None))
+    return out
+
+
+def _origins(graph: Graph, n: Node) -> set[int]:
+    """Nodes that feed ``n`` directly or through value-preserving ops."""
+    found: set[int] = set()
+    for i in n.inputs:
+        while i >= 0:
+            found.add(i)
+            m = graph.nodes[i]
+            if m.op in _PASS | _EPS_OPS and len(m.inputs) == 1:
+                i = m.inputs[0]
+            else:
+                break
+    return found
 
 
 def _dead_units(graph: Graph, n: Node) -> tuple[int, int]:
@@ -293,14 +328,17 @@ def _loss_rules(graph: Graph, call: LossCall, exp: _Expect, value: Any) -> list[
     common = {"loss": name, "lo": v.lo, "hi": v.hi}
     categorical = exp.target_kind in _CATEGORICAL_TARGETS
 
-    def shape_mismatch(consequence: str, consequence_zh: str) -> Finding:
+    def shape_mismatch(consequence: str, consequence_zh: str, fix: str | None = None,
+                       fix_zh: str | None = None) -> Finding:
         assert tf is not None
         return finding("target_shape_mismatch", "loss", loss=name, out_shape=v.shape,
-                       t_shape=tf.shape, consequence=consequence, consequence_zh=consequence_zh)
+                       t_shape=tf.shape, consequence=consequence, consequence_zh=consequence_zh,
+                       fix=fix, fix_zh=fix_zh)
 
     input_kind = exp.input_kind
     if call.kwargs.get("from_logits") is True:  # Keras-style losses that take either form
         input_kind = "logits"
+    softmaxed = src is not None and src.op == "softmax" and v.width > 1 and v.probabilities
     if input_kind == "logits" and categorical:
         if v.width == 1 and z.dim() >= 2:
             out.append(finding("softmax_single_unit", where, op=name, dim=1,
@@ -309,7 +347,7 @@ def _loss_rules(graph: Graph, call: LossCall, exp: _Expect, value: Any) -> list[
             ev = _double_softmax_evidence(graph, call, z)
             out.append(finding("double_softmax", where, **common, **ev, **_detail(ev)))
         elif v.in_open_unit and _squashed(src):
-            out.append(finding("sigmoid_before_logits_loss", where, **common))
+            out.append(_squashed_finding(where, common, src))
         elif _nonnegative_head(src, v):
             out.append(finding(
                 "relu_before_logits_loss", where, **common, act=src.op,
@@ -320,8 +358,10 @@ def _loss_rules(graph: Graph, call: LossCall, exp: _Expect, value: Any) -> list[
             out += _class_target_rules(call, v, tf, name, shape_mismatch)
         out += _initial_loss(call, v, value, name)
     elif input_kind == "logits" and exp.target_kind in _BINARY_TARGETS:
-        if v.in_open_unit and _squashed(src):
-            out.append(finding("sigmoid_before_logits_loss", where, **common))
+        if softmaxed:
+            out.append(_softmax_binary(where, name, v, tf))
+        elif v.in_open_unit and _squashed(src):
+            out.append(_squashed_finding(where, common, src))
         elif _nonnegative_head(src, v):
             out.append(finding(
                 "relu_before_logits_loss", where, **common, act=src.op,
@@ -331,8 +371,7 @@ def _loss_rules(graph: Graph, call: LossCall, exp: _Expect, value: Any) -> list[
         if tf is not None:
             out += _elementwise_target_rules(v, tf, name, shape_mismatch, want_float=True)
             if tf.lo < 0 or tf.hi > 1:
-                out.append(finding("target_out_of_range", "loss", act="sigmoid",
-                                   range="(0, 1)", t_lo=tf.lo, t_hi=tf.hi))
+                out.append(_binary_target_range(name, tf, "the sigmoid inside " + name))
     elif input_kind in ("log_probabilities", "log_distribution"):
         is_kl = categorical is False and name.startswith("kl")
         if v.probabilities or (is_kl and v.nonnegative and v.in_unit):
@@ -344,38 +383,143 @@ def _loss_rules(graph: Graph, call: LossCall, exp: _Expect, value: Any) -> list[
                 out.append(finding(code, where, **common))
         if tf is not None and not is_kl:
             out += _class_target_rules(call, v, tf, name, shape_mismatch)
+        if is_kl and isinstance(y, torch.Tensor) and not call.kwargs.get("log_target"):
+            out += _log_prob_target(name, v, y, kl=True)
     elif input_kind == "probabilities" and exp.target_kind in _BINARY_TARGETS:
         if not v.in_unit:
             out.append(finding("bce_on_logits", where, **common))
         elif src is not None and src.op == "softmax" and v.width == 1:
             pass  # softmax over one unit: reported by softmax_single_unit
+        elif softmaxed:
+            out.append(_softmax_binary(where, name, v, tf))
         elif (src is not None and src.op in ("sigmoid", "softmax")) or v.in_open_unit:
-            out.append(finding("bce_on_probabilities", where, **common))
+            no_sigmoid = src is None or src.op not in ("sigmoid", "hardsigmoid")
+            out.append(finding(
+                "bce_on_probabilities", where, **common,
+                fix="compute the loss from the raw scores with "
+                    "binary_cross_entropy_with_logits (BCEWithLogitsLoss)" if no_sigmoid
+                else None,
+                fix_zh="改为对原始得分使用 binary_cross_entropy_with_logits(BCEWithLogitsLoss)"
+                if no_sigmoid else None))
         if tf is not None:
             out += _elementwise_target_rules(v, tf, name, shape_mismatch, want_float=True)
+            if tf.lo < 0 or tf.hi > 1:
+                out.append(_binary_target_range(name, tf, name))
     elif input_kind in ("real", "positive") and exp.target_kind in ("real", "positive",
                                                                      "counts"):
         if tf is not None:
-            out += _regression_rules(y, v, tf, src, name, shape_mismatch)
+            out += _regression_rules(graph, y, v, tf, src, name, shape_mismatch)
+    if categorical and isinstance(y, torch.Tensor) and y.is_floating_point() \
+            and tuple(y.shape) == v.shape and v.width > 1:
+        out += _log_prob_target(name, v, y, kl=False)
     return out
 
 
+def _squashed_finding(where: str, common: dict[str, Any], src: Node | None) -> Finding:
+    """Values in (0, 1) fed to a logits loss; the fix names the op that squashed them."""
+    if src is not None and src.op in ("sigmoid", "hardsigmoid"):
+        return finding("sigmoid_before_logits_loss", where, **common,
+                       cause="a sigmoid was applied before a loss that applies it itself",
+                       cause_zh="在自带 sigmoid 的损失之前又做了一次 sigmoid")
+    op = src.op if src is not None else "an earlier step"
+    return finding("sigmoid_before_logits_loss", where, **common,
+                   cause=f"the scores were squashed (by {op}) before a loss that applies "
+                         "its own sigmoid or softmax",
+                   cause_zh=f"得分在交给自带 sigmoid/softmax 的损失之前已被({op})压缩",
+                   fix=f"feed the raw scores to the loss: take them before {op}",
+                   fix_zh=f"把原始得分交给损失函数:取 {op} 之前的值")
+
+
+def _softmax_binary(where: str, name: str, v: ValueFacts, tf: TargetFacts | None) -> Finding:
+    """Softmax outputs under a per-class binary loss; the fix follows the targets."""
+    common = {"loss": name, "k": v.width, "lo": v.lo, "hi": v.hi}
+    if tf is not None and tf.kind == "multi_hot":
+        return finding(
+            "softmax_binary_loss", where, **common,
+            detail=", and the targets are multi-hot: the labels compete for one unit of "
+                   "probability",
+            detail_zh=",而目标是多标签:各标签被迫争夺同一份概率",
+            fix="drop the softmax and use binary_cross_entropy_with_logits (one sigmoid per "
+                "label) on the raw scores",
+            fix_zh="去掉 softmax,对原始得分使用 binary_cross_entropy_with_logits(每个标签一个 "
+                   "sigmoid)")
+    if tf is not None and tf.kind == "one_hot":
+        return finding(
+            "softmax_binary_loss", where, **common,
+            detail=", and every target row holds exactly one positive: a single-label task, "
+                   "whose loss is cross-entropy over the classes",
+            detail_zh=",而每行目标恰有一个正例:这是单标签任务,应使用类别上的交叉熵",
+            fix="drop the softmax and use cross_entropy on the logits with class indices "
+                "(target.argmax(1)), e.g. nn.CrossEntropyLoss()(logits, y.argmax(1))",
+            fix_zh="去掉 softmax,对 logits 和类别索引(target.argmax(1))使用 cross_entropy,"
+                   "例如 nn.CrossEntropyLoss()(logits, y.argmax(1))")
+    return finding("softmax_binary_loss", where, **common, detail="", detail_zh="")
+
+
+def _binary_target_range(name: str, tf: TargetFacts, act: str) -> Finding:
+    """Binary targets outside [0, 1]; the fix names the encoding seen."""
+    fix = fix_zh = None
+    if tf.integral_values and tf.lo == 0 and tf.hi == 255 and tf.n_distinct <= 2:
+        fix = "the targets are a 0/255 mask: divide it by 255 (mask / 255, a float 0/1 target)"
+        fix_zh = "目标是 0/255 掩码:除以 255(mask / 255,得到 0/1 的 float 目标)"
+    elif tf.integral_values and tf.lo == -1 and tf.hi == 1 and tf.n_distinct <= 2:
+        fix = "the targets are -1/1 labels: map them to 0/1 with (y + 1) / 2"
+        fix_zh = "目标是 -1/1 标签:用 (y + 1) / 2 映射到 0/1"
+    elif tf.integral_values and tf.lo >= 0:
+        fix = ("the targets look like class indices, not 0/1 labels: for one label among "
+               "K classes use cross_entropy with K outputs")
+        fix_zh = "目标像是类别索引而不是 0/1 标签:K 类单标签请用 K 个输出配 cross_entropy"
+    else:
+        fix = "rescale the targets into [0, 1] (probabilities or 0/1 labels)"
+        fix_zh = "把目标缩放到 [0, 1](概率或 0/1 标签)"
+    return finding("target_out_of_range", "loss", act=act, range="(0, 1)", t_lo=tf.lo,
+                   t_hi=tf.hi, fix=fix, fix_zh=fix_zh)
+
+
+def _log_prob_target(name: str, v: ValueFacts, y: torch.Tensor, *, kl: bool) -> list[Finding]:
+    """Soft targets that are log-probabilities (the loss wants probabilities)."""
+    t = describe_values(y)
+    if not t.log_probabilities or tuple(y.shape) != v.shape or t.lo >= -1e-6:
+        return []
+    alt = ", or keep them and pass log_target=True" if kl else ""
+    alt_zh = ",或保留它们并传入 log_target=True" if kl else ""
+    return [finding("target_log_probabilities", "loss", loss=name, t_lo=t.lo,
+                    detail="", detail_zh="", alt=alt, alt_zh=alt_zh)]
+
+
 def _class_target_rules(call: LossCall, v: ValueFacts, tf: TargetFacts, name: str,
-                        shape_mismatch: Callable[[str, str], Finding]) -> list[Finding]:
+                        shape_mismatch: Callable[..., Finding]) -> list[Finding]:
     out: list[Finding] = []
     if tf.integer_dtype:
         expected = v.shape[:1] + v.shape[2:] if len(v.shape) >= 2 else ()
         if tf.shape != expected:
+            if tf.kind == "one_hot" and tf.shape == v.shape:
+                out.append(shape_mismatch(
+                    f"the targets are one-hot rows of integers, not class indices of shape "
+                    f"{expected}",
+                    f"目标是整数 one-hot 行,而不是形状为 {expected} 的类别索引",
+                    fix="the targets are one-hot: pass class indices target.argmax(-1) "
+                        "(or probability rows target.float())",
+                    fix_zh="目标是 one-hot:传入类别索引 target.argmax(-1)"
+                           "(或概率行 target.float())"))
+                return out
             out.append(shape_mismatch(
                 f"class-index targets must have shape {expected}",
-                f"类别索引目标的形状应为 {expected}"))
+                f"类别索引目标的形状应为 {expected}",
+                fix=f"give one class index per example, shape {expected} "
+                    "(e.g. target.view(-1) for a column of indices)",
+                fix_zh=f"每个样本一个类别索引,形状为 {expected}"
+                       "(例如对一列索引用 target.view(-1))"))
         ignore = call.kwargs.get("ignore_index", -100)
         if v.width > 1 and tf.hi >= v.width:
-            out.append(finding("class_count_mismatch", "loss", loss=name, width=v.width,
-                               t_hi=tf.hi, need=int(tf.hi) + 1))
+            out.append(_class_count(call, v, tf, name, ignore))
         elif tf.lo < 0 and tf.lo != ignore:
             out.append(finding("class_count_mismatch", "loss", loss=name, width=v.width,
-                               t_hi=tf.lo, need=v.width))
+                               t_hi=tf.lo, need=v.width,
+                               fix="class indices run from 0 to K - 1: map the negative "
+                                   "labels to classes (or pass them as ignore_index)",
+                               fix_zh="类别索引取值 0 到 K - 1:把负标签映射为类别"
+                                      "(或设为 ignore_index)"))
         return out
     if tf.shape == v.shape:
         if tf.kind == "multi_hot":
@@ -398,6 +542,25 @@ def _class_target_rules(call: LossCall, v: ValueFacts, tf: TargetFacts, name: st
     return out
 
 
+def _class_count(call: LossCall, v: ValueFacts, tf: TargetFacts, name: str,
+                 ignore: Any) -> Finding:
+    """Indices beyond the output width; the fix names the label encoding it sees."""
+    y = call.target.detach()
+    values = torch.unique(y[y != ignore]) if isinstance(ignore, int) else torch.unique(y)
+    k = v.width
+    fix = fix_zh = None
+    if values.numel() <= 2 and int(values.max()) == 255 and int(values.min()) == 0:
+        fix = ("the targets are a 0/255 mask: turn it into class indices 0/1 with "
+               "mask // 255 (or (mask > 0).long())")
+        fix_zh = "目标是 0/255 掩码:用 mask // 255(或 (mask > 0).long())转成类别索引 0/1"
+    elif int(values.min()) >= 1 and int(values.max()) == k:
+        fix = (f"the labels run from 1 to {k}: shift them to 0..{k - 1} with y - 1 "
+               "(keep the output width)")
+        fix_zh = f"标签取值 1 到 {k}:用 y - 1 平移到 0..{k - 1}(输出宽度不变)"
+    return finding("class_count_mismatch", "loss", loss=name, width=k, t_hi=tf.hi,
+                   need=int(tf.hi) + 1, fix=fix, fix_zh=fix_zh)
+
+
 def _elementwise_target_rules(v: ValueFacts, tf: TargetFacts, name: str,
                               shape_mismatch: Callable[[str, str], Finding],
                               *, want_float: bool) -> list[Finding]:
@@ -412,9 +575,9 @@ def _elementwise_target_rules(v: ValueFacts, tf: TargetFacts, name: str,
     return out
 
 
-def _regression_rules(y: torch.Tensor, v: ValueFacts, tf: TargetFacts, src: Node | None,
-                      name: str, shape_mismatch: Callable[[str, str], Finding]
-                      ) -> list[Finding]:
+def _regression_rules(graph: Graph, y: torch.Tensor, v: ValueFacts, tf: TargetFacts,
+                      src: Node | None, name: str,
+                      shape_mismatch: Callable[..., Finding]) -> list[Finding]:
     out: list[Finding] = []
     index_shape = v.shape[:1] + v.shape[2:] if len(v.shape) >= 2 else ()
     class_like = tf.integral_values and tf.lo >= 0 and tf.n_distinct <= max(2, v.width) and (
@@ -423,14 +586,30 @@ def _regression_rules(y: torch.Tensor, v: ValueFacts, tf: TargetFacts, src: Node
     classy = (tf.kind == "one_hot" and v.width > 1) or (
         class_like and v.in_unit and src is not None
         and src.op in ("sigmoid", "softmax", "hardsigmoid"))
-    if classy:
+    # one class index per example against K output columns, or integer labels cast to
+    # float and regressed by one output unit
+    index_target = tf.integral_values and tf.lo >= 0 and (
+        (v.width > 1 and tf.shape in (index_shape, (*index_shape, 1)) and tf.hi < v.width
+         and tf.n_distinct >= 2)
+        or (v.width == 1 and tf.n_distinct >= 3 and (tf.integer_dtype or _cast_from_int(
+            graph, y))))
+    if index_target and not classy:
+        k = v.width if v.width > 1 else int(tf.hi) + 1
+        out.append(finding(
+            "mse_for_classification", _where(src), loss=name, target_kind="class-index",
+            lo=v.lo, hi=v.hi,
+            fix=f"treat it as classification: {k} output units (one per class) and "
+                f"cross_entropy on the integer class indices",
+            fix_zh=f"按分类处理:{k} 个输出单元(每类一个),对整数类别索引使用 cross_entropy"))
+        classy = True
+    elif classy:
         kind = "class-index" if tf.shape == index_shape else tf.kind.replace("_", "-")
         out.append(finding("mse_for_classification", _where(src), loss=name,
                            target_kind=kind, lo=v.lo, hi=v.hi))
     if tf.shape != v.shape:
         out.append(shape_mismatch(*_broadcast_consequence(v, tf)))
     act = src.op if src is not None else None
-    rng = _act_range(act) if act in _MATH_RANGES else None
+    rng = output_range(act)
     if rng is None or classy:
         return out
     eps = 1e-6
@@ -442,6 +621,19 @@ def _regression_rules(y: torch.Tensor, v: ValueFacts, tf: TargetFacts, src: Node
         out.append(finding("target_out_of_range", _where(src), act=act, range=_fmt_range(rng),
                            t_lo=tf.lo, t_hi=tf.hi))
     return out
+
+
+def _cast_from_int(graph: Graph, y: torch.Tensor) -> bool:
+    """Whether the loss received ``y`` as a cast of an integer tensor (``y.float()``)."""
+    node = graph.producer_of(y)
+    while node is not None and node.op in _PASS:
+        x = node.args[0] if node.args and isinstance(node.args[0], torch.Tensor) else None
+        if x is None:
+            return False
+        if not (x.is_floating_point() or x.is_complex() or x.dtype == torch.bool):
+            return True
+        node = graph.producer_of(x)
+    return False
 
 
 def _broadcast_consequence(v: ValueFacts, tf: TargetFacts) -> tuple[str, str]:
@@ -516,6 +708,66 @@ def _initial_loss(call: LossCall, v: ValueFacts, value: Any, name: str) -> list[
     if lv > 2 * ln_k + 1:
         return [finding("high_initial_loss", "loss", loss=name, loss_value=lv, ln_k=ln_k, k=k)]
     return []
+
+
+def _multilabel_margin(call: LossCall) -> list[Finding]:
+    """0/1 rows given to multilabel_margin_loss, which reads rows as -1-padded indices."""
+    z, y = call.input, call.target
+    if not isinstance(z, torch.Tensor) or not isinstance(y, torch.Tensor) or y.dim() < 1:
+        return []
+    if y.numel() == 0 or tuple(y.shape) != tuple(z.shape) or int(y.shape[-1]) <= 2:
+        return []
+    yd = y.detach()
+    if not bool(((yd == 0) | (yd == 1)).all()):
+        return []  # holds a -1 pad or indices above 1: the documented format
+    return [finding("multilabel_margin_multi_hot", "loss", loss="multilabel_margin_loss",
+                    k=int(y.shape[-1]))]
+
+
+def _from_target(graph: Graph, t: torch.Tensor) -> bool:
+    """Whether ``t`` was made in the loss from tensors the model did not produce."""
+    i = graph.producer.get(id(t))
+    while i is not None:
+        if i < 0:
+            return False  # the model input
+        node = graph.nodes[i]
+        if node.module != "loss":
+            return False
+        if not node.inputs:
+            return True
+        i = node.inputs[0]
+    return True
+
+
+def _hand_written_soft_targets(graph: Graph) -> list[Finding]:
+    """``-(target * log_softmax(logits)).sum(1)`` written by hand: check the target."""
+    out: list[Finding] = []
+    for n in graph.nodes:
+        if n.module != "loss" or n.op != "mul":
+            continue
+        ts = [a for a in n.args if isinstance(a, torch.Tensor)]
+        if len(ts) != 2:
+            continue
+        for lp, t in (ts, ts[::-1]):
+            if not lp.is_floating_point() or lp.dim() < 2 or _from_target(graph, lp):
+                continue
+            if not _from_target(graph, t):
+                continue
+            v = describe_values(lp)
+            if not v.log_probabilities:
+                continue
+            k = v.width
+            index_shape = v.shape[:1] + v.shape[2:]
+            if tuple(t.shape) in (index_shape, (*index_shape, 1)) and t.numel():
+                tf = describe_target(t)
+                int_like = tf.integer_dtype or _cast_from_int(graph, t) or tf.hi >= 2
+                if tf.integral_values and tf.lo >= 0 and tf.hi < k and int_like:
+                    out.append(finding("soft_target_index", "loss", out_shape=v.shape,
+                                       t_shape=tuple(t.shape), t_lo=tf.lo, t_hi=tf.hi, k=k))
+            elif tuple(t.shape) == v.shape and t.is_floating_point():
+                out += _log_prob_target("the soft-target cross-entropy", v, t, kl=False)
+            break
+    return out
 
 
 # -------------------------------------------------------------------------------- check
@@ -595,10 +847,14 @@ def check(model: Callable[..., Any], loss_fn: Callable[..., Any], example_input:
 
     calls, value, error = trace_loss(loss_fn, output, example_target, graph)
     for call in calls:
+        if call.name == "multilabel_margin_loss":
+            findings += _multilabel_margin(call)
         exp = _expectation(call)
         if exp is None:
             continue
         findings += _loss_rules(graph, call, exp, value)
+    findings += _log_of_softmax(graph)
+    findings += _hand_written_soft_targets(graph)
 
     depth, sat_nodes = _saturating_depth(graph, output)
     has_norm = any(n.op in _NORMS for n in graph.nodes)

@@ -35,9 +35,8 @@ _RULES = (
     Rule("sigmoid_before_logits_loss", "error",
          "squashed values in (0, 1) fed to a loss that expects logits",
          "{loss} expects logits but every value lies in ({lo:.3g}, {hi:.3g}) inside (0, 1): "
-         "a sigmoid was applied before a loss that applies it itself",
-         "{loss} 需要 logits,但所有值都在 (0, 1) 内 ({lo:.3g} 到 {hi:.3g}):"
-         "在自带 sigmoid 的损失之前又做了一次 sigmoid",
+         "{cause}",
+         "{loss} 需要 logits,但所有值都在 (0, 1) 内 ({lo:.3g} 到 {hi:.3g}):{cause_zh}",
          "remove the sigmoid from the model (apply it only at inference time)",
          "去掉模型里的 sigmoid(只在推理时使用)"),
     Rule("relu_before_logits_loss", "error",
@@ -197,6 +196,60 @@ _RULES = (
          "初始 logits 过大(初始化尺度或输入未缩放)",
          "scale the inputs, shrink the last layer's init, or check the logit scale",
          "缩放输入、减小最后一层的初始化尺度,或检查 logits 的尺度"),
+    Rule("log_of_softmax", "warning",
+         "the log of a softmax computed in two steps",
+         "{op}({softmax}(x)) is computed in two steps: a probability that rounds to 0 "
+         "gives log 0 = -inf (and NaN gradients), and small probabilities lose their "
+         "precision before the log",
+         "{op}({softmax}(x)) 分两步计算:概率舍入为 0 时得到 log 0 = -inf(梯度为 NaN),"
+         "小概率在取对数之前就已丢失精度",
+         "use log_softmax(x, dim={dim}) in one step (or cross_entropy on the logits) "
+         "instead of log(softmax(x)); an added eps only hides the problem",
+         "用一步完成的 log_softmax(x, dim={dim})(或对 logits 用 cross_entropy)代替 "
+         "log(softmax(x));加 eps 只是掩盖问题"),
+    Rule("softmax_binary_loss", "warning",
+         "softmax outputs fed to a per-class binary loss",
+         "{loss} scores each of the {k} columns as an independent yes/no, but they come "
+         "from a softmax (every row sums to 1){detail}",
+         "{loss} 把 {k} 列各自当作独立的是/否来评分,但它们来自 softmax(每行和为 1){detail_zh}",
+         "for one label per example: drop the softmax and use cross_entropy on the logits "
+         "with class indices; for several labels: drop the softmax and use "
+         "binary_cross_entropy_with_logits",
+         "每个样本一个标签:去掉 softmax,对 logits 和类别索引用 cross_entropy;"
+         "多标签:去掉 softmax,改用 binary_cross_entropy_with_logits"),
+    Rule("target_log_probabilities", "error",
+         "soft targets given as log-probabilities",
+         "{loss} expects target probabilities but the targets are log-probabilities "
+         "(all <= 0, min {t_lo:.3g}, their exponentials sum to 1 per row){detail}",
+         "{loss} 需要概率形式的目标,但目标是对数概率(全部 <= 0,最小 {t_lo:.3g},"
+         "每行指数和为 1){detail_zh}",
+         "pass probabilities as the target (softmax, not log_softmax, of the teacher "
+         "logits, or target.exp()){alt}",
+         "目标请传概率(对教师 logits 用 softmax 而不是 log_softmax,或 target.exp()){alt_zh}"),
+    Rule("soft_target_index", "error",
+         "class indices given to a soft-target cross-entropy",
+         "the loss multiplies log-probabilities of shape {out_shape} by targets of shape "
+         "{t_shape} that hold class indices ({t_lo:.0f} to {t_hi:.0f}); broadcasting "
+         "turns index c into the weight c on every class instead of picking class c",
+         "损失把形状为 {out_shape} 的对数概率与形状为 {t_shape} 的类别索引"
+         "({t_lo:.0f} 到 {t_hi:.0f})相乘;广播后索引 c 变成了每个类别上的权重 c,"
+         "而不是选出类别 c",
+         "turn the indices into probability rows first: "
+         "F.one_hot(y.view(-1).long(), {k}).float(), or use "
+         "F.cross_entropy(logits, y.view(-1).long())",
+         "先把索引转成概率行:F.one_hot(y.view(-1).long(), {k}).float(),"
+         "或直接用 F.cross_entropy(logits, y.view(-1).long())"),
+    Rule("multilabel_margin_multi_hot", "error",
+         "multi-hot 0/1 rows given to multilabel_margin_loss",
+         "{loss} reads each target row as class indices padded with -1 ([3, 0, -1, -1] "
+         "means classes 3 and 0), but the targets are 0/1 rows of width {k}: a row "
+         "[0, 1, 1, 0] is read as classes 0 and 1, whatever the labels are",
+         "{loss} 把每行目标读成以 -1 补齐的类别索引([3, 0, -1, -1] 表示类别 3 和 0),"
+         "但目标是宽度为 {k} 的 0/1 行:[0, 1, 1, 0] 会被读成类别 0 和 1,与真实标签无关",
+         "keep the 0/1 rows and use MultiLabelSoftMarginLoss or BCEWithLogitsLoss with "
+         "float targets, or convert each row to its positive indices padded with -1",
+         "保留 0/1 行并改用 MultiLabelSoftMarginLoss 或 BCEWithLogitsLoss(float 目标),"
+         "或把每行转换成以 -1 补齐的正类索引"),
     Rule("loss_error", "error",
          "the loss call raised an error",
          "calling the loss raised {error}",
@@ -242,12 +295,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def finding(code: str, where: str, **evidence: Any) -> Finding:
-    """Build the :class:`Finding` of rule ``code`` from its evidence."""
+def finding(code: str, where: str, *, fix: str | None = None, fix_zh: str | None = None,
+            **evidence: Any) -> Finding:
+    """Build the :class:`Finding` of rule ``code`` from its evidence.
+
+    ``fix`` / ``fix_zh`` replace the rule's general fix where the evidence shows the
+    precise one (a label-encoding fix such as ``y - 1`` instead of a wider layer).
+    """
     rule = RULES[code]
     return Finding(
         code=code, severity=rule.severity, where=where or "model",
-        message=_fmt(rule.message, evidence), fix=_fmt(rule.fix, evidence),
-        message_zh=_fmt(rule.message_zh, evidence), fix_zh=_fmt(rule.fix_zh, evidence),
+        message=_fmt(rule.message, evidence),
+        fix=fix if fix is not None else _fmt(rule.fix, evidence),
+        message_zh=_fmt(rule.message_zh, evidence),
+        fix_zh=fix_zh if fix_zh is not None else _fmt(rule.fix_zh, evidence),
         evidence={k: _jsonable(v) for k, v in evidence.items() if not k.endswith("_zh")},
     )
