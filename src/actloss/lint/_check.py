@@ -250,9 +250,28 @@ def _is_gate(graph: Graph, n: Node) -> bool:
         return False
     for c in n.consumers:
         m = graph.nodes[c]
-        if m.op != "mul" or len([i for i in m.inputs if i != n.index]) == 0:
+        if m.op in _PASS | _RESHAPE and len(m.inputs) == 1:
+            if not _is_gate(graph, m):
+                return False
+        elif m.op != "mul" or len([i for i in m.inputs if i != n.index]) == 0:
             return False
     return True
+
+
+def _feeds_gate(graph: Graph, n: Node, depth: int = 3) -> bool:
+    """Whether ``n`` is the hidden layer of a gate's branch (squeeze-excitation:
+    pool -> linear -> ReLU -> linear -> sigmoid -> multiply). Its input is a pooled
+    summary of non-negative features, so at initialisation many units share one sign
+    across the batch; that is how such branches start, not a defect."""
+    if depth == 0:
+        return False
+    for c in n.consumers:
+        m = graph.nodes[c]
+        if m.op in _SATURATING and _is_gate(graph, m):
+            return True
+        if (m.op in _PASS | _RESHAPE or _is_affine(m)) and _feeds_gate(graph, m, depth - 1):
+            return True
+    return False
 
 
 def _log_of_softmax(graph: Graph) -> list[Finding]:
@@ -753,6 +772,10 @@ def _hand_written_soft_targets(graph: Graph) -> list[Finding]:
                 continue
             if not _from_target(graph, t):
                 continue
+            node = graph.producer_of(t)
+            while node is not None and node.op == "neg" and node.args:
+                t = node.args[0]  # -target * log p
+                node = graph.producer_of(t)
             v = describe_values(lp)
             if not v.log_probabilities:
                 continue
@@ -841,7 +864,7 @@ def check(model: Callable[..., Any], loss_fn: Callable[..., Any], example_input:
     for n in relus:
         dead, units = _dead_units(graph, n)
         dead_before.append((dead, units))
-        if units >= 2 and dead / units >= 0.5:
+        if units >= 2 and dead / units >= 0.5 and not _feeds_gate(graph, n):
             findings.append(finding("dead_relu_init", n.module, dead_fraction=dead / units,
                                     units=units, dead=dead))
 
