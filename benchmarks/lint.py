@@ -1,11 +1,16 @@
-"""Recall and false positives of the linter on the corpus in ``tests/lint_corpus``.
+"""Recall and false positives of the linter on its corpus and on a held-out set.
 
-Each corpus file defines ``make()`` returning ``(model, loss, example_input,
+``tests/lint_corpus`` is the corpus the rules were developed on;
+``tests/lint_corpus/heldout`` holds programs written after the rules were fixed and
+never used to tune them, so its figures estimate how the linter does on code it has
+not seen. Each program defines ``make()`` returning ``(model, loss, example_input,
 example_target)``, a module-level ``EXPECTED`` set of rule codes (empty for a correct
 program) and optionally ``CHECK_KWARGS`` (extra arguments of ``check``, e.g. ``lr``).
 
-Run: ``python -m benchmarks.lint`` (or ``python benchmarks/lint.py``). Prints one row
-per rule (programs expecting it, found, recall, false positives) and the totals.
+Run: ``python -m benchmarks.lint`` (or ``python benchmarks/lint.py``). Prints, for each
+set, one row per rule (programs expecting it, found, recall, false positives) and the
+totals: recall over expected findings, programs caught (every expected finding
+reported), and false alarms (correct programs with any finding).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "lint_corpus"
+HELDOUT = CORPUS / "heldout"
 
 
 @dataclass
@@ -60,6 +66,11 @@ class CorpusResult:
         total = sum(len(p.found) for p in self.programs)
         extra = sum(len(p.extra) for p in self.programs)
         return extra / total if total else 0.0
+
+    def caught_rate(self) -> float:
+        """Share of buggy programs with every expected finding reported."""
+        bad = self.buggy
+        return sum(1 for p in bad if not p.missed) / len(bad) if bad else 1.0
 
     def flagged_correct_rate(self) -> float:
         """Share of correct programs with at least one finding."""
@@ -114,8 +125,9 @@ def evaluate(corpus: Path = CORPUS) -> CorpusResult:
     return result
 
 
-def render(result: CorpusResult) -> str:
-    lines = [f"{'rule':<28} {'expected':>8} {'found':>6} {'recall':>7} {'false+':>7}"]
+def render(result: CorpusResult, title: str = "corpus") -> str:
+    lines = [f"== {title}",
+             f"{'rule':<28} {'expected':>8} {'found':>6} {'recall':>7} {'false+':>7}"]
     for code, c in result.per_rule().items():
         exp = c.get("expected", 0)
         rec = f"{c.get('found', 0) / exp:.0%}" if exp else "-"
@@ -124,10 +136,12 @@ def render(result: CorpusResult) -> str:
     lines.append("")
     lines.append(f"programs: {len(result.buggy)} buggy, {len(result.correct)} correct")
     lines.append(f"recall (expected findings reported): {result.recall():.1%}")
+    lines.append(f"buggy programs caught (every expected finding): {result.caught_rate():.1%}")
     lines.append(f"false positives (share of findings not expected): "
                  f"{result.false_positive_rate():.1%}")
-    lines.append(f"correct programs with any finding: {result.flagged_correct_rate():.1%}")
-    secs = [p.seconds for p in result.programs]
+    lines.append(f"false alarms (correct programs with any finding): "
+                 f"{result.flagged_correct_rate():.1%}")
+    secs = [p.seconds for p in result.programs] or [0.0]
     lines.append(f"time per program: mean {sum(secs) / len(secs) * 1e3:.0f} ms, "
                  f"max {max(secs) * 1e3:.0f} ms")
     for p in result.programs:
@@ -140,6 +154,9 @@ def render(result: CorpusResult) -> str:
 def to_json(result: CorpusResult) -> dict[str, Any]:
     return {
         "recall": result.recall(),
+        "caught_rate": result.caught_rate(),
+        "buggy": len(result.buggy),
+        "correct": len(result.correct),
         "false_positive_rate": result.false_positive_rate(),
         "flagged_correct_rate": result.flagged_correct_rate(),
         "per_rule": result.per_rule(),
@@ -154,14 +171,20 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m benchmarks.lint", description=__doc__)
     ap.add_argument("--out", default=None, help="directory for lint.json and lint.md")
+    ap.add_argument("--set", choices=("corpus", "heldout", "both"), default="both",
+                    help="which program set to score (default: both)")
     args = ap.parse_args(argv)
-    result = evaluate()
-    text = render(result)
+    sets = {"corpus": CORPUS, "heldout": HELDOUT}
+    chosen = list(sets) if args.set == "both" else [args.set]
+    results = {name: evaluate(sets[name]) for name in chosen}
+    text = "\n\n".join(render(r, f"{name} ({sets[name].relative_to(CORPUS.parent.parent)})")
+                       for name, r in results.items())
     sys.stdout.write(text + "\n")
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        (out / "lint.json").write_text(json.dumps(to_json(result), indent=2))
+        data = {name: to_json(r) for name, r in results.items()}
+        (out / "lint.json").write_text(json.dumps(data, indent=2))
         (out / "lint.md").write_text("```\n" + text + "\n```\n")
     return 0
 

@@ -620,7 +620,7 @@ def _regression_rules(graph: Graph, y: torch.Tensor, v: ValueFacts, tf: TargetFa
             fix=f"treat it as classification: {k} output units (one per class) and "
                 f"cross_entropy on the integer class indices",
             fix_zh=f"按分类处理:{k} 个输出单元(每类一个),对整数类别索引使用 cross_entropy"))
-        classy = True
+        return out  # the shapes follow once it is a classification loss
     elif classy:
         kind = "class-index" if tf.shape == index_shape else tf.kind.replace("_", "-")
         out.append(finding("mse_for_classification", _where(src), loss=name,
