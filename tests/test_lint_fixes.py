@@ -290,3 +290,20 @@ def test_output_ranges_are_read_from_the_catalog(monkeypatch):
     monkeypatch.setitem(REGISTRY._specs, "tanh", replace(
         REGISTRY.spec("tanh"), output_range=Interval(-2.0, 2.0, True, True)))
     assert check(model, nn.MSELoss(), x, y) == []
+
+
+def test_void_255_in_a_voc_mask_gets_ignore_index():
+    model = nn.Conv2d(3, 4, 1)
+    mask = torch.randint(0, 4, (2, 6, 6))
+    mask[:, 0, :] = 255  # the void border
+    f = _one(check(model, nn.CrossEntropyLoss(), torch.randn(2, 3, 6, 6), mask),
+             "class_count_mismatch")
+    assert "ignore_index=255" in f.fix and "mask // 255" not in f.fix
+    assert check(model, nn.CrossEntropyLoss(ignore_index=255), torch.randn(2, 3, 6, 6),
+                 mask) == []
+
+
+def test_integer_ages_regressed_by_mse_are_not_class_indices():
+    model = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 1))
+    ages = torch.randint(18, 90, (20, 1))
+    assert check(model, lambda p, a: F.mse_loss(p, a.float()), torch.randn(20, 6), ages) == []

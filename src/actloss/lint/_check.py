@@ -530,7 +530,10 @@ def _class_target_rules(call: LossCall, v: ValueFacts, tf: TargetFacts, name: st
                 fix_zh=f"每个样本一个类别索引,形状为 {expected}"
                        "(例如对一列索引用 target.view(-1))"))
         ignore = call.kwargs.get("ignore_index", -100)
-        if v.width > 1 and tf.hi >= v.width:
+        yd = call.target.detach()
+        kept = yd[yd != ignore] if isinstance(ignore, int) else yd.flatten()
+        hi = float(kept.max()) if kept.numel() else tf.lo
+        if v.width > 1 and hi >= v.width:
             out.append(_class_count(call, v, tf, name, ignore))
         elif tf.lo < 0 and tf.lo != ignore:
             out.append(finding("class_count_mismatch", "loss", loss=name, width=v.width,
@@ -572,12 +575,17 @@ def _class_count(call: LossCall, v: ValueFacts, tf: TargetFacts, name: str,
         fix = ("the targets are a 0/255 mask: turn it into class indices 0/1 with "
                "mask // 255 (or (mask > 0).long())")
         fix_zh = "目标是 0/255 掩码:用 mask // 255(或 (mask > 0).long())转成类别索引 0/1"
+    elif int(values.max()) == 255 and values.numel() > 2 and int(values[-2]) < k:
+        fix = ("255 marks pixels to ignore (void borders in VOC-style masks): pass "
+               "ignore_index=255 to the loss")
+        fix_zh = "255 标记的是应忽略的像素(VOC 式掩码的边界):给损失函数传入 ignore_index=255"
     elif int(values.min()) >= 1 and int(values.max()) == k:
         fix = (f"the labels run from 1 to {k}: shift them to 0..{k - 1} with y - 1 "
                "(keep the output width)")
         fix_zh = f"标签取值 1 到 {k}:用 y - 1 平移到 0..{k - 1}(输出宽度不变)"
-    return finding("class_count_mismatch", "loss", loss=name, width=k, t_hi=tf.hi,
-                   need=int(tf.hi) + 1, fix=fix, fix_zh=fix_zh)
+    hi = int(values.max())
+    return finding("class_count_mismatch", "loss", loss=name, width=k, t_hi=float(hi),
+                   need=hi + 1, fix=fix, fix_zh=fix_zh)
 
 
 def _elementwise_target_rules(v: ValueFacts, tf: TargetFacts, name: str,
@@ -610,8 +618,10 @@ def _regression_rules(graph: Graph, y: torch.Tensor, v: ValueFacts, tf: TargetFa
     index_target = tf.integral_values and tf.lo >= 0 and (
         (v.width > 1 and tf.shape in (index_shape, (*index_shape, 1)) and tf.hi < v.width
          and tf.n_distinct >= 2)
-        or (v.width == 1 and tf.n_distinct >= 3 and (tf.integer_dtype or _cast_from_int(
-            graph, y))))
+        # labels counted from 0 (ages, ratings and counts rarely are integer labels
+        # that start at 0 and stay small)
+        or (v.width == 1 and tf.n_distinct >= 3 and tf.lo == 0 and tf.hi < 50
+            and (tf.integer_dtype or _cast_from_int(graph, y))))
     if index_target and not classy:
         k = v.width if v.width > 1 else int(tf.hi) + 1
         out.append(finding(
@@ -620,11 +630,15 @@ def _regression_rules(graph: Graph, y: torch.Tensor, v: ValueFacts, tf: TargetFa
             fix=f"treat it as classification: {k} output units (one per class) and "
                 f"cross_entropy on the integer class indices",
             fix_zh=f"按分类处理:{k} 个输出单元(每类一个),对整数类别索引使用 cross_entropy"))
+        if tf.shape != v.shape and not _broadcasts(v, tf):
+            out.append(shape_mismatch(*_broadcast_consequence(v, tf)))
         return out  # the shapes follow once it is a classification loss
     elif classy:
         kind = "class-index" if tf.shape == index_shape else tf.kind.replace("_", "-")
         out.append(finding("mse_for_classification", _where(src), loss=name,
                            target_kind=kind, lo=v.lo, hi=v.hi))
+        if tf.shape == index_shape and _broadcasts(v, tf):
+            return out  # the shapes follow once it is a classification loss
     if tf.shape != v.shape:
         out.append(shape_mismatch(*_broadcast_consequence(v, tf)))
     act = src.op if src is not None else None
@@ -653,6 +667,14 @@ def _cast_from_int(graph: Graph, y: torch.Tensor) -> bool:
             return True
         node = graph.producer_of(x)
     return False
+
+
+def _broadcasts(v: ValueFacts, tf: TargetFacts) -> bool:
+    try:
+        torch.broadcast_shapes(v.shape, tf.shape)
+    except RuntimeError:
+        return False
+    return True
 
 
 def _broadcast_consequence(v: ValueFacts, tf: TargetFacts) -> tuple[str, str]:

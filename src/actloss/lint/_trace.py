@@ -221,10 +221,17 @@ class _Recorder(TorchFunctionMode):
             if name in TORCH_LOSSES and not self.inside[0]:
                 self.on_loss(name, args, kwargs)
             _guard(name, tuple(args), kwargs)
-        out = func(*args, **kwargs)
+        module = self.stack[-1] if self.stack else ""
+        try:
+            out = func(*args, **kwargs)
+        except Exception:
+            if self.on_loss is not None and name not in _IGNORED:
+                # a loss-phase op that failed (e.g. a broadcast of mismatched shapes) is
+                # kept, output-less, so the rules can say why it failed
+                self.graph.add(name, module, tuple(args), dict(kwargs), None)
+            raise
         if name in _IGNORED or next(_tensors(out), None) is None:
             return out
-        module = self.stack[-1] if self.stack else ""
         self.graph.add(name, module, tuple(args), dict(kwargs), out)
         return out
 
