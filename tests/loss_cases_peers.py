@@ -134,6 +134,41 @@ def _triplets(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
     return out
 
 
+def _seg(params: tuple[dict[str, Any], ...], channels: int = 3):
+    def make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+        out = []
+        for p in params:
+            x = _randn(gen, 2, 4, 4, channels)
+            idx = torch.randint(0, channels, (2, 4, 4), generator=gen)
+            t = F.one_hot(idx, channels).double() if channels > 1 else \
+                (_rand(gen, 2, 4, 4, 1) > 0.5).double()
+            out.append(_ex(x, t, p, _rand(gen, 2, lo=0.5, hi=2.0), dtype))
+        return out
+    return make
+
+
+def _ref_dice(x: torch.Tensor, t: torch.Tensor, smooth: float = 1.0, alpha: float = 0.5,
+              beta: float = 0.5, apply_softmax: bool = True, ignore_background: bool = False,
+              class_reduction: str = "mean") -> torch.Tensor:
+    # optax.losses.dice_loss, written from its docstring formula
+    if apply_softmax:
+        p = 1 / (1 + torch.exp(-x)) if x.shape[-1] == 1 else torch.exp(x) / torch.exp(
+            x).sum(-1, keepdim=True)
+    else:
+        p = x
+    axes = tuple(range(1, x.dim() - 1))
+    inter, ps, ts = (p * t).sum(axes), p.sum(axes), t.sum(axes)
+    d = 1 - (inter + smooth) / (inter + alpha * (ps - inter) + beta * (ts - inter) + smooth)
+    if ignore_background and d.shape[-1] > 1:
+        d = d[..., 1:]
+    return {"mean": d.mean(-1), "sum": d.sum(-1), "none": d}[class_reduction]
+
+
+def _ref_binary_dice(x: torch.Tensor, t: torch.Tensor, smooth: float = 1.0,
+                     apply_sigmoid: bool = True) -> torch.Tensor:
+    return _ref_dice(x, t, smooth=smooth, apply_softmax=apply_sigmoid)
+
+
 def _k_reg(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
     t = _rand(gen, 4, 5, lo=0.2, hi=3.0)
     x = _rand(gen, 4, 5, lo=0.2, hi=3.0)
@@ -261,6 +296,11 @@ CASES: dict[str, LossCase] = {
     "optax_cosine_distance": LossCase(
         _vectors(({},)), lambda x, t, epsilon=0.0, axis=-1: 1 - _ref_cos(x, t, epsilon, axis)),
     "optax_triplet_margin_loss": LossCase(_triplets, _ref_triplet),
+    "optax_dice_loss": LossCase(
+        _seg(({}, {"alpha": 0.3, "beta": 0.7, "ignore_background": True, "smooth": 0.5},
+              {"class_reduction": "sum"})), _ref_dice),
+    "optax_binary_dice_loss": LossCase(_seg(({}, {"smooth": 0.1}), channels=1),
+                                       _ref_binary_dice),
     "keras_mean_squared_logarithmic_error": LossCase(_k_reg, _ref_k_msle),
     "keras_mean_absolute_percentage_error": LossCase(_k_reg, _ref_k_mape),
     "keras_cosine_similarity": LossCase(_vectors(({}, {"axis": 0})), _ref_k_cos),

@@ -57,6 +57,7 @@ _OPTAX_LOSSES = {
     "cosine_similarity": "optax_cosine_similarity",
     "cosine_distance": "optax_cosine_distance",
     "triplet_margin_loss": "optax_triplet_margin_loss",
+    "dice_loss": "optax_dice_loss", "binary_dice_loss": "optax_binary_dice_loss",
     "ntxent": "nt_xent",
 }
 
@@ -92,6 +93,8 @@ TWINS: dict[str, str] = {
     "optax_triplet_margin_loss": "triplet",
     "optax_multiclass_hinge_loss": "multiclass_hinge",
     "optax_sigmoid_binary_cross_entropy": "binary_cross_entropy_with_logits",
+    # Keras's per-sample means of a core element-wise function with Keras's definition
+    "keras_mean_absolute_percentage_error": "mape", "keras_log_cosh": "log_cosh",
 }
 
 _CE_CLIP = ("Keras: probabilities are clipped to [1e-7, 1 - 1e-7] before the log; "

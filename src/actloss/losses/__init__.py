@@ -112,9 +112,11 @@ from actloss.losses._keras import (
 )
 from actloss.losses._optax import (  # optax's spellings and meaning
     multiclass_hinge as multiclass_hinge,
+    optax_binary_dice_loss as optax_binary_dice_loss,
     optax_convex_kl_divergence as optax_convex_kl_divergence,
     optax_cosine_distance as optax_cosine_distance,
     optax_cosine_similarity as optax_cosine_similarity,
+    optax_dice_loss as optax_dice_loss,
     optax_hinge_loss as optax_hinge_loss,
     optax_huber_loss as optax_huber_loss,
     optax_kl_divergence as optax_kl_divergence,
@@ -228,9 +230,11 @@ __all__ = [
     "names",
     "nll",
     "nt_xent",
+    "optax_binary_dice_loss",
     "optax_convex_kl_divergence",
     "optax_cosine_distance",
     "optax_cosine_similarity",
+    "optax_dice_loss",
     "optax_hinge_loss",
     "optax_huber_loss",
     "optax_kl_divergence",

@@ -31,9 +31,11 @@ from actloss.losses._spec import LossSpec
 
 __all__ = [
     "multiclass_hinge",
+    "optax_binary_dice_loss",
     "optax_convex_kl_divergence",
     "optax_cosine_distance",
     "optax_cosine_similarity",
+    "optax_dice_loss",
     "optax_hinge_loss",
     "optax_huber_loss",
     "optax_kl_divergence",
@@ -752,6 +754,115 @@ def optax_triplet_margin_loss(input: torch.Tensor, target: None = None, *,
 
 
 # ---------------------------------------------------------------------------------------
+# segmentation
+# ---------------------------------------------------------------------------------------
+
+_DICE_PARAMS = (
+    Param("smooth", 1.0, float, NONNEGATIVE, doc="added to numerator and denominator"),
+    Param("alpha", 0.5, float, NONNEGATIVE, doc="weight of the false positives"),
+    Param("beta", 0.5, float, NONNEGATIVE, doc="weight of the false negatives"),
+    Param("apply_softmax", True, bool, doc="input holds logits (softmax; sigmoid for C = 1)"),
+    Param("ignore_background", False, bool, doc="leave class 0 out"),
+    Param("class_reduction", "mean", str, choices=("mean", "sum", "none"),
+          doc="optax's `reduction`: over the classes"),
+)
+
+
+def _dice_values(owner: str, input: object, target: object, kw: dict,
+                 class_weights: torch.Tensor | None = None) -> torch.Tensor:
+    x = check_tensor(owner, "input", input)
+    t = check_tensor(owner, "target", target, floating=False)
+    if x.dim() == t.dim() - 1:
+        x = x.unsqueeze(-1)
+    if t.dim() == x.dim() - 1:
+        t = t.unsqueeze(-1)
+    if x.shape != t.shape or x.dim() < 2:
+        raise InputError(f"`input` and `target` of {owner} must have one shape (batch, ..., "
+                         f"classes); got {tuple(x.shape)} and {tuple(t.shape)}")
+    check_all_finite(owner, "input", x)
+    x, t = _up(x), _up(t.to(x.dtype))
+    if kw["apply_softmax"]:
+        p = torch.sigmoid(x) if x.shape[-1] == 1 else torch.softmax(x, -1)
+    else:
+        sums = x.sum(-1)
+        if not torch.allclose(sums, torch.ones_like(sums), rtol=1e-5):
+            raise InputError(f"`input` of {owner} must hold distributions over the last axis "
+                             "with apply_softmax=False (each sums to 1)")
+        p = x
+    axes = tuple(range(1, p.dim() - 1))
+    inter = (p * t).sum(axes)
+    pred, true = p.sum(axes), t.sum(axes)
+    coeff = (inter + kw["smooth"]) / (inter + kw["alpha"] * (pred - inter)
+                                      + kw["beta"] * (true - inter) + kw["smooth"])
+    per_class = 1 - coeff
+    if class_weights is not None:
+        per_class = per_class * class_weights
+    if kw["ignore_background"] and p.shape[-1] > 1:
+        per_class = per_class[..., 1:]
+    if kw["class_reduction"] == "mean":
+        return per_class.mean(-1)
+    if kw["class_reduction"] == "sum":
+        return per_class.sum(-1)
+    return per_class
+
+
+def optax_dice_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "none",
+                    weight: torch.Tensor | None = None, smooth: float = 1.0,
+                    alpha: float = 0.5, beta: float = 0.5, apply_softmax: bool = True,
+                    ignore_background: bool = False,
+                    class_reduction: str = "mean") -> torch.Tensor:
+    r"""optax ``dice_loss(predictions, targets, smooth=1, alpha=0.5, beta=0.5,
+    apply_softmax=True, reduction='mean', ignore_background=False)``, per sample:
+
+    .. math::
+        1 - \frac{I_c + s}{I_c + \alpha(P_c - I_c) + \beta(T_c - I_c) + s}
+
+    per class ``c`` over the spatial axes (all but the first and the last), then averaged
+    over the classes (optax's ``reduction``, here ``class_reduction``). Classes are on the
+    last axis; logits go through a softmax (a sigmoid for one channel).
+
+    Example:
+        >>> import torch
+        >>> optax_dice_loss(torch.tensor([[[9.0], [-9.0]]]), torch.tensor([[[1.0], [0.0]]]),
+        ...                 smooth=0.0)
+        tensor([0.0001])
+    """
+    owner = "optax_dice_loss"
+    kw = check_params(owner, _DICE_PARAMS, {
+        "smooth": smooth, "alpha": alpha, "beta": beta, "apply_softmax": apply_softmax,
+        "ignore_background": ignore_background, "class_reduction": class_reduction})
+    check_reduction(owner, reduction)
+    return _finish(owner, _dice_values(owner, input, target, kw), reduction, weight, input)
+
+
+def optax_binary_dice_loss(input: torch.Tensor, target: torch.Tensor, *,
+                           reduction: str = "none", weight: torch.Tensor | None = None,
+                           smooth: float = 1.0, apply_sigmoid: bool = True) -> torch.Tensor:
+    r"""optax ``binary_dice_loss(predictions, targets, smooth=1, apply_sigmoid=True)``:
+    :func:`optax_dice_loss` with one channel (added when the last axis is not 1).
+
+    Example:
+        >>> import torch
+        >>> optax_binary_dice_loss(torch.tensor([[9.0, -9.0]]), torch.tensor([[1.0, 0.0]]),
+        ...                        smooth=0.0)
+        tensor([0.0001])
+    """
+    owner = "optax_binary_dice_loss"
+    kw = check_params(owner, (_DICE_PARAMS[0], Param("apply_sigmoid", True, bool,
+                                                     doc="input holds logits")),
+                      {"smooth": smooth, "apply_sigmoid": apply_sigmoid})
+    check_reduction(owner, reduction)
+    x = check_tensor(owner, "input", input)
+    t = check_tensor(owner, "target", target, floating=False)
+    if x.dim() == t.dim() and (x.dim() == 0 or x.shape[-1] != 1):
+        x, t = x.unsqueeze(-1), t.unsqueeze(-1)
+    full = {"smooth": kw["smooth"], "alpha": 0.5, "beta": 0.5,
+            "apply_softmax": kw["apply_sigmoid"], "ignore_background": False,
+            "class_reduction": "mean"}
+    return _finish(owner, _dice_values(owner, x, t, full), reduction, weight, input)
+
+
+# ---------------------------------------------------------------------------------------
 # registration
 # ---------------------------------------------------------------------------------------
 
@@ -810,6 +921,12 @@ _ENTRIES: list[tuple] = [
      "embeddings", "real", None, False, r"\cos(p, t)"),
     ("cosine_distance", optax_cosine_distance, None, _COS_PARAMS, "representation",
      "embeddings", "real", None, False, r"1 - \cos(p, t)"),
+    ("dice_loss", optax_dice_loss, None, _DICE_PARAMS, "segmentation", "logits", "masks",
+     None, False, r"1 - \frac{I + s}{I + \alpha FP + \beta FN + s}"),
+    ("binary_dice_loss", optax_binary_dice_loss, None,
+     (_DICE_PARAMS[0], Param("apply_sigmoid", True, bool, doc="input holds logits")),
+     "segmentation", "logits", "masks", "sigmoid", False,
+     r"1 - \frac{2I + s}{P + T + s}"),
     ("triplet_margin_loss", optax_triplet_margin_loss, None, _TRIPLET_PARAMS,
      "metric_learning", "embeddings", "none", None, False,
      r"\max(0, d(a, p) - d(a, n) + m)"),
@@ -824,7 +941,7 @@ for (_name, _fn, _grad, _params, _task, _ik, _tk, _pairs, _convex,
         formula=_formula, tasks=(_task,), input_kind=_ik, target_kind=_tk,
         pairs_with=_pairs, convex=_convex, robust_to_outliers=_name in ("huber_loss",
                                                                         "log_cosh"),
-        handles_imbalance=_name == "sigmoid_focal_loss",
+        handles_imbalance=_name in ("sigmoid_focal_loss", "dice_loss", "binary_dice_loss"),
         pros=_OPTAX_PROS, cons=_OPTAX_CONS,
         other_defaults={"optax": f"optax.losses.{_name}"},
         reference=_OPTAX_REF, year=2020,
