@@ -450,13 +450,13 @@ def _ref_k_dice(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 def _ref_k_tversky(x: torch.Tensor, y: torch.Tensor, alpha: float = 0.5,
                    beta: float = 0.5) -> torch.Tensor:
-    # keras.losses.tversky as coded: inputs = y_true, targets = y_pred,
-    # fp = sum((1 - targets) * inputs), fn = sum(targets * (1 - inputs))
-    inputs, targets = y.flatten(), x.flatten()
-    inter = (inputs * targets).sum()
-    fp = ((1 - targets) * inputs).sum()
-    fn = (targets * (1 - inputs)).sum()
-    return 1 - inter / (inter + fp * alpha + fn * beta + EPS_K)
+    # current keras.losses.tversky (and Salehi et al., 2017): alpha weighs the false
+    # positives sum((1 - y_true) * y_pred), beta the false negatives sum(y_true * (1 - y_pred))
+    y_true, y_pred = y.flatten(), x.flatten()
+    inter = (y_true * y_pred).sum()
+    fp = ((1 - y_true) * y_pred).sum()
+    fn = (y_true * (1 - y_pred)).sum()
+    return 1 - inter / (inter + alpha * fp + beta * fn + EPS_K)
 
 
 def _ref_k_huber(x: torch.Tensor, y: torch.Tensor, delta: float = 1.0) -> torch.Tensor:

@@ -464,14 +464,15 @@ def test_keras_kl_divergence_order_is_input_prediction_target_truth():
     assert float(keras_kl_divergence(y_true, y_pred)) != pytest.approx(want, rel=1e-3)
 
 
-def test_keras_whole_batch_dice_and_tversky_quirk():
+def test_keras_whole_batch_dice_and_tversky():
     p = torch.tensor([[0.9, 0.2], [0.4, 0.7]], dtype=D64)
     t = torch.tensor([[1.0, 0.0], [1.0, 1.0]], dtype=D64)
     inter = 0.9 + 0.4 + 0.7
     assert float(keras_dice(p, t)) == pytest.approx(1 - 2 * inter / (3 + 2.2 + 1e-7), rel=1e-12)
-    # Keras' code puts alpha on sum(y_true * (1 - y_pred)): the missed foreground
+    # current Keras (and the paper): alpha on the false positives sum((1 - y) p) = 0.2,
+    # beta on the false negatives sum(y (1 - p)) = 0.1 + 0.6 + 0.3
     missed, extra = 0.1 + 0.6 + 0.3, 0.2
-    want = 1 - inter / (inter + 0.8 * missed + 0.2 * extra + 1e-7)
+    want = 1 - inter / (inter + 0.8 * extra + 0.2 * missed + 1e-7)
     assert float(keras_tversky(p, t, alpha=0.8, beta=0.2)) == pytest.approx(want, rel=1e-12)
 
 
@@ -482,7 +483,7 @@ def test_keras_name_lookup():
     assert keras_spec("MSE").name == "keras_mean_squared_error"
     assert keras_spec("KLDivergence").name == "keras_kl_divergence"
     assert keras_spec("LogCosh").name == "keras_log_cosh"
-    with pytest.raises(UnknownNameError, match="unknown Keras loss 'categorical_crossentrop'"):
+    with pytest.raises(UnknownNameError, match="unknown loss 'categorical_crossentrop'; did you mean 'categorical_crossentropy'"):
         keras_spec("categorical_crossentrop")
 
 
@@ -509,9 +510,9 @@ def test_keras_errors():
         keras_categorical_crossentropy(torch.rand(2, 3), -torch.ones(2, 3))
     with pytest.raises(InputError, match="`input` of keras_poisson must hold predicted rates >= 0"):
         L.keras_poisson(-torch.ones(2, 2), torch.ones(2, 2))
-    with pytest.raises(InputError, match=r"must hold class indices of shape \(2,\)"):
-        keras_sparse_categorical_crossentropy(torch.rand(2, 3), torch.tensor([[0], [1]]))
+    with pytest.raises(InputError, match=r"must hold class indices of shape \(2,\) or \(2, 1\)"):
+        keras_sparse_categorical_crossentropy(torch.rand(2, 3), torch.tensor([[0, 1], [1, 0]]))
     with pytest.raises(InputError, match="must have a class dimension; got a scalar"):
         keras_sparse_categorical_crossentropy(torch.tensor(0.5), torch.tensor(0))
-    with pytest.raises(UnknownNameError, match="Keras loss name must be a str; got int"):
+    with pytest.raises(UnknownNameError, match="loss name must be a str; got int"):
         keras_spec(3)

@@ -166,10 +166,10 @@ def check_params(owner: str, params: Sequence[Param], given: dict[str, Any]) -> 
     known = {p.name: p for p in params}
     unknown = [k for k in given if k not in known]
     if unknown:
-        import difflib
+        from actloss._registry import close_matches
 
         k = unknown[0]
-        close = difflib.get_close_matches(k, list(known), n=3, cutoff=0.5)
+        close = close_matches(k, list(known), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         valid = ", ".join(known) if known else "none"
         raise ParameterError(f"{owner} has no parameter `{k}` (its parameters: {valid}){hint}")

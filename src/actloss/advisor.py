@@ -26,7 +26,6 @@ Sources cited (the five source articles on activation and loss functions):
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -34,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from actloss._registry import close_matches
 from actloss._validation import OPEN_UNIT, Param, check_param
 from actloss.errors import InputError, ParameterError, UnknownNameError
 
@@ -535,7 +535,7 @@ def _canonical_task(task: str) -> str:
             lookup[a.lower().replace("-", "_")] = k
     if key in lookup:
         return lookup[key]
-    close = tuple(difflib.get_close_matches(key, list(lookup), n=3, cutoff=0.6))
+    close = tuple(close_matches(key, list(lookup), n=3, cutoff=0.6))
     hint = ("; did you mean " + " or ".join(repr(c) for c in close) + "?" if close
             else "; tasks: " + ", ".join(TASKS))
     raise UnknownNameError(f"unknown task {task!r}{hint}", name=task, suggestions=close)

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import csv
-import difflib
 import importlib.util
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from actloss._cli.common import console, fail, print_json
+from actloss._registry import close_matches
 
 __all__ = ["load_factory", "read_csv", "register"]
 
@@ -24,7 +24,7 @@ __all__ = ["load_factory", "read_csv", "register"]
 def _missing_file(path: Path, what: str) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     names = [p.name for p in parent.iterdir()] if parent.is_dir() else []
-    close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.5)
+    close = close_matches(path.name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     fail(f"{what} '{path}' not found{hint}")
 
@@ -44,7 +44,7 @@ def read_csv(path: Path, target: str) -> tuple[list[Any], list[list[float]] | No
             fail(f"'{path}' is empty")
         rows = [r for r in reader if any(c.strip() for c in r)]
     if target not in header:
-        close = difflib.get_close_matches(target, header, n=3, cutoff=0.5)
+        close = close_matches(target, header, n=3, cutoff=0.5)
         hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close
                 else f"; columns: {', '.join(header)}")
         fail(f"column '{target}' not found in '{path}'{hint}")
@@ -96,7 +96,7 @@ def load_factory(spec: str) -> Any:
     if not callable(factory):
         names = [k for k, v in vars(module).items() if callable(v) and not k.startswith("_")
                  and getattr(v, "__module__", None) == module_name]
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        close = close_matches(name, names, n=3, cutoff=0.5)
         hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close
                 else f"; callables: {', '.join(names) or 'none'}")
         fail(f"'{path}' has no factory '{name}'{hint}")

@@ -12,13 +12,14 @@ from typing import Any
 import torch
 from torch import nn
 
+from actloss._peers import ACTIVATION_NAMES
 from actloss._registry import Registry
 from actloss._validation import check_params
 from actloss.activations._spec import ActivationSpec
 
 __all__ = ["REGISTRY", "Activation", "register"]
 
-REGISTRY: Registry[ActivationSpec] = Registry("activation")
+REGISTRY: Registry[ActivationSpec] = Registry("activation", peer_names=ACTIVATION_NAMES)
 
 
 def register(spec: ActivationSpec) -> ActivationSpec:

@@ -41,7 +41,7 @@ from torch import nn
 
 from actloss._registry import normalise_name
 from actloss._validation import Interval, Param, check_param
-from actloss.errors import InputError, ParameterError, UnknownNameError
+from actloss.errors import InputError, ParameterError
 from actloss.lab import train as _train
 from actloss.lab.callbacks import Callback
 from actloss.lab.models import make_activation
@@ -174,17 +174,11 @@ _LOGITS_PAIRS: dict[str, tuple[str, str]] = {
 
 
 def _keras_loss_spec(name: str) -> Any:
-    """The catalog entry for a Keras loss name: ``keras_<name>`` first (Keras's meaning),
-    else ``name`` itself; an unknown name raises with the closest names."""
+    """The catalog entry for a Keras loss name, with Keras's meaning (the registry's one
+    resolver, ``peer='keras'``); an unknown name raises with the closest names."""
     from actloss import losses
 
-    key = normalise_name(name)
-    if not key.startswith("keras_"):
-        try:
-            return losses.spec(f"keras_{key}")
-        except UnknownNameError:
-            pass
-    return losses.spec(name)
+    return losses.spec(name, peer="keras")
 
 
 class _LogitsView(nn.Module):

@@ -94,18 +94,45 @@ from actloss.losses._keras import (
     keras_categorical_crossentropy as keras_categorical_crossentropy,
     keras_categorical_focal_crossentropy as keras_categorical_focal_crossentropy,
     keras_categorical_hinge as keras_categorical_hinge,
+    keras_cosine_similarity as keras_cosine_similarity,
     keras_dice as keras_dice,
     keras_hinge as keras_hinge,
     keras_huber as keras_huber,
     keras_kl_divergence as keras_kl_divergence,
     keras_log_cosh as keras_log_cosh,
     keras_mean_absolute_error as keras_mean_absolute_error,
+    keras_mean_absolute_percentage_error as keras_mean_absolute_percentage_error,
     keras_mean_squared_error as keras_mean_squared_error,
+    keras_mean_squared_logarithmic_error as keras_mean_squared_logarithmic_error,
     keras_poisson as keras_poisson,
     keras_sparse_categorical_crossentropy as keras_sparse_categorical_crossentropy,
     keras_spec as keras_spec,
     keras_squared_hinge as keras_squared_hinge,
     keras_tversky as keras_tversky,
+)
+from actloss.losses._optax import (  # optax's spellings and meaning
+    multiclass_hinge as multiclass_hinge,
+    optax_binary_dice_loss as optax_binary_dice_loss,
+    optax_convex_kl_divergence as optax_convex_kl_divergence,
+    optax_cosine_distance as optax_cosine_distance,
+    optax_cosine_similarity as optax_cosine_similarity,
+    optax_dice_loss as optax_dice_loss,
+    optax_hinge_loss as optax_hinge_loss,
+    optax_huber_loss as optax_huber_loss,
+    optax_kl_divergence as optax_kl_divergence,
+    optax_kl_divergence_with_log_targets as optax_kl_divergence_with_log_targets,
+    optax_l2_loss as optax_l2_loss,
+    optax_log_cosh as optax_log_cosh,
+    optax_multiclass_hinge_loss as optax_multiclass_hinge_loss,
+    optax_poly_loss_cross_entropy as optax_poly_loss_cross_entropy,
+    optax_safe_softmax_cross_entropy as optax_safe_softmax_cross_entropy,
+    optax_sigmoid_binary_cross_entropy as optax_sigmoid_binary_cross_entropy,
+    optax_sigmoid_focal_loss as optax_sigmoid_focal_loss,
+    optax_softmax_cross_entropy as optax_softmax_cross_entropy,
+    optax_softmax_cross_entropy_with_integer_labels as
+    optax_softmax_cross_entropy_with_integer_labels,
+    optax_squared_error as optax_squared_error,
+    optax_triplet_margin_loss as optax_triplet_margin_loss,
 )
 from actloss.losses._metric import (
     contrastive as contrastive,
@@ -171,13 +198,16 @@ __all__ = [
     "keras_categorical_crossentropy",
     "keras_categorical_focal_crossentropy",
     "keras_categorical_hinge",
+    "keras_cosine_similarity",
     "keras_dice",
     "keras_hinge",
     "keras_huber",
     "keras_kl_divergence",
     "keras_log_cosh",
     "keras_mean_absolute_error",
+    "keras_mean_absolute_percentage_error",
     "keras_mean_squared_error",
+    "keras_mean_squared_logarithmic_error",
     "keras_poisson",
     "keras_sparse_categorical_crossentropy",
     "keras_spec",
@@ -195,10 +225,31 @@ __all__ = [
     "mse",
     "msle",
     "multi_margin",
+    "multiclass_hinge",
     "multilabel_soft_margin",
     "names",
     "nll",
     "nt_xent",
+    "optax_binary_dice_loss",
+    "optax_convex_kl_divergence",
+    "optax_cosine_distance",
+    "optax_cosine_similarity",
+    "optax_dice_loss",
+    "optax_hinge_loss",
+    "optax_huber_loss",
+    "optax_kl_divergence",
+    "optax_kl_divergence_with_log_targets",
+    "optax_l2_loss",
+    "optax_log_cosh",
+    "optax_multiclass_hinge_loss",
+    "optax_poly_loss_cross_entropy",
+    "optax_safe_softmax_cross_entropy",
+    "optax_sigmoid_binary_cross_entropy",
+    "optax_sigmoid_focal_loss",
+    "optax_softmax_cross_entropy",
+    "optax_softmax_cross_entropy_with_integer_labels",
+    "optax_squared_error",
+    "optax_triplet_margin_loss",
     "poisson_nll",
     "poly1",
     "quantile",
@@ -224,9 +275,14 @@ def names(*, aliases: bool = False) -> list[str]:
     return REGISTRY.all_names() if aliases else REGISTRY.names()
 
 
-def spec(name: str) -> LossSpec:
-    """The :class:`LossSpec` of ``name`` (any alias, any case)."""
-    return REGISTRY.spec(name)
+def spec(name: str, *, peer: str | None = None) -> LossSpec:
+    """The :class:`LossSpec` of ``name`` (any alias, any case, a peer's spelling).
+
+    ``peer='keras' | 'optax' | 'torch'`` (or a ``'keras:'`` prefix) reads ``name`` with
+    that library's meaning; a spelling the libraries share with different meanings
+    raises :class:`~actloss._registry.AmbiguousNameError` without one (docs/names.md).
+    """
+    return REGISTRY.spec(name, peer=peer)
 
 
 def specs() -> list[LossSpec]:
@@ -234,14 +290,22 @@ def specs() -> list[LossSpec]:
     return list(REGISTRY)
 
 
-def get(name: str, *, reduction: str = "mean", weight: torch.Tensor | None = None,
-        **params: Any) -> nn.Module:
+def get(name: str, *, reduction: str | None = None, weight: torch.Tensor | None = None,
+        peer: str | None = None, **params: Any) -> nn.Module:
     """The loss ``name`` as an ``nn.Module`` whose ``forward(input, target)`` is the function.
 
     Hyper-parameters are validated now. Entries with their own module (learnable ones,
-    e.g. ``get('adaptive_robust', learnable=True)``) build it.
+    e.g. ``get('adaptive_robust', learnable=True)``) build it. ``reduction=None`` takes
+    the entry's own default (``'mean'``; ``'none'`` for the ``optax_…`` entries, which
+    return unreduced values as optax does). ``peer`` as for :func:`spec`.
     """
-    s = REGISTRY.spec(name)
+    s = REGISTRY.spec(name, peer=peer)
+    if reduction is None:
+        import inspect
+
+        default = inspect.signature(s.fn).parameters.get("reduction")
+        reduction = default.default if default is not None and isinstance(
+            default.default, str) else "mean"
     if s.module is not None:
         return s.module(reduction=reduction, weight=weight, **params)
     return Loss(s, reduction=reduction, weight=weight, **params)

@@ -15,7 +15,7 @@ import torch
 from actloss._meta import Bilingual
 from actloss._validation import POSITIVE, REALS, Param, check_params
 from actloss.errors import InputError, ParameterError
-from actloss.losses._checks import check_pair, check_range
+from actloss.losses._checks import check_pair, check_range, value_checks_enabled
 from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
@@ -33,6 +33,25 @@ def _refuse_indices(owner: str, input: object, target: object) -> None:
             f"`target` of {owner} must be a distribution of shape {tuple(input.shape)}; got "
             f"class indices of shape {tuple(target.shape)}: pass "
             f"torch.nn.functional.one_hot(target, {input.shape[-1]}).float()"
+        )
+
+
+# log-probabilities are <= 0; a log_softmax may round a little above 0 in low precision
+_LOG_PROB_SLACK = 1e-3
+
+
+def _refuse_probabilities(x: torch.Tensor) -> None:
+    """kl_div's input is log-probabilities: clearly positive values are the classic
+    crossing with Keras's kl_divergence, which takes probabilities (a silently wrong,
+    often negative, "divergence")."""
+    if not value_checks_enabled() or not x.numel():
+        return
+    hi = float(x.detach().amax())
+    if hi > _LOG_PROB_SLACK:
+        raise InputError(
+            f"`input` of kl_div must hold log-probabilities (<= 0); got values up to {hi:.6g}. "
+            "Probabilities (Keras's kl_divergence(y_true, y_pred)) go to keras_kl_divergence; "
+            "or pass torch.log(p) / log_softmax(logits)"
         )
 
 
@@ -86,6 +105,7 @@ def kl_div(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean"
     else:
         check_range("kl_div", "target", t, 0.0, 1.0, what="probabilities")
         loss = torch.where(t > 0, torch.xlogy(t, t) - t * x, zero)  # 0 log 0 = 0
+    _refuse_probabilities(x)
     return reduce(loss, reduction, weight=weight, owner="kl_div", mean_by="count")
 
 
@@ -231,7 +251,7 @@ _T = "torch.nn.functional."
 
 register(LossSpec(
     name="kl_div", fn=kl_div, gradient=_kl_grad, params=KL_PARAMS,
-    aliases=("kl", "kl_divergence", "kld"), family=_D,
+    aliases=("kl",), family=_D,
     summary="Kullback-Leibler divergence of the target from the predicted distribution.",
     summary_zh="目标分布相对于预测分布的 KL 散度。",
     formula=r"\mathrm{KL}(y\|p) = \sum y\,(\log y - \log p)",

@@ -30,17 +30,16 @@ What "Keras meaning" means here, and how it differs from the PyTorch-convention 
 
 from __future__ import annotations
 
-import math
-import re
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
 
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
-from actloss._registry import normalise_name
 from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Param, check_params, check_tensor
-from actloss.errors import InputError, UnknownNameError
+from actloss.errors import InputError
+from actloss.losses._checks import check_all_finite
 from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import REGISTRY, register
 from actloss.losses._spec import LossSpec
@@ -52,13 +51,16 @@ __all__ = [
     "keras_categorical_crossentropy",
     "keras_categorical_focal_crossentropy",
     "keras_categorical_hinge",
+    "keras_cosine_similarity",
     "keras_dice",
     "keras_hinge",
     "keras_huber",
     "keras_kl_divergence",
     "keras_log_cosh",
     "keras_mean_absolute_error",
+    "keras_mean_absolute_percentage_error",
     "keras_mean_squared_error",
+    "keras_mean_squared_logarithmic_error",
     "keras_poisson",
     "keras_sparse_categorical_crossentropy",
     "keras_spec",
@@ -67,7 +69,6 @@ __all__ = [
 ]
 
 KERAS_EPSILON = 1e-7  # keras.backend.epsilon()
-_LOG2 = math.log(2.0)
 
 
 
@@ -86,35 +87,85 @@ def _pair(owner: str, input: object, target: object) -> tuple[torch.Tensor, torc
 
 
 
+def _core(name: str) -> Callable[..., torch.Tensor]:
+    """The core family's function ``name``: the keras_ entries adapt it (argument order,
+    per-sample mean, weights), so a fix in the family reaches its Keras spelling."""
+    return REGISTRY.spec(name).fn
+
+
 def _in_unit(owner: str, arg: str, value: torch.Tensor, what: str) -> None:
     if value.numel() and bool(((value < 0) | (value > 1)).any()):
         raise InputError(f"`{arg}` of {owner} must hold {what} in [0, 1]")
 
 
-def _keras_reduce(owner: str, per_sample: torch.Tensor, reduction: str,
-                  weight: torch.Tensor | None, like: torch.Tensor) -> torch.Tensor:
-    """Keras' sample weighting: multiply, then divide by the count (not by sum of weights).
+KERAS_REDUCTIONS = ("none", "mean", "sum", "sum_over_batch_size", "mean_with_sample_weight")
 
-    The result has ``like``'s dtype (float16/bfloat16 inputs are computed in float32).
+
+def _check_reduction(owner: str, reduction: object) -> str:
+    """Keras's reductions: ``None`` (= ``'none'``), ``'sum'``, ``'sum_over_batch_size'``
+    (= actloss's ``'mean'``) and ``'mean_with_sample_weight'``."""
+    return check_reduction(owner, "none" if reduction is None else reduction,
+                           KERAS_REDUCTIONS)
+
+
+def _sample_weight(owner: str, weight: object, shape: torch.Size) -> torch.Tensor:
+    """Keras's ``squeeze_or_expand_to_same_rank``: a weight one rank above the per-sample
+    loss loses its trailing 1 ((N, 1) -> (N,), (N, T, 1) -> (N, T)); one rank below gains
+    a trailing 1 ((N,) against (N, T)). The result must broadcast to ``shape``."""
+    w = check_tensor(owner, "weight", weight)
+    if w.dim() == len(shape) + 1 and w.shape[-1] == 1:
+        w = w.squeeze(-1)
+    elif w.dim() == len(shape) - 1 and w.dim() > 0:
+        w = w.unsqueeze(-1)
+    try:
+        torch.broadcast_shapes(w.shape, shape)
+        if torch.broadcast_shapes(w.shape, shape) != shape:
+            raise RuntimeError
+    except RuntimeError as exc:
+        raise InputError(
+            f"`weight` (sample_weight) of {owner} of shape {tuple(weight.shape)} does not fit "
+            f"the per-sample loss of shape {tuple(shape)}: Keras takes (N,), (N, 1), (N, T) "
+            "or (N, T, 1)"
+        ) from exc
+    return w
+
+
+def _keras_reduce(owner: str, per_sample: torch.Tensor, reduction: str | None,
+                  weight: torch.Tensor | None, like: torch.Tensor,
+                  mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Keras's weighting and reduction, through the one reduction helper.
+
+    ``'sum_over_batch_size'`` (``'mean'``) divides the weighted sum by the number of
+    per-sample values (of the unmasked ones with ``mask``), ``'mean_with_sample_weight'``
+    by the sum of the weights; an empty batch gives 0 (Keras divides with
+    ``divide_no_nan``). The result has ``like``'s dtype (float16/bfloat16 inputs are
+    computed in float32).
     """
-    if weight is not None:
-        w = check_tensor(owner, "weight", weight)
-        try:
-            torch.broadcast_shapes(w.shape, per_sample.shape)
-        except RuntimeError as exc:
-            raise InputError(
-                f"`weight` (sample_weight) of {owner} of shape {tuple(w.shape)} does not "
-                f"broadcast to the per-sample loss of shape {tuple(per_sample.shape)}"
-            ) from exc
-        per_sample = per_sample * w
-    return reduce(per_sample, reduction, owner=owner).to(like.dtype)
+    reduction = _check_reduction(owner, reduction)
+    w = None if weight is None else _sample_weight(owner, weight, per_sample.shape)
+    if reduction == "sum_over_batch_size":
+        reduction = "mean"
+    if reduction == "mean_with_sample_weight":
+        w_full = (torch.ones_like(per_sample) if w is None
+                  else torch.broadcast_to(w.to(per_sample.dtype), per_sample.shape))
+        out = reduce(per_sample, "mean", weight=w_full, mask=mask, owner=owner,
+                     mean_by="weight")
+        out = torch.nan_to_num(out, nan=0.0) if per_sample.numel() == 0 else out
+    elif reduction == "mean" and per_sample.numel() == 0:
+        out = per_sample.sum()
+    else:
+        out = reduce(per_sample, reduction, weight=w, mask=mask, owner=owner,
+                     mean_by="count")
+    return out.to(like.dtype)
 
 
-def _weigh(g: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
-    """``g`` times the sample weight broadcast to the per-sample shape ``g.shape[:-1]``."""
+def _weigh(g: torch.Tensor, weight: torch.Tensor | None, owner: str = "keras loss"
+           ) -> torch.Tensor:
+    """``g`` times the sample weight fitted to the per-sample shape ``g.shape[:-1]``."""
     if weight is None:
         return g
-    return g * torch.broadcast_to(weight.to(g.dtype), g.shape[:-1]).unsqueeze(-1)
+    w = _sample_weight(owner, weight, g.shape[:-1])
+    return g * torch.broadcast_to(w.to(g.dtype), g.shape[:-1]).unsqueeze(-1)
 
 
 def _clip_mask(x: torch.Tensor, low: float, high: float) -> torch.Tensor:
@@ -146,10 +197,10 @@ def keras_mean_squared_error(input: torch.Tensor, target: torch.Tensor, *,
         ...                          reduction="none")
         tensor([2.5000])
     """
-    check_reduction("keras_mean_squared_error", reduction)
+    _check_reduction("keras_mean_squared_error", reduction)
     x, t = _pair("keras_mean_squared_error", input, target)
-    return _keras_reduce("keras_mean_squared_error", ((x - t) ** 2).mean(-1), reduction, weight,
-                         input)
+    per = _core("mse")(x, t, reduction="none").mean(-1)
+    return _keras_reduce("keras_mean_squared_error", per, reduction, weight, input)
 
 
 def _mse_grad(input: torch.Tensor, target: torch.Tensor, *,
@@ -174,10 +225,10 @@ def keras_mean_absolute_error(input: torch.Tensor, target: torch.Tensor, *,
         >>> keras_mean_absolute_error(torch.tensor([[1.0, -2.0]]), torch.zeros(1, 2))
         tensor(1.5000)
     """
-    check_reduction("keras_mean_absolute_error", reduction)
+    _check_reduction("keras_mean_absolute_error", reduction)
     x, t = _pair("keras_mean_absolute_error", input, target)
-    return _keras_reduce("keras_mean_absolute_error", (x - t).abs().mean(-1), reduction, weight,
-                         input)
+    per = _core("mae")(x, t, reduction="none").mean(-1)
+    return _keras_reduce("keras_mean_absolute_error", per, reduction, weight, input)
 
 
 def _mae_grad(input: torch.Tensor, target: torch.Tensor, *,
@@ -206,10 +257,9 @@ def keras_log_cosh(input: torch.Tensor, target: torch.Tensor, *, reduction: str 
         ...                torch.tensor([[0.0, 1.0], [0.0, 0.0]]))  # Keras' doc: 0.108
         tensor(0.1084)
     """
-    check_reduction("keras_log_cosh", reduction)
+    _check_reduction("keras_log_cosh", reduction)
     x, t = _pair("keras_log_cosh", input, target)
-    e = x - t
-    per = (e + F.softplus(-2 * e) - _LOG2).mean(-1)
+    per = _core("log_cosh")(x, t, reduction="none").mean(-1)
     return _keras_reduce("keras_log_cosh", per, reduction, weight,
                          input)
 
@@ -245,11 +295,9 @@ def keras_huber(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "
         tensor(0.1550)
     """
     d = check_params("keras_huber", HUBER_PARAMS, {"delta": delta})["delta"]
-    check_reduction("keras_huber", reduction)
+    _check_reduction("keras_huber", reduction)
     x, t = _pair("keras_huber", input, target)
-    e = x - t
-    a = e.abs()
-    per = torch.where(a <= d, 0.5 * e * e, d * a - 0.5 * d * d).mean(-1)
+    per = _core("huber")(x, t, reduction="none", delta=d).mean(-1)
     return _keras_reduce("keras_huber", per, reduction, weight,
                          input)
 
@@ -280,11 +328,12 @@ def keras_poisson(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
         >>> keras_poisson(torch.tensor([[1.0]]), torch.tensor([[2.0]]))  # 1 - 2 log(1)
         tensor(1.0000)
     """
-    check_reduction("keras_poisson", reduction)
+    _check_reduction("keras_poisson", reduction)
     x, t = _pair("keras_poisson", input, target)
     if x.numel() and bool((x < 0).any()):
         raise InputError("`input` of keras_poisson must hold predicted rates >= 0")
-    per = (x - t * torch.log(x + KERAS_EPSILON)).mean(-1)
+    per = _core("poisson_nll")(x, t, reduction="none", log_input=False,
+                               eps=KERAS_EPSILON).mean(-1)
     return _keras_reduce("keras_poisson", per, reduction, weight,
                          input)
 
@@ -323,9 +372,9 @@ def keras_hinge(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "
         >>> keras_hinge(torch.tensor([[0.5, -2.0]]), torch.tensor([[1.0, 0.0]]))  # (0.5+0)/2
         tensor(0.2500)
     """
-    check_reduction("keras_hinge", reduction)
+    _check_reduction("keras_hinge", reduction)
     x, t = _pair("keras_hinge", input, target)
-    per = F.relu(1 - _hinge_labels(t) * x).mean(-1)
+    per = _core("hinge")(x, _hinge_labels(t), reduction="none").mean(-1)
     return _keras_reduce("keras_hinge", per, reduction, weight,
                          input)
 
@@ -353,9 +402,9 @@ def keras_squared_hinge(input: torch.Tensor, target: torch.Tensor, *,
         >>> keras_squared_hinge(torch.tensor([[0.5, -2.0]]), torch.tensor([[1.0, -1.0]]))
         tensor(0.1250)
     """
-    check_reduction("keras_squared_hinge", reduction)
+    _check_reduction("keras_squared_hinge", reduction)
     x, t = _pair("keras_squared_hinge", input, target)
-    per = (F.relu(1 - _hinge_labels(t) * x) ** 2).mean(-1)
+    per = _core("squared_hinge")(x, _hinge_labels(t), reduction="none").mean(-1)
     return _keras_reduce("keras_squared_hinge", per, reduction, weight,
                          input)
 
@@ -385,7 +434,7 @@ def keras_categorical_hinge(input: torch.Tensor, target: torch.Tensor, *,
         ...                         torch.tensor([[1.0, 0.0, 0.0]]))  # 1.5 - 2 + 1
         tensor(0.5000)
     """
-    check_reduction("keras_categorical_hinge", reduction)
+    _check_reduction("keras_categorical_hinge", reduction)
     x, t = _pair("keras_categorical_hinge", input, target)
     pos = (t * x).sum(-1)
     neg = ((1 - t) * x).amax(-1)
@@ -399,19 +448,23 @@ def keras_categorical_hinge(input: torch.Tensor, target: torch.Tensor, *,
 
 _FROM_LOGITS = Param("from_logits", False, bool, doc="input holds logits, not probabilities")
 _SMOOTHING = Param("label_smoothing", 0.0, float, UNIT, doc="Keras label smoothing")
-BCE_PARAMS = (_FROM_LOGITS, _SMOOTHING)
-CCE_PARAMS = (_FROM_LOGITS, _SMOOTHING)
-SCCE_PARAMS = (_FROM_LOGITS,)
+_AXIS = Param("axis", -1, int, doc="the class axis (Keras's `axis`)")
+BCE_PARAMS = (_FROM_LOGITS, _SMOOTHING, _AXIS)
+CCE_PARAMS = (_FROM_LOGITS, _SMOOTHING, _AXIS)
+SCCE_PARAMS = (_FROM_LOGITS,
+               Param("ignore_class", None, int, optional=True,
+                     doc="a label whose samples are left out (Keras's ignore_class)"),
+               _AXIS)
 BFOCAL_PARAMS = (
     Param("apply_class_balancing", False, bool, doc="weight class 1 by alpha, 0 by 1 - alpha"),
     Param("alpha", 0.25, float, UNIT, doc="class-1 weight when balancing"),
     Param("gamma", 2.0, float, NONNEGATIVE, doc="focusing exponent"),
-    _FROM_LOGITS, _SMOOTHING,
+    _FROM_LOGITS, _SMOOTHING, _AXIS,
 )
 CFOCAL_PARAMS = (
     Param("alpha", 0.25, float, NONNEGATIVE, doc="weight of every class"),
     Param("gamma", 2.0, float, NONNEGATIVE, doc="focusing exponent"),
-    _FROM_LOGITS, _SMOOTHING,
+    _FROM_LOGITS, _SMOOTHING, _AXIS,
 )
 
 
@@ -432,9 +485,9 @@ def _bce_elements(owner: str, input: object, target: object, from_logits: bool,
 
 
 def keras_binary_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
-                              reduction: str = "mean", weight: torch.Tensor | None = None,
-                              from_logits: bool = False,
-                              label_smoothing: float = 0.0) -> torch.Tensor:
+                              reduction: str | None = "mean",
+                              weight: torch.Tensor | None = None, from_logits: bool = False,
+                              label_smoothing: float = 0.0, axis: int = -1) -> torch.Tensor:
     r"""Keras ``binary_crossentropy``: mean over the last dimension of
     :math:`-(y\log p + (1 - y)\log(1 - p))`, ``p = clip(y_pred, 1e-7, 1 - 1e-7)``.
 
@@ -458,24 +511,27 @@ def keras_binary_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
         tensor([0.9163, 0.7136])
     """
     kw = check_params("keras_binary_crossentropy", BCE_PARAMS,
-                      {"from_logits": from_logits, "label_smoothing": label_smoothing})
-    check_reduction("keras_binary_crossentropy", reduction)
-    el, _, _ = _bce_elements("keras_binary_crossentropy", input, target, **kw)
+                      {"from_logits": from_logits, "label_smoothing": label_smoothing,
+                       "axis": axis})
+    _check_reduction("keras_binary_crossentropy", reduction)
+    x, t = _moved("keras_binary_crossentropy", input, target, kw["axis"])
+    el, _, _ = _bce_elements("keras_binary_crossentropy", x, t, kw["from_logits"],
+                             kw["label_smoothing"])
     return _keras_reduce("keras_binary_crossentropy", el.mean(-1), reduction, weight,
                          input)
 
 
 def _bce_grad(input: torch.Tensor, target: torch.Tensor, *,
               weight: torch.Tensor | None = None, from_logits: bool = False,
-              label_smoothing: float = 0.0) -> torch.Tensor:
-    x = check_tensor("keras_binary_crossentropy", "input", input)
-    _, t, p = _bce_elements("keras_binary_crossentropy", input, target, from_logits,
+              label_smoothing: float = 0.0, axis: int = -1) -> torch.Tensor:
+    x, t0 = _moved("keras_binary_crossentropy", input, target, axis)
+    _, t, p = _bce_elements("keras_binary_crossentropy", x, t0, from_logits,
                             label_smoothing)
     if from_logits:
-        return _weigh((p - t) / x.shape[-1], weight)  # d/dz = sigmoid(z) - t
+        return _back(_weigh((p - t) / x.shape[-1], weight), axis)  # d/dz = sigmoid(z) - t
     # d/dp of -(t log p + (1 - t) log(1 - p)) = (p - t) / (p (1 - p)), inside the clip
     g = (p - t) / (p * (1 - p)) * _clip_mask(x, KERAS_EPSILON, 1 - KERAS_EPSILON)
-    return _weigh(g / x.shape[-1], weight)
+    return _back(_weigh(g / x.shape[-1], weight), axis)
 
 
 def _categorical(owner: str, x: torch.Tensor, from_logits: bool
@@ -502,7 +558,8 @@ def keras_categorical_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
                                    reduction: str = "mean",
                                    weight: torch.Tensor | None = None,
                                    from_logits: bool = False,
-                                   label_smoothing: float = 0.0) -> torch.Tensor:
+                                   label_smoothing: float = 0.0,
+                                   axis: int = -1) -> torch.Tensor:
     r"""Keras ``categorical_crossentropy``: :math:`-\sum_j y_j \log p_j` over the last
     dimension, one-hot ``y``.
 
@@ -526,9 +583,11 @@ def keras_categorical_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
         tensor([0.0513, 2.3026])
     """
     kw = check_params("keras_categorical_crossentropy", CCE_PARAMS,
-                      {"from_logits": from_logits, "label_smoothing": label_smoothing})
-    check_reduction("keras_categorical_crossentropy", reduction)
-    x, t = _onehot_target("keras_categorical_crossentropy", input, target,
+                      {"from_logits": from_logits, "label_smoothing": label_smoothing,
+                       "axis": axis})
+    _check_reduction("keras_categorical_crossentropy", reduction)
+    x, t = _onehot_target("keras_categorical_crossentropy",
+                          *_moved("keras_categorical_crossentropy", input, target, kw["axis"]),
                           kw["label_smoothing"])
     logp, _, _ = _categorical("keras_categorical_crossentropy", x, kw["from_logits"])
     per = -(t * logp).sum(-1)
@@ -550,14 +609,22 @@ def _cce_grad_from(x: torch.Tensor, t: torch.Tensor, from_logits: bool) -> torch
 
 def _cce_grad(input: torch.Tensor, target: torch.Tensor, *,
               weight: torch.Tensor | None = None, from_logits: bool = False,
-              label_smoothing: float = 0.0) -> torch.Tensor:
-    x, t = _onehot_target("keras_categorical_crossentropy", input, target, label_smoothing)
+              label_smoothing: float = 0.0, axis: int = -1) -> torch.Tensor:
+    x, t = _onehot_target("keras_categorical_crossentropy",
+                          *_moved("keras_categorical_crossentropy", input, target, axis),
+                          label_smoothing)
     _categorical("keras_categorical_crossentropy", x, from_logits)  # validates
-    return _weigh(_cce_grad_from(x, t, from_logits), weight)
+    return _back(_weigh(_cce_grad_from(x, t, from_logits), weight), axis)
 
 
-def _sparse_target(owner: str, input: object, target: object
-                   ) -> tuple[torch.Tensor, torch.Tensor]:
+def _sparse_target(owner: str, input: object, target: object,
+                   ignore_class: int | None = None
+                   ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """Scores with classes last, the one-hot target and the mask of kept labels.
+
+    Labels of shape ``input.shape[:-1] + (1,)`` lose their trailing 1, as in Keras;
+    labels equal to ``ignore_class`` are masked out (their one-hot row is zero).
+    """
     x = check_tensor(owner, "input", input)
     t = check_tensor(owner, "target", target, floating=False)
     if x.dim() == 0:
@@ -567,38 +634,77 @@ def _sparse_target(owner: str, input: object, target: object
             f"`target` of {owner} must hold class indices of an integer dtype; got dtype "
             f"{t.dtype} (one-hot targets go to keras_categorical_crossentropy)"
         )
+    if t.dim() == x.dim() and t.shape[-1] == 1 and t.shape[:-1] == x.shape[:-1]:
+        t = t.squeeze(-1)  # Keras's documented (N, 1) labels
     if t.shape != x.shape[:-1]:
         raise InputError(
             f"`target` of {owner} must hold class indices of shape {tuple(x.shape[:-1])} "
-            f"(classes on the last dimension of `input`); got shape {tuple(t.shape)}"
+            f"or {(*x.shape[:-1], 1)} (classes on the last dimension of `input`); "
+            f"got shape {tuple(t.shape)}"
         )
     x = _up(x)
     c = x.shape[-1]
-    if t.numel():
-        lo, hi = torch.aminmax(t)
+    keep = None if ignore_class is None else t != ignore_class
+    checked = t if keep is None else t[keep]
+    if checked.numel():
+        lo, hi = torch.aminmax(checked)
         if int(lo) < 0 or int(hi) >= c:
             bad = int(lo) if int(lo) < 0 else int(hi)
             raise InputError(f"`target` of {owner} holds class index {bad} out of range "
                              f"[0, {c})")
-    return x, F.one_hot(t.long(), c).to(x.dtype)
+    safe = t if keep is None else torch.where(keep, t, torch.zeros_like(t))
+    onehot = F.one_hot(safe.long(), c).to(x.dtype)
+    if keep is not None:
+        onehot = onehot * keep.unsqueeze(-1).to(x.dtype)
+    return x, onehot, keep
+
+
+def _moved(owner: str, input: object, target: object, axis: int
+           ) -> tuple[torch.Tensor, torch.Tensor]:
+    """``input`` and ``target`` with Keras's ``axis`` moved last."""
+    x = check_tensor(owner, "input", input)
+    t = check_tensor(owner, "target", target, floating=False)
+    return _last(x, axis), _last(t, axis)
+
+
+def _back(g: torch.Tensor, axis: int) -> torch.Tensor:
+    """A gradient computed with ``axis`` last, moved back to ``axis``."""
+    return g if axis in (-1, g.dim() - 1) else g.movedim(-1, axis)
+
+
+def _last(x: torch.Tensor, axis: int) -> torch.Tensor:
+    """``x`` with ``axis`` moved last (Keras's ``axis`` argument)."""
+    if x.dim() and axis not in (-1, x.dim() - 1):
+        if not -x.dim() <= axis < x.dim():
+            raise InputError(f"`axis` {axis} is out of range for an input of {x.dim()} "
+                             "dimension(s)")
+        return x.movedim(axis, -1)
+    return x
 
 
 def keras_sparse_categorical_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
-                                          reduction: str = "mean",
+                                          reduction: str | None = "mean",
                                           weight: torch.Tensor | None = None,
-                                          from_logits: bool = False) -> torch.Tensor:
+                                          from_logits: bool = False,
+                                          ignore_class: int | None = None,
+                                          axis: int = -1) -> torch.Tensor:
     r"""Keras ``sparse_categorical_crossentropy``: :math:`-\log p_{y}` with class indices.
 
     Same probability handling as :func:`keras_categorical_crossentropy` (renormalise and
-    clip, or ``log_softmax`` with ``from_logits=True``). The source's Transformer example
-    uses ``SparseCategoricalCrossentropy(from_logits=True)``.
+    clip, or ``log_softmax`` with ``from_logits=True``). Labels may have a trailing 1
+    (``(N, 1)``, Keras's documented usage). Labels equal to ``ignore_class`` give 0 and
+    are left out of the divisor of ``'sum_over_batch_size'`` (Keras's mask). The source's
+    Transformer example uses ``SparseCategoricalCrossentropy(from_logits=True)``.
 
     Args:
         input: probabilities (or logits) ``(N, ..., C)``.
-        target: integer class indices ``(N, ...)``.
-        reduction: ``'none' | 'mean' | 'sum'`` over the per-sample values.
+        target: integer class indices ``(N, ...)`` or ``(N, ..., 1)``.
+        reduction: ``None | 'sum' | 'sum_over_batch_size' (= 'mean') |
+            'mean_with_sample_weight'``.
         weight: Keras ``sample_weight``.
         from_logits: default ``False``.
+        ignore_class: a label to ignore, default ``None``.
+        axis: the class axis of ``input``, default ``-1``.
 
     Example:
         >>> import torch
@@ -608,21 +714,30 @@ def keras_sparse_categorical_crossentropy(input: torch.Tensor, target: torch.Ten
         tensor([0.0513, 2.3026])
     """
     kw = check_params("keras_sparse_categorical_crossentropy", SCCE_PARAMS,
-                      {"from_logits": from_logits})
-    check_reduction("keras_sparse_categorical_crossentropy", reduction)
-    x, onehot = _sparse_target("keras_sparse_categorical_crossentropy", input, target)
+                      {"from_logits": from_logits, "ignore_class": ignore_class,
+                       "axis": axis})
+    _check_reduction("keras_sparse_categorical_crossentropy", reduction)
+    x, onehot, keep = _sparse_target("keras_sparse_categorical_crossentropy",
+                                     _last(check_tensor("keras_sparse_categorical_crossentropy",
+                                                        "input", input), kw["axis"]),
+                                     target, kw["ignore_class"])
     logp, _, _ = _categorical("keras_sparse_categorical_crossentropy", x, kw["from_logits"])
     per = -(onehot * logp).sum(-1)
     return _keras_reduce("keras_sparse_categorical_crossentropy", per, reduction, weight,
-                         input)
+                         input, mask=keep)
 
 
 def _scce_grad(input: torch.Tensor, target: torch.Tensor, *,
-               weight: torch.Tensor | None = None,
-               from_logits: bool = False) -> torch.Tensor:
-    x, onehot = _sparse_target("keras_sparse_categorical_crossentropy", input, target)
+               weight: torch.Tensor | None = None, from_logits: bool = False,
+               ignore_class: int | None = None, axis: int = -1) -> torch.Tensor:
+    x, onehot, keep = _sparse_target("keras_sparse_categorical_crossentropy",
+                                     _last(input, axis), target, ignore_class)
     _categorical("keras_sparse_categorical_crossentropy", x, from_logits)
-    return _weigh(_cce_grad_from(x, onehot, from_logits), weight)
+    g = _cce_grad_from(x, onehot, from_logits)
+    if keep is not None:
+        g = g * keep.unsqueeze(-1).to(g.dtype)
+    g = _weigh(g, weight)
+    return g.movedim(-1, axis) if _last(input, axis) is not input else g
 
 
 def keras_binary_focal_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
@@ -630,7 +745,8 @@ def keras_binary_focal_crossentropy(input: torch.Tensor, target: torch.Tensor, *
                                     weight: torch.Tensor | None = None,
                                     apply_class_balancing: bool = False, alpha: float = 0.25,
                                     gamma: float = 2.0, from_logits: bool = False,
-                                    label_smoothing: float = 0.0) -> torch.Tensor:
+                                    label_smoothing: float = 0.0,
+                                    axis: int = -1) -> torch.Tensor:
     r"""Keras ``binary_focal_crossentropy``: mean over the last dimension of
     :math:`(1 - p_t)^{\gamma}\,\mathrm{BCE}`, :math:`p_t = y p + (1 - y)(1 - p)`.
 
@@ -660,12 +776,13 @@ def keras_binary_focal_crossentropy(input: torch.Tensor, target: torch.Tensor, *
     kw = check_params("keras_binary_focal_crossentropy", BFOCAL_PARAMS,
                       {"apply_class_balancing": apply_class_balancing, "alpha": alpha,
                        "gamma": gamma, "from_logits": from_logits,
-                       "label_smoothing": label_smoothing})
-    check_reduction("keras_binary_focal_crossentropy", reduction)
-    bce, t, p = _bce_elements("keras_binary_focal_crossentropy", input, target,
+                       "label_smoothing": label_smoothing, "axis": axis})
+    _check_reduction("keras_binary_focal_crossentropy", reduction)
+    xm, tm = _moved("keras_binary_focal_crossentropy", input, target, kw["axis"])
+    bce, t, p = _bce_elements("keras_binary_focal_crossentropy", xm, tm,
                               kw["from_logits"], kw["label_smoothing"])
     if not kw["from_logits"]:
-        p = check_tensor("keras_binary_focal_crossentropy", "input", input).to(bce.dtype)
+        p = xm.to(bce.dtype)
     p_t = t * p + (1 - t) * (1 - p)
     el = (1 - p_t) ** kw["gamma"] * bce
     if kw["apply_class_balancing"]:
@@ -679,7 +796,8 @@ def keras_categorical_focal_crossentropy(input: torch.Tensor, target: torch.Tens
                                          weight: torch.Tensor | None = None,
                                          alpha: float = 0.25, gamma: float = 2.0,
                                          from_logits: bool = False,
-                                         label_smoothing: float = 0.0) -> torch.Tensor:
+                                         label_smoothing: float = 0.0,
+                                         axis: int = -1) -> torch.Tensor:
     r"""Keras ``categorical_focal_crossentropy``:
     :math:`\sum_j \alpha (1 - p_j)^{\gamma}\,(-y_j \log p_j)` over the last dimension.
 
@@ -707,9 +825,11 @@ def keras_categorical_focal_crossentropy(input: torch.Tensor, target: torch.Tens
     """
     kw = check_params("keras_categorical_focal_crossentropy", CFOCAL_PARAMS,
                       {"alpha": alpha, "gamma": gamma, "from_logits": from_logits,
-                       "label_smoothing": label_smoothing})
-    check_reduction("keras_categorical_focal_crossentropy", reduction)
-    x, t = _onehot_target("keras_categorical_focal_crossentropy", input, target,
+                       "label_smoothing": label_smoothing, "axis": axis})
+    _check_reduction("keras_categorical_focal_crossentropy", reduction)
+    x, t = _onehot_target("keras_categorical_focal_crossentropy",
+                          *_moved("keras_categorical_focal_crossentropy", input, target,
+                                  kw["axis"]),
                           kw["label_smoothing"])
     logp, _, p = _categorical("keras_categorical_focal_crossentropy", x, kw["from_logits"])
     if p is None:
@@ -745,7 +865,7 @@ def keras_kl_divergence(input: torch.Tensor, target: torch.Tensor, *,
         >>> keras_kl_divergence(torch.tensor([[0.5, 0.5]]), torch.tensor([[1.0, 0.0]]))
         tensor(0.6931)
     """
-    check_reduction("keras_kl_divergence", reduction)
+    _check_reduction("keras_kl_divergence", reduction)
     x, t = _pair("keras_kl_divergence", input, target)
     tc = t.clamp(KERAS_EPSILON, 1)
     xc = x.clamp(KERAS_EPSILON, 1)
@@ -762,80 +882,188 @@ def _kl_grad(input: torch.Tensor, target: torch.Tensor, *,
 
 
 # ---------------------------------------------------------------------------------------
-# segmentation, Keras style: one value for the whole batch
+# regression additions: MSLE with Keras's clamp, MAPE, cosine similarity as -cos
 # ---------------------------------------------------------------------------------------
 
-TVERSKY_PARAMS = (Param("alpha", 0.5, float, NONNEGATIVE, doc="see the docstring"),
-                  Param("beta", 0.5, float, NONNEGATIVE, doc="see the docstring"))
+def keras_mean_squared_logarithmic_error(input: torch.Tensor, target: torch.Tensor, *,
+                                         reduction: str | None = "mean",
+                                         weight: torch.Tensor | None = None) -> torch.Tensor:
+    r"""Keras ``mean_squared_logarithmic_error``: mean over the last dimension of
+    :math:`(\log(\max(\hat y, \epsilon) + 1) - \log(\max(y, \epsilon) + 1))^2`,
+    ``eps = 1e-7``.
+
+    Both tensors are clamped at ``1e-7`` first, as Keras does: negative values raise no
+    error (actloss's own ``msle`` refuses values ``<= -1`` instead).
+
+    Example:
+        >>> import torch
+        >>> keras_mean_squared_logarithmic_error(  # Keras' doc: 0.240
+        ...     torch.tensor([[1.0, 1.0], [1.0, 0.0]]), torch.tensor([[0.0, 1.0], [0.0, 0.0]]))
+        tensor(0.2402)
+    """
+    _check_reduction("keras_mean_squared_logarithmic_error", reduction)
+    x, t = _pair("keras_mean_squared_logarithmic_error", input, target)
+    check_all_finite("keras_mean_squared_logarithmic_error", "input", x)
+    d = torch.log1p(x.clamp_min(KERAS_EPSILON)) - torch.log1p(t.clamp_min(KERAS_EPSILON))
+    return _keras_reduce("keras_mean_squared_logarithmic_error", (d * d).mean(-1), reduction,
+                         weight, input)
 
 
-def _whole_batch(owner: str, input: object, target: object, reduction: str,
-                 weight: object) -> tuple[torch.Tensor, torch.Tensor]:
-    check_reduction(owner, reduction)
-    if weight is not None:
-        raise InputError(
-            f"`weight` of {owner} must be None: Keras computes one value for the whole "
-            "batch, so there is nothing to weight per sample"
-        )
+def _msle_grad(input: torch.Tensor, target: torch.Tensor, *,
+               weight: torch.Tensor | None = None) -> torch.Tensor:
+    x, t = _pair("keras_mean_squared_logarithmic_error", input, target)
+    d = torch.log1p(x.clamp_min(KERAS_EPSILON)) - torch.log1p(t.clamp_min(KERAS_EPSILON))
+    g = 2 * d / (1 + x.clamp_min(KERAS_EPSILON)) * (x >= KERAS_EPSILON).to(x.dtype)
+    return _weigh(g / x.shape[-1], weight)
+
+
+def keras_mean_absolute_percentage_error(input: torch.Tensor, target: torch.Tensor, *,
+                                         reduction: str | None = "mean",
+                                         weight: torch.Tensor | None = None) -> torch.Tensor:
+    r"""Keras ``mean_absolute_percentage_error``: mean over the last dimension of
+    :math:`100\,|y - \hat y| / \max(|y|, \epsilon)` (the core ``mape``, per sample).
+
+    Example:
+        >>> import torch
+        >>> keras_mean_absolute_percentage_error(  # Keras' doc: 50.
+        ...     torch.tensor([[1.0, 1.0], [1.0, 0.0]]), torch.tensor([[2.0, 1.0], [2.0, 3.0]]))
+        tensor(50.)
+    """
+    _check_reduction("keras_mean_absolute_percentage_error", reduction)
+    x, t = _pair("keras_mean_absolute_percentage_error", input, target)
+    per = _core("mape")(x, t, reduction="none", eps=KERAS_EPSILON).mean(-1)
+    return _keras_reduce("keras_mean_absolute_percentage_error", per, reduction, weight,
+                         input)
+
+
+def _mape_grad(input: torch.Tensor, target: torch.Tensor, *,
+               weight: torch.Tensor | None = None) -> torch.Tensor:
+    x, t = _pair("keras_mean_absolute_percentage_error", input, target)
+    g = 100 * torch.sign(x - t) / t.abs().clamp_min(KERAS_EPSILON)
+    return _weigh(g / x.shape[-1], weight)
+
+
+COSINE_PARAMS = (_AXIS,)
+
+
+def _l2_normalize(x: torch.Tensor) -> torch.Tensor:
+    # Keras: x / sqrt(max(sum(x^2), 1e-12))
+    return x * torch.rsqrt((x * x).sum(-1, keepdim=True).clamp_min(1e-12))
+
+
+def keras_cosine_similarity(input: torch.Tensor, target: torch.Tensor, *,
+                            reduction: str | None = "mean",
+                            weight: torch.Tensor | None = None,
+                            axis: int = -1) -> torch.Tensor:
+    r"""Keras ``cosine_similarity`` as a loss: :math:`-\sum \hat u\,u`, ``u`` and
+    :math:`\hat u` the L2-normalised target and prediction over ``axis`` (norms floored at
+    ``sqrt(1e-12)``). It lies in ``[-1, 1]``; ``-1`` is best. actloss's
+    ``cosine_similarity`` is ``1 - cos`` instead.
+
+    Example:
+        >>> import torch
+        >>> keras_cosine_similarity(torch.tensor([[1.0, 0.0], [1.0, 1.0]]),
+        ...                         torch.tensor([[0.0, 1.0], [1.0, 1.0]]))  # Keras: -0.5
+        tensor(-0.5000)
+    """
+    (axis,) = check_params("keras_cosine_similarity", COSINE_PARAMS, {"axis": axis}).values()
+    _check_reduction("keras_cosine_similarity", reduction)
+    x, t = _pair("keras_cosine_similarity", *_moved("keras_cosine_similarity", input, target,
+                                                    axis))
+    check_all_finite("keras_cosine_similarity", "input", x)
+    per = -(_l2_normalize(x) * _l2_normalize(t)).sum(-1)
+    return _keras_reduce("keras_cosine_similarity", per, reduction, weight, input)
+
+
+# ---------------------------------------------------------------------------------------
+# segmentation, Keras style: one value over `axis` (None: the whole batch)
+# ---------------------------------------------------------------------------------------
+
+TVERSKY_PARAMS = (Param("alpha", 0.5, float, NONNEGATIVE, doc="weight of false positives"),
+                  Param("beta", 0.5, float, NONNEGATIVE, doc="weight of false negatives"))
+
+
+def _over_axis(owner: str, input: object, target: object, reduction: object,
+               weight: object, axis: object
+               ) -> tuple[torch.Tensor, torch.Tensor, tuple[int, ...]]:
+    """Both tensors and the axes to sum over (all of them for ``axis=None``)."""
+    _check_reduction(owner, reduction)
     x, t = _pair(owner, input, target)
-    return x.flatten(), t.flatten()
+    check_all_finite(owner, "input", x)
+    if axis is None:
+        if weight is not None:
+            raise InputError(
+                f"`weight` of {owner} must be None with axis=None: Keras computes one value "
+                "for the whole batch, so there is nothing to weight per sample")
+        return x, t, tuple(range(x.dim()))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    if not axes or not all(isinstance(a, int) and -x.dim() <= a < x.dim() for a in axes):
+        raise InputError(f"`axis` of {owner} must be None, an int or a tuple of ints within "
+                         f"the {x.dim()} dimension(s) of `input`; got {axis!r}")
+    return x, t, tuple(sorted({a % x.dim() for a in axes}))
 
 
-def keras_dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
-               weight: None = None) -> torch.Tensor:
-    r"""Keras ``dice``: :math:`1 - 2\sum y\hat y / (\sum y + \sum\hat y + \epsilon)` over the
-    **whole batch** (one value; every reduction returns it), ``eps = 1e-7``, no smoothing
-    in the numerator. The per-sample, smoothed version is ``dice``.
+def keras_dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str | None = "mean",
+               weight: torch.Tensor | None = None,
+               axis: int | tuple[int, ...] | None = None) -> torch.Tensor:
+    r"""Keras ``dice``: :math:`1 - 2\sum y\hat y / (\sum y + \sum\hat y + \epsilon)` over
+    ``axis`` (``None``: the **whole batch**, one value), ``eps = 1e-7``, no smoothing in
+    the numerator. With ``axis=(1, 2, ...)`` one value per sample, then Keras's reduction.
+    The per-sample, smoothed version is ``dice``.
 
     Args:
         input: probabilities, any shape.
         target: masks, same shape.
-        reduction: accepted for the common signature; the result is one number.
-        weight: must be ``None``.
+        reduction: Keras's reductions, over the values left after ``axis``.
+        weight: ``sample_weight``, only with an ``axis``.
+        axis: ``None``, an int or a tuple of ints.
 
     Example:
         >>> import torch
         >>> keras_dice(torch.tensor([[1.0, 1.0, 0.0]]), torch.tensor([[1.0, 0.0, 0.0]]))
         tensor(0.3333)
     """
-    x, t = _whole_batch("keras_dice", input, target, reduction, weight)
-    out = 1 - 2 * (t * x).sum() / (t.sum() + x.sum() + KERAS_EPSILON)
-    return out.to(input.dtype)
+    x, t, axes = _over_axis("keras_dice", input, target, reduction, weight, axis)
+    per = 1 - 2 * (t * x).sum(axes) / (t.sum(axes) + x.sum(axes) + KERAS_EPSILON)
+    return _keras_reduce("keras_dice", per, reduction, weight, input)
 
 
-def keras_tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
-                  weight: None = None, alpha: float = 0.5, beta: float = 0.5) -> torch.Tensor:
-    r"""Keras ``tversky``: one value for the whole batch,
+def keras_tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str | None = "mean",
+                  weight: torch.Tensor | None = None, alpha: float = 0.5, beta: float = 0.5,
+                  axis: int | tuple[int, ...] | None = None) -> torch.Tensor:
+    r"""Keras ``tversky`` (current Keras, which agrees with the paper):
 
     .. math::
-        1 - \frac{\sum y\hat y}{\sum y\hat y + \alpha\sum y(1 - \hat y)
-        + \beta\sum (1 - y)\hat y + \epsilon}
+        1 - \frac{\sum y\hat y}{\sum y\hat y + \alpha\sum (1 - y)\hat y
+        + \beta\sum y(1 - \hat y) + \epsilon}
 
-    This is what Keras' code computes: its docstring says ``alpha`` weights false
-    positives, but the code multiplies ``alpha`` with ``sum(y_true * (1 - y_pred))``, the
-    false negatives. ``tversky`` (per sample) follows the paper: ``alpha`` on false
-    positives. With ``alpha = beta`` the two agree.
+    ``alpha`` weighs the false positives and ``beta`` the false negatives, as in
+    ``tversky`` (per sample) and Salehi et al. (2017). Keras before its fix swapped
+    them. Sums run over ``axis`` (``None``: the whole batch, one value).
 
     Args:
         input: probabilities, any shape.
         target: masks, same shape.
-        reduction: accepted for the common signature; the result is one number.
-        weight: must be ``None``.
+        reduction: Keras's reductions, over the values left after ``axis``.
+        weight: ``sample_weight``, only with an ``axis``.
         alpha: in ``[0, inf)``, default ``0.5``.
         beta: in ``[0, inf)``, default ``0.5``.
+        axis: ``None``, an int or a tuple of ints.
 
     Example:
         >>> import torch
-        >>> keras_tversky(torch.tensor([[1.0, 1.0, 0.0]]), torch.tensor([[1.0, 0.0, 0.0]]))
-        tensor(0.3333)
+        >>> keras_tversky(torch.tensor([[1.0, 1.0, 0.0]]), torch.tensor([[1.0, 0.0, 0.0]]),
+        ...               alpha=0.9, beta=0.1)  # 1 - 1 / (1 + 0.9 * 1 FP)
+        tensor(0.4737)
     """
     kw = check_params("keras_tversky", TVERSKY_PARAMS, {"alpha": alpha, "beta": beta})
-    x, t = _whole_batch("keras_tversky", input, target, reduction, weight)
-    inter = (t * x).sum()
-    missed = ((1 - x) * t).sum()
-    extra = (x * (1 - t)).sum()
-    out = 1 - inter / (inter + kw["alpha"] * missed + kw["beta"] * extra + KERAS_EPSILON)
-    return out.to(input.dtype)
+    x, t, axes = _over_axis("keras_tversky", input, target, reduction, weight, axis)
+    inter = (t * x).sum(axes)
+    false_pos = ((1 - t) * x).sum(axes)
+    false_neg = (t * (1 - x)).sum(axes)
+    per = 1 - inter / (inter + kw["alpha"] * false_pos + kw["beta"] * false_neg
+                       + KERAS_EPSILON)
+    return _keras_reduce("keras_tversky", per, reduction, weight, input)
 
 
 # ---------------------------------------------------------------------------------------
@@ -855,6 +1083,14 @@ _ENTRIES: list[tuple] = [
      "real", "identity", "mse", r"\operatorname{mean}_{-1}(y - \hat y)^2"),
     ("mean_absolute_error", keras_mean_absolute_error, _mae_grad, (), "regression", "real",
      "real", "identity", "mae", r"\operatorname{mean}_{-1}|y - \hat y|"),
+    ("mean_absolute_percentage_error", keras_mean_absolute_percentage_error, _mape_grad, (),
+     "regression", "real", "real", "identity", "mape",
+     r"100\operatorname{mean}_{-1}|y - \hat y| / \max(|y|, \epsilon)"),
+    ("mean_squared_logarithmic_error", keras_mean_squared_logarithmic_error, _msle_grad, (),
+     "regression", "real", "real", "identity", "msle",
+     r"\operatorname{mean}_{-1}(\log(\max(\hat y,\epsilon) + 1) - \log(\max(y,\epsilon) + 1))^2"),
+    ("cosine_similarity", keras_cosine_similarity, None, COSINE_PARAMS, "representation",
+     "embeddings", "real", None, "cosine_similarity", r"-\sum \hat u\,u"),
     ("binary_crossentropy", keras_binary_crossentropy, _bce_grad, BCE_PARAMS,
      "binary_classification", "probabilities", "binary", "sigmoid", "bce",
      r"-\operatorname{mean}_{-1}[y\log p + (1 - y)\log(1 - p)]"),
@@ -872,7 +1108,7 @@ _ENTRIES: list[tuple] = [
      "scores", "signed_binary", "identity", "squared_hinge",
      r"\operatorname{mean}_{-1}\max(0, 1 - y\hat y)^2"),
     ("categorical_hinge", keras_categorical_hinge, None, (), "multiclass_classification",
-     "scores", "one_hot", "identity", "multi_margin",
+     "scores", "one_hot", "identity", "categorical_hinge",
      r"\max(0, \max_j (1 - y_j)\hat y_j - \sum_j y_j\hat y_j + 1)"),
     ("log_cosh", keras_log_cosh, _log_cosh_grad, (), "regression", "real", "real",
      "identity", "log_cosh", r"\operatorname{mean}_{-1}\log\cosh(\hat y - y)"),
@@ -881,30 +1117,24 @@ _ENTRIES: list[tuple] = [
     ("huber", keras_huber, _huber_grad, HUBER_PARAMS, "regression", "real", "real",
      "identity", "huber", r"\operatorname{mean}_{-1}\mathrm{huber}_\delta(\hat y - y)"),
     ("binary_focal_crossentropy", keras_binary_focal_crossentropy, None, BFOCAL_PARAMS,
-     "binary_classification", "probabilities", "binary", "sigmoid", "focal",
+     "binary_classification", "probabilities", "binary", "sigmoid", "binary_focal",
      r"\operatorname{mean}_{-1}(1 - p_t)^{\gamma}\mathrm{BCE}"),
     ("categorical_focal_crossentropy", keras_categorical_focal_crossentropy, None,
      CFOCAL_PARAMS, "multiclass_classification", "probabilities", "one_hot", "softmax",
-     "focal", r"\sum_j \alpha(1 - p_j)^{\gamma}(-y_j\log p_j)"),
+     "categorical_focal", r"\sum_j \alpha(1 - p_j)^{\gamma}(-y_j\log p_j)"),
     ("dice", keras_dice, None, (), "segmentation", "probabilities", "masks", "sigmoid",
      "dice", r"1 - \frac{2\sum y\hat y}{\sum y + \sum\hat y + \epsilon}"),
     ("tversky", keras_tversky, None, TVERSKY_PARAMS, "segmentation", "probabilities",
      "masks", "sigmoid", "tversky",
-     r"1 - \frac{\sum y\hat y}{\sum y\hat y + \alpha FN + \beta FP + \epsilon}"),
+     r"1 - \frac{\sum y\hat y}{\sum y\hat y + \alpha FP + \beta FN + \epsilon}"),
 ]
-
-# Keras' class names and legacy short names, beside the function names.
-_EXTRA_KERAS_NAMES = {
-    "mse": "mean_squared_error", "mae": "mean_absolute_error", "kld": "kl_divergence",
-    "kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh",
-    "bce": "binary_crossentropy", "cce": "categorical_crossentropy",
-}
 
 # convex in y_pred (inside the probability clip): squared, absolute, hinge-type, log-cosh,
 # Huber, Poisson (x - y log x with y >= 0), KL in y_pred, BCE in p or in logits
 _CONVEX = ("mean_squared_error", "mean_absolute_error", "hinge", "squared_hinge",
            "categorical_hinge", "log_cosh", "huber", "poisson", "kl_divergence",
-           "binary_crossentropy")
+           "binary_crossentropy", "mean_absolute_percentage_error")
+
 
 def _keras_class(name: str) -> str:
     """Keras' class name for a loss function name: categorical_crossentropy ->
@@ -913,26 +1143,28 @@ def _keras_class(name: str) -> str:
         name, "".join(part.capitalize() for part in name.split("_")))
 
 
-for (_name, _fn, _grad, _params, _task, _ik, _tk, _pairs, _core, _formula) in _ENTRIES:
+for (_name, _fn, _grad, _params, _task, _ik, _tk, _pairs, _core_name,
+     _formula) in _ENTRIES:
     _cons_en = _PROB_CONS if _ik == "probabilities" and "crossentropy" in _name else ()
     _cons_zh = _PROB_CONS_ZH if _cons_en else ()
     register(LossSpec(
         name=f"keras_{_name}", fn=_fn, gradient=_grad, params=_params, family="keras",
-        # Keras' own spelling as an alias where no PyTorch-convention entry has claimed it
-        # (the core families are imported first by actloss.losses)
-        aliases=() if _name in REGISTRY or _name in ("dice", "tversky") else (_name,),
+        # Keras's spellings live in the one naming table (actloss._peers) and resolve
+        # through the registry: "categorical_crossentropy", "CategoricalCrossentropy",
+        # peer="keras" for the spellings Keras shares with other meanings
         summary=f"Keras `{_name}` with Keras semantics (input = y_pred, target = y_true).",
         summary_zh=f"Keras 的 `{_name}`, 保持 Keras 语义 (input = y_pred, target = y_true)。",
         formula=_formula, tasks=(_task,), input_kind=_ik, target_kind=_tk, pairs_with=_pairs,
-        keras_name=_keras_class(_name),
+        keras_name=_keras_class(_name), reductions=KERAS_REDUCTIONS,
         robust_to_outliers=_name in ("mean_absolute_error", "huber", "log_cosh"),
         convex=_name in _CONVEX,
         handles_imbalance=_name in ("binary_focal_crossentropy",
                                     "categorical_focal_crossentropy", "dice", "tversky"),
         pros=_bi(("Numerically matches Keras, for porting Keras models and recipes",
-                  f"Same function as actloss' `{_core}` family up to the conventions above"),
+                  f"Adapts actloss' `{_core_name}` family (argument order, clipping, "
+                  "weight shapes)"),
                  ("数值上与 Keras 一致, 便于移植 Keras 模型与配方",
-                  f"除上述约定外与 actloss 的 `{_core}` 同族")),
+                  f"基于 actloss 的 `{_core_name}` 同族 (参数顺序, 裁剪, 权重形状)")),
         cons=_bi(_PER_SAMPLE + _cons_en, _PER_SAMPLE_ZH + _cons_zh),
         other_defaults={"keras": f"keras.losses.{_name}"},
         reference="Chollet et al. (2015). Keras; the Keras 3 API, keras.losses.", year=2015,
@@ -942,35 +1174,16 @@ for (_name, _fn, _grad, _params, _task, _ik, _tk, _pairs, _core, _formula) in _E
     ))
 
 
-def _snake(name: str) -> str:
-    # CategoricalCrossentropy -> Categorical_Crossentropy; KLDivergence -> KL_Divergence
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name.strip())
-
-
 def keras_spec(name: str) -> LossSpec:
-    """The ``keras_*`` entry for a Keras loss spelling.
+    """The entry for a Keras loss spelling, with Keras's meaning.
 
     Accepts function names (``"categorical_crossentropy"``), class names
     (``"CategoricalCrossentropy"``), legacy short names (``"mse"``) and the registered
-    ``keras_*`` names.
+    ``keras_*`` names: ``REGISTRY.spec(name, peer='keras')``.
 
     >>> keras_spec("CategoricalCrossentropy").name
     'keras_categorical_crossentropy'
     >>> keras_spec("mse").name
     'keras_mean_squared_error'
     """
-    if not isinstance(name, str):
-        raise UnknownNameError(f"Keras loss name must be a str; got {type(name).__name__}",
-                               name=repr(name))
-    key = normalise_name(_snake(name))
-    key = key.removeprefix("keras_")
-    key = _EXTRA_KERAS_NAMES.get(key, key)
-    if f"keras_{key}" in REGISTRY:
-        return REGISTRY.spec(f"keras_{key}")
-    import difflib
-
-    known = [e[0] for e in _ENTRIES]
-    close = tuple(difflib.get_close_matches(key, known, n=3, cutoff=0.6))
-    hint = ("; did you mean " + " or ".join(repr(c) for c in close) + "?") if close else (
-        f"; Keras losses known: {', '.join(known)}")
-    raise UnknownNameError(f"unknown Keras loss {name!r}{hint}", name=name, suggestions=close)
+    return REGISTRY.spec(name, peer="keras")

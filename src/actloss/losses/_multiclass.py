@@ -661,7 +661,7 @@ register(LossSpec(
 
 register(LossSpec(
     name="multi_margin", fn=multi_margin, gradient=_multi_margin_grad,
-    params=MULTI_MARGIN_PARAMS, aliases=("multi_margin_loss", "multiclass_hinge"), family=_M,
+    params=MULTI_MARGIN_PARAMS, aliases=("multi_margin_loss", "weston_watkins"), family=_M,
     summary="Multi-class hinge: every wrong class must trail the true one by a margin.",
     summary_zh="多分类 hinge:每个错误类别的得分都须比正确类别低一个间隔。",
     formula=r"\ell = \frac{1}{C}\sum_{j\ne t}\max(0, m - x_t + x_j)^p",

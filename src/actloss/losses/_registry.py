@@ -7,6 +7,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from actloss._peers import LOSS_NAMES, TWINS
 from actloss._registry import Registry
 from actloss._validation import check_params
 from actloss.losses._reduction import check_reduction
@@ -14,7 +15,7 @@ from actloss.losses._spec import LossSpec
 
 __all__ = ["REGISTRY", "Loss", "register"]
 
-REGISTRY: Registry[LossSpec] = Registry("loss")
+REGISTRY: Registry[LossSpec] = Registry("loss", peer_names=LOSS_NAMES, twins=TWINS)
 
 
 def register(spec: LossSpec) -> LossSpec:

@@ -14,7 +14,6 @@ Python values go through the same checks and the one message format.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 import time
 import typing
@@ -24,6 +23,7 @@ from typing import Any, Literal
 
 import torch
 
+from actloss._registry import close_matches
 from actloss._validation import Interval, Param, check_param
 from actloss.errors import ParameterError, UnknownNameError
 
@@ -352,7 +352,7 @@ def make_config(experiment: Experiment, *, quick: bool = False, seed: int | None
     given: dict[str, Any] = dict(experiment.quick) if quick else {}
     for key, value in (overrides or {}).items():
         if key not in fields:
-            close = difflib.get_close_matches(key, list(fields), n=3, cutoff=0.5)
+            close = close_matches(key, list(fields), n=3, cutoff=0.5)
             hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             raise ParameterError(
                 f"{owner} has no setting `{key}` (its settings: {', '.join(fields)}){hint}"
@@ -408,7 +408,7 @@ class ExperimentRegistry:
         key = name.strip().lower().replace("_", "-").replace(" ", "-")
         if key in self._items:
             return self._items[key]
-        close = tuple(difflib.get_close_matches(key, list(self._items), n=3, cutoff=0.5))
+        close = tuple(close_matches(key, list(self._items), n=3, cutoff=0.5))
         hint = ("; did you mean " + " or ".join(repr(c) for c in close) + "?") if close else (
             "; see `actloss lab list`")
         raise UnknownNameError(f"unknown experiment {name!r}{hint}", name=name,
