@@ -32,6 +32,7 @@ from actloss.errors import ParameterError
 __all__ = [
     "Effect",
     "Summary",
+    "contrast",
     "decide",
     "group_overlapping",
     "mean_interval",
@@ -177,6 +178,9 @@ class Effect:
         deterministic: the same number for every seed; run once, no interval.
         ranking: optional per-seed scores of several entries (the activation shoot-out),
             shown with intervals and grouped where the intervals overlap.
+        reference: with ``ranking``: the effect of a seed is then the reference entry's
+            score minus the score of the best other entry (best by mean over all seeds),
+            a paired difference; ``measure`` is not used.
     """
 
     name: str
@@ -187,6 +191,7 @@ class Effect:
     direction: int = 1
     deterministic: bool = False
     ranking: Callable[[Mapping[str, Any]], Mapping[str, float]] | None = None
+    reference: str | None = None
 
     def __post_init__(self) -> None:
         if self.direction not in (1, -1):
@@ -230,6 +235,23 @@ def decide(effect: Effect, values: Sequence[float]) -> tuple[Label, Summary]:
     if hi < minimum:
         return "not supported", s
     return "inconclusive", s
+
+
+def contrast(rankings: Sequence[Mapping[str, float]], reference: str) -> tuple[list[float], str]:
+    """Per-seed ``reference - best``, where best is the other entry with the best mean.
+
+    >>> contrast([{"relu": 0.90, "gelu": 0.92, "tanh": 0.5},
+    ...           {"relu": 0.91, "gelu": 0.92, "tanh": 0.6}], "relu")
+    ([-0.020000000000000018, -0.010000000000000009], 'gelu')
+    """
+    if not rankings or any(reference not in r for r in rankings):
+        raise ParameterError(f"`reference` {reference!r} must be scored in every seed's ranking")
+    others = [k for k in rankings[0] if k != reference]
+    if not others:
+        raise ParameterError("a ranking needs an entry besides the reference; got only "
+                             f"{reference!r}")
+    best = max(others, key=lambda k: math.fsum(r[k] for r in rankings))
+    return [float(r[reference]) - float(r[best]) for r in rankings], best
 
 
 def group_overlapping(summaries: Mapping[str, Summary]) -> list[list[str]]:
