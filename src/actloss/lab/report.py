@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -22,12 +23,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from actloss._validation import Param, check_param
+from actloss._validation import Interval, Param, check_param
 from actloss.errors import ParameterError
 from actloss.lab.experiments._base import zh
 
-__all__ = ["ReportResult", "build_report", "cell_text", "figure_to_base64", "notes_text",
-           "render_html"]
+__all__ = ["ReportResult", "build_report", "cell_text", "figure_to_base64", "interval_text",
+           "notes_text", "render_html", "report_from_sweep", "source_title"]
 
 LANGS = ("en", "zh")
 
@@ -35,15 +36,24 @@ LANGS = ("en", "zh")
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "actloss lab report",
-        "intro": "Each section tests one claim of the source articles with a fixed-seed "
-                 "experiment, states the rule that turns the measured numbers into a verdict, "
-                 "and shows the numbers.",
+        "intro": "Each section tests one claim of the source articles. Before any number is "
+                 "measured, it states the effect the claim is about and the rule that turns "
+                 "the effect into a verdict; the experiment then runs over several seeds, and "
+                 "the verdict rests on the mean effect and its 95% interval (Student t): "
+                 "supported when the interval excludes no effect in the claimed direction and "
+                 "the mean reaches the stated minimum, not supported when the interval "
+                 "excludes the claimed effect, inconclusive otherwise. Deterministic checks "
+                 "run once and say so. Tables and figures show the first seed.",
+        "effect": "Effect, 95% interval",
+        "closing": "Verdicts at a glance",
+        "closing_note": "Each verdict with the mean effect and its 95% interval over seeds:",
+        "articles": "Source articles",
         "mode_quick": "quick settings",
         "mode_full": "full settings",
         "summary": "Summary",
         "experiment": "Experiment",
         "verdict": "Verdict",
-        "time": "Time (s)",
+        "time": "CPU time (s)",
         "claim": "Claim tested",
         "source": "source",
         "rule": "Rule",
@@ -67,14 +77,21 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "zh": {
         "title": "actloss 实验报告",
-        "intro": "每一节用固定随机种子的实验检验源文章中的一个论断,"
-                 "说明由测量数值得出结论的规则,并给出数值。",
+        "intro": "每一节检验源文章中的一个论断。在测量任何数值之前，先说明论断所关心的效应，"
+                 "以及由效应得出结论的规则；实验随后在多个随机种子上运行，结论依据效应的均值及其 "
+                 "95% 区间（Student t）：区间在论断方向上排除了零效应且均值达到规定的最小值，"
+                 "判为支持；区间排除了所声称的效应，判为不支持；否则为无定论。"
+                 "确定性检验只运行一次并予以注明。表格与图展示第一个随机种子的结果。",
+        "effect": "效应及 95% 区间",
+        "closing": "结论一览",
+        "closing_note": "每个结论及其效应均值与各随机种子上的 95% 区间：",
+        "articles": "源文章",
         "mode_quick": "快速设置",
         "mode_full": "完整设置",
         "summary": "总览",
         "experiment": "实验",
         "verdict": "结论",
-        "time": "耗时(秒)",
+        "time": "CPU 时间(秒)",
         "claim": "所检验的论断",
         "source": "出处",
         "rule": "判定规则",
@@ -215,62 +232,316 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+FULL_SEEDS = 5
+QUICK_SEEDS = 3  # at least 2; 3 gives a t-interval of usable width (t_{0.975,2} = 4.30)
+
+# The articles the claims come from, cited by title (two of them carry no title line:
+# they are cited by their first heading and what they hold).
+SOURCES: dict[str, dict[str, str]] = {
+    "000_5b08fef0015a8918.txt": {
+        "en": "“激活函数与损失函数:神经网络的动力引擎与导航系统” (Activation and loss "
+              "functions: the engine and the navigation of neural networks)",
+        "zh": "《激活函数与损失函数:神经网络的动力引擎与导航系统》"},
+    "001_27ea7541dd684257.txt": {
+        "en": "untitled article on loss and activation functions with PyTorch examples "
+              "(first heading “1. 背景介绍”, Background)",
+        "zh": "无标题文章：损失函数与激活函数及 PyTorch 示例（首个小标题“1. 背景介绍”）"},
+    "002_059dc22d1bcf7a62.txt": {
+        "en": "“4深度学习Pytorch-神经网络--损失函数(sigmoid、Tanh、ReLU、LReLu、softmax)” "
+              "(Deep learning with PyTorch 4: sigmoid, Tanh, ReLU, LReLU, softmax)",
+        "zh": "《4深度学习Pytorch-神经网络--损失函数(sigmoid、Tanh、ReLU、LReLu、softmax)》"},
+    "003_ee359a0e5008e516.txt": {
+        "en": "“【AI】激活函数” ([AI] Activation functions)", "zh": "《【AI】激活函数》"},
+    "004_34a1e65849ef58fd.txt": {
+        "en": "untitled article on activation and loss functions with NumPy networks and an "
+              "FAQ (first heading “1. 背景介绍”, Background)",
+        "zh": "无标题文章：激活函数与损失函数、NumPy 网络与常见问题（首个小标题“1. 背景介绍”）"},
+}
+
+
+def source_title(source: str, lang: str = "en") -> str:
+    """The article ``source`` (a file name of the source material) as the report cites it.
+
+    >>> source_title("003_ee359a0e5008e516.txt", "zh")
+    '《【AI】激活函数》'
+    """
+    entry = SOURCES.get(source)
+    return entry[lang] if entry else source
+
+
+# The thread from one claim to the next, shown before each section.
+NARRATIVE: dict[str, dict[str, str]] = {
+    "linear-collapse": {
+        "en": "Why does a network need activation functions at all? Start with the claim "
+              "that, without them, any stack of layers is one linear map.",
+        "zh": "网络为什么需要激活函数？先检验这个论断：没有激活函数，再多的层也只是一个线性映射。"},
+    "vanishing-gradients": {
+        "en": "Non-linearity is needed, but which one? The classic sigmoid squashes its "
+              "input, and its derivative is at most 0.25: in a deep stack the gradient "
+              "should shrink layer by layer.",
+        "zh": "需要非线性，但用哪一种？经典的 sigmoid 会压缩输入，其导数至多 0.25："
+              "在深层网络中梯度应当逐层衰减。"},
+    "dying-relu": {
+        "en": "ReLU keeps a slope of 1 for positive inputs and so avoids that, but the "
+              "articles warn of its own failure: units that never fire again.",
+        "zh": "ReLU 对正输入保持斜率 1，因而避免了梯度消失，但文章也警告了它自己的问题："
+              "再也不会激活的“死亡”单元。"},
+    "zero-centred": {
+        "en": "A second complaint about sigmoid is that its outputs are all positive, "
+              "which is said to make updates zig-zag; tanh is zero-centred.",
+        "zh": "对 sigmoid 的第二个批评是输出全为正，据说会使更新呈锯齿状；tanh 则以零为中心。"},
+    "activation-shootout": {
+        "en": "With these trade-offs in mind, the articles recommend ReLU as the default "
+              "hidden activation. Does it hold its own against the whole catalog?",
+        "zh": "权衡这些利弊后，文章推荐 ReLU 作为隐藏层的默认激活函数。"
+              "面对整个目录，它能否站得住？"},
+    "pairing-matrix": {
+        "en": "From hidden layers to the output: the articles pair each task with an "
+              "output activation and a loss. What do the common mismatches cost?",
+        "zh": "从隐藏层到输出层：文章为每类任务搭配输出激活函数与损失函数。"
+              "常见的错误搭配代价多大？"},
+    "loss-robustness": {
+        "en": "Among regression losses, MSE is the default and Huber the robust "
+              "alternative. The claim: outliers hurt MSE far more.",
+        "zh": "回归损失中 MSE 是默认选择，Huber 是稳健的替代。论断：离群点对 MSE 的伤害大得多。"},
+    "imbalance": {
+        "en": "For imbalanced classes the table's choice is focal loss. Does it beat plain "
+              "cross-entropy where the positives are rare?",
+        "zh": "对类别不平衡，表中的选择是 focal loss。在正例稀少时它能否胜过普通交叉熵？"},
+    "quantile": {
+        "en": "When the question is a range rather than a value, the table names the "
+              "quantile (pinball) loss. Are its quantiles calibrated?",
+        "zh": "当需要预测范围而非单个值时，表中给出分位数（pinball）损失。它预测的分位数准确吗？"},
+    "source-examples": {
+        "en": "The articles also give runnable examples. Do they do what the text says?",
+        "zh": "文章还给出了可运行的示例。它们是否如文中所说？"},
+    "gan-losses": {
+        "en": "Beyond supervised tasks: for GANs the table prefers the least-squares loss "
+              "over the original minimax loss.",
+        "zh": "监督任务之外：对生成对抗网络，表中更推荐最小二乘损失而非原始的极小极大损失。"},
+    "transformer-block": {
+        "en": "The same pieces appear in a Transformer block: a feed-forward activation and "
+              "cross-entropy from logits.",
+        "zh": "同样的组件也出现在 Transformer 块中：前馈层的激活函数与基于 logits 的交叉熵。"},
+    "backprop-by-hand": {
+        "en": "Finally, the mechanics under every experiment: the derivatives the articles "
+              "write by hand, checked against autograd.",
+        "zh": "最后，检验所有实验背后的机制：文章手写的导数与自动求导是否一致。"},
+}
+
+
+def interval_text(verdict: Any) -> str:
+    """The verdict's effect and interval as shown next to it.
+
+    >>> from actloss.lab.experiments import Verdict
+    >>> interval_text(Verdict("supported", "r", "r", seeds=5, effect=0.31,
+    ...                       interval=(0.2, 0.42)))
+    '0.31 [0.2, 0.42], 5 seeds'
+    """
+    if verdict.effect is None:
+        return "deterministic" if verdict.deterministic else ""
+    if verdict.interval is None:
+        return f"{verdict.effect:.4g} ({'deterministic' if verdict.deterministic else '1 seed'})"
+    lo, hi = verdict.interval
+    return f"{verdict.effect:.4g} [{lo:.4g}, {hi:.4g}], {verdict.seeds} seeds"
+
+
+def interval_text_zh(verdict: Any) -> str:
+    """:func:`interval_text` in Chinese."""
+    if verdict.effect is None:
+        return "确定性检验" if verdict.deterministic else ""
+    if verdict.interval is None:
+        how = "确定性检验" if verdict.deterministic else "1 个随机种子"
+        return f"{verdict.effect:.4g}（{how}）"
+    lo, hi = verdict.interval
+    return f"{verdict.effect:.4g} [{lo:.4g}, {hi:.4g}]，{verdict.seeds} 个随机种子"
+
+
 def build_report(quick: bool = False, lang: str = "en",
                  out_dir: str | os.PathLike[str] = "actloss-report",
                  experiments: Sequence[str] | None = None, *, seed: int | None = None,
                  progress: Callable[[str, int, int], None] | None = None,
-                 results: Mapping[str, Any] | None = None) -> ReportResult:
-    """Run the experiments and write ``report.html`` and ``results.json`` into ``out_dir``.
+                 results: Mapping[str, Any] | None = None, seeds: int | None = None,
+                 workers: int = 2, sweep_dir: str | os.PathLike[str] | None = None
+                 ) -> ReportResult:
+    """Run the experiments over seeds and write ``report.html`` and ``results.json``.
+
+    Every experiment runs over ``seeds`` seeds (default 5, quick 3; deterministic checks
+    once) as trials of a sweep (:func:`actloss.lab.sweep.run_sweep`, a pool of
+    ``workers`` processes); each verdict is decided over the seeds by the rule of the
+    experiment's effect (:meth:`~actloss.lab.experiments.Experiment.combine`).
 
     Args:
-        quick: the experiments' quick settings (under a minute in all) instead of full.
+        quick: the experiments' quick settings instead of full.
         lang: ``'en'`` or ``'zh'``: the language of titles, claims, rules and verdicts.
         out_dir: directory to write into (created if missing).
         experiments: names to run (default: all, in registry order).
-        seed: overrides every experiment's seed (default: each experiment's own, 0).
-        progress: called as ``progress(name, index, total)`` before each experiment and
-            as ``progress('gallery', total, total)`` before the gallery.
+        seed: the first seed (default 0); the seeds are ``seed .. seed + seeds - 1``.
+        progress: called as ``progress(name, done, total)`` after each finished trial
+            and as ``progress('gallery', total, total)`` before the gallery.
         results: results already computed, by experiment name (for example by
-            :func:`actloss.lab.experiments.run`); those experiments are not run again.
+            :func:`actloss.lab.experiments.run`): each stands for its own seed, and only
+            the other seeds are run.
+        seeds: seeds per experiment (at least 2).
+        workers: parallel trials (1: in this process).
+        sweep_dir: keep the trial records there (resumable); default a temporary
+            directory removed afterwards.
 
     Returns:
-        A :class:`ReportResult` with both paths and the time each experiment took.
+        A :class:`ReportResult` with both paths, CPU seconds per experiment and verdicts.
 
     Raises:
-        ParameterError: ``lang`` not one of ``'en'``, ``'zh'``; ``out_dir`` is a file.
+        ParameterError: ``lang`` not one of ``'en'``, ``'zh'``; ``out_dir`` is a file;
+            ``seeds`` below 2.
         UnknownNameError: an unknown experiment name.
     """
     from actloss.lab import experiments as E
+    from actloss.lab.sweep import Trial, run_sweep
 
     lang = check_param("build_report", Param("lang", "en", str, choices=LANGS), lang)
     quick = check_param("build_report", Param("quick", False, bool), quick)
-    if Path(out_dir).expanduser().exists() and not Path(out_dir).expanduser().is_dir():
-        raise ParameterError(f"`out_dir` of build_report must be a directory; got the file "
-                             f"{str(out_dir)!r}")
+    n_seeds = QUICK_SEEDS if quick else FULL_SEEDS
+    if seeds is not None:
+        n_seeds = check_param("build_report", Param("seeds", 2, int, Interval(2, math.inf, True)),
+                              seeds)
+    _check_out_dir(out_dir)
     if isinstance(experiments, str):
         raise ParameterError("`experiments` of build_report must be a sequence of names; "
                              f"got the str {experiments!r}")
     exps = [E.get(n) for n in experiments] if experiments is not None else [
         E.get(n) for n in E.names()]
-    configs = [e.config(quick=quick, seed=seed) for e in exps]  # validate before running
+    first = 0 if seed is None else seed
+    for e in exps:
+        e.config(quick=quick, seed=first)  # validate before running
     start = time.perf_counter()
+    trials: list[Trial] = []
+    given: list[dict[str, Any]] = []
+    for exp in exps:
+        seed_list = [first] if exp.deterministic else list(range(first, first + n_seeds))
+        have = (results or {}).get(exp.name)
+        for s in seed_list:
+            t = Trial(exp.name, s, quick, (), figure=s == first)
+            if have is not None and int(have.config.get("seed", 0)) == s:
+                given.append(_record_of(exp, t, have))
+            else:
+                trials.append(t)
+    # the longest experiments first, so that the pool's last trials are short ones
+    trials.sort(key=lambda t: -_COST.get(t.experiment, 1.0))
+    names_total = len(trials)
+
+    def on_trial(record: dict[str, Any], done: int, total: int) -> None:
+        if progress is not None:
+            progress(record["experiment"], done, names_total)
+
+    if sweep_dir is None:
+        tmp = tempfile.mkdtemp(prefix=".actloss-sweep-")
+        try:
+            sweep = run_sweep(trials, tmp, workers=workers, progress=on_trial)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        sweep = run_sweep(trials, sweep_dir, workers=workers, progress=on_trial)
+    records = given + sweep.for_trials(trials)
+    return _write_report(records, lang, out_dir, quick=quick, seed=seed, progress=progress,
+                         start=start)
+
+
+# Rough relative cost of the experiments' trials (full settings), for scheduling only.
+_COST = {"activation-shootout": 20.0, "gan-losses": 27.0, "transformer-block": 15.0,
+         "pairing-matrix": 4.0, "loss-robustness": 4.7, "imbalance": 4.5,
+         "linear-collapse": 3.7, "vanishing-gradients": 2.7}
+
+
+def _check_out_dir(out_dir: str | os.PathLike[str]) -> None:
+    if Path(out_dir).expanduser().exists() and not Path(out_dir).expanduser().is_dir():
+        raise ParameterError(f"`out_dir` of build_report must be a directory; got the file "
+                             f"{str(out_dir)!r}")
+
+
+def _record_of(exp: Any, trial: Any, result: Any) -> dict[str, Any]:
+    """A trial record for a result computed elsewhere."""
+    return {"key": trial.key, "experiment": exp.name, "seed": trial.seed, "quick": trial.quick,
+            "settings": {}, "effect": exp.effect_value(result), "result": result.to_json(),
+            "cpu_seconds": result.seconds, "wall_seconds": result.seconds,
+            "figure": figure_to_base64(exp.figure(result)) if trial.figure else None}
+
+
+def report_from_sweep(sweep_dir: str | os.PathLike[str], lang: str = "en",
+                      out_dir: str | os.PathLike[str] | None = None) -> ReportResult:
+    """Write the report of a sweep's records (``actloss report --from DIR``).
+
+    Every experiment and grid point of the sweep becomes one section whose verdict is
+    decided over the recorded seeds. The report goes to ``out_dir`` (default: the sweep's
+    own directory).
+
+    Raises:
+        ParameterError: no trial records in ``sweep_dir``; ``lang`` unknown.
+    """
+    from actloss.lab.sweep import RECORDS, load_records
+
+    lang = check_param("report_from_sweep", Param("lang", "en", str, choices=LANGS), lang)
+    records = load_records(sweep_dir)
+    if not records:
+        raise ParameterError(f"`--from` must be a sweep directory with {RECORDS}; found no "
+                             f"trial records in {str(sweep_dir)!r}")
+    out = Path(sweep_dir) if out_dir is None else Path(out_dir)
+    _check_out_dir(out)
+    quick = all(bool(r.get("quick")) for r in records)
+    return _write_report(records, lang, out, quick=quick, seed=None, progress=None,
+                         start=time.perf_counter(), from_sweep=str(sweep_dir))
+
+
+def _groups(records: Sequence[Mapping[str, Any]]) -> list[tuple[str, dict[str, Any],
+                                                                   list[Mapping[str, Any]]]]:
+    """Records grouped by experiment and grid point, in report order, seeds ascending."""
+    from actloss.lab import experiments as E
+
+    order = {n: i for i, n in enumerate(E.names())}
+    groups: dict[str, tuple[str, dict[str, Any], list[Mapping[str, Any]]]] = {}
+    for r in records:
+        k = json.dumps([r["experiment"], sorted(r.get("settings", {}).items()),
+                        bool(r.get("quick"))], default=str)
+        groups.setdefault(k, (r["experiment"], dict(r.get("settings", {})), []))[2].append(r)
+    out = list(groups.values())
+    for _, _, recs in out:
+        recs.sort(key=lambda r: int(r["seed"]))
+    out.sort(key=lambda g: (order.get(g[0], len(order)), json.dumps(sorted(g[1].items()),
+                                                                     default=str)))
+    return out
+
+
+def _write_report(records: Sequence[Mapping[str, Any]], lang: str,
+                  out_dir: str | os.PathLike[str], *, quick: bool, seed: int | None,
+                  progress: Callable[[str, int, int], None] | None, start: float,
+                  from_sweep: str | None = None) -> ReportResult:
+    from actloss.lab import experiments as E
+    from actloss.lab.experiments import Result
+
     timings: dict[str, float] = {}
     sections: list[dict[str, Any]] = []
     results_json: list[dict[str, Any]] = []
-    for i, (exp, cfg) in enumerate(zip(exps, configs)):
-        if progress is not None:
-            progress(exp.name, i, len(exps))
-        t0 = time.perf_counter()
-        given = (results or {}).get(exp.name)
-        result = given if given is not None else exp.run(cfg)
-        image = figure_to_base64(exp.figure(result))
-        timings[exp.name] = round(time.perf_counter() - t0 + (result.seconds if given else 0), 3)
-        sections.append(_section(exp, result, lang, image, timings[exp.name]))
+    verdicts: dict[str, str] = {}
+    for name, settings, recs in _groups(records):
+        exp = E.get(name)
+        combined = exp.combine([Result.from_json(r["result"]) for r in recs])
+        image = next((r["figure"] for r in recs if r.get("figure")), None)
+        if image is None or (exp.effect is not None and exp.effect.ranking is not None):
+            image = figure_to_base64(exp.figure(combined))
+        label = name if not settings else name + " (" + ", ".join(
+            f"{k}={v}" for k, v in settings.items()) + ")"
+        cpu = round(sum(float(r.get("cpu_seconds", 0.0)) for r in recs), 3)
+        timings[label] = cpu
+        verdicts[label] = combined.verdict.status
+        sections.append(_section(exp, combined, lang, image, cpu, label=label,
+                                 anchor=_anchor(label)))
         results_json.append({"title": exp.title, "title_zh": exp.title_zh,
                              "claims": [c.to_json() for c in exp.claims],
-                             **result.to_json()})
+                             "sources": {c.source: SOURCES.get(c.source, {})
+                                         for c in exp.claims},
+                             **combined.to_json(), "settings": settings,
+                             "seeds": [int(r["seed"]) for r in recs]})
     if progress is not None:
-        progress("gallery", len(exps), len(exps))
+        progress("gallery", len(sections), len(sections))
     t0 = time.perf_counter()
     gallery = figure_to_base64(_gallery_figure(), dpi=80)
     timings["gallery"] = round(time.perf_counter() - t0, 3)
@@ -280,17 +551,23 @@ def build_report(quick: bool = False, lang: str = "en",
     import actloss
 
     meta = {"actloss": actloss.__version__, "torch": torch.__version__, "quick": quick,
-            "lang": lang, "seed": seed}
+            "lang": lang, "seed": seed, "from_sweep": from_sweep,
+            "timing": "per experiment: CPU seconds of its trials (process time, summed over "
+                      "seeds), which machine load does not inflate; total: wall-clock"}
     html = render_html(_page_context(lang, quick, sections, gallery, meta, total))
     payload = json.dumps({**meta, "timings": timings, "total_seconds": total,
                           "experiments": results_json}, indent=2, ensure_ascii=False)
     html_path, json_path = _write_atomic(Path(out_dir), {"report.html": html,
                                                          "results.json": payload})
-    return ReportResult(html_path, json_path, timings, total,
-                        {s["name"]: s["status"] for s in sections})
+    return ReportResult(html_path, json_path, timings, total, verdicts)
 
 
-def _section(exp: Any, result: Any, lang: str, image: str, seconds: float) -> dict[str, Any]:
+def _anchor(label: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in label).strip("-")
+
+
+def _section(exp: Any, result: Any, lang: str, image: str, seconds: float, *,
+             label: str | None = None, anchor: str | None = None) -> dict[str, Any]:
     """What the template shows of one experiment's ``result``, in ``lang``.
 
     Chinese pages take each table's ``columns_zh`` where it has them (else ``columns``)
@@ -298,11 +575,15 @@ def _section(exp: Any, result: Any, lang: str, image: str, seconds: float) -> di
     """
     v = result.verdict
     return {
-        "name": exp.name,
+        "name": anchor or exp.name,
+        "label": label or exp.name,
+        "lead": NARRATIVE.get(exp.name, {}).get(lang, ""),
+        "interval": interval_text_zh(v) if lang == "zh" else interval_text(v),
+        "deterministic": v.deterministic,
         "title": exp.title_zh if lang == "zh" else exp.title,
         "subtitle": exp.title if lang == "zh" else exp.title_zh,
         "summary": exp.summary_zh if lang == "zh" else exp.summary,
-        "claims": [c.to_json() for c in exp.claims],
+        "claims": [{**c.to_json(), "title": source_title(c.source, lang)} for c in exp.claims],
         "status": v.status,
         "status_text": v.status_zh if lang == "zh" else v.status,
         "rule": v.rule_zh if lang == "zh" else v.rule,
@@ -325,8 +606,10 @@ def _section(exp: Any, result: Any, lang: str, image: str, seconds: float) -> di
 def _page_context(lang: str, quick: bool, sections: list[dict[str, Any]], gallery: str,
                   meta: dict[str, Any], total: float) -> dict[str, Any]:
     """The template's context: interface strings of ``lang`` and the sections."""
+    cited = sorted({c["source"] for s in sections for c in s["claims"]})
     return {"lang": lang, "t": TEXT[lang], "sections": sections, "gallery": gallery,
             "meta": meta, "total": total,
+            "articles": [(src, source_title(src, lang)) for src in cited],
             "mode": TEXT[lang]["mode_quick" if quick else "mode_full"]}
 
 

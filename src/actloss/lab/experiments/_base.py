@@ -26,10 +26,12 @@ import torch
 from actloss._registry import close_matches
 from actloss._validation import Interval, Param, check_param
 from actloss.errors import ParameterError, UnknownNameError
+from actloss.lab.stats import Effect, Summary, contrast, decide, group_overlapping, mean_interval
 
 __all__ = [
     "VERDICTS",
     "Claim",
+    "Effect",
     "Experiment",
     "Result",
     "Table",
@@ -71,20 +73,47 @@ class Claim:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of a claim, computed from the measured numbers by a stated rule."""
+    """The outcome of a claim, computed from the measured numbers by a stated rule.
+
+    One run's verdict (an experiment's ``judge``) fills the first five fields. The
+    verdict over seeds (:meth:`Experiment.combine`) adds how many seeds it rests on, the
+    mean ``effect`` and its 95% ``interval`` (None for one seed or a deterministic check),
+    and ``deterministic`` for checks whose numbers do not depend on the seed.
+    """
 
     status: Status
     rule: str
     rule_zh: str
     because: str = ""  # the numbers the decision rests on
     because_zh: str = ""
+    seeds: int = 1
+    effect: float | None = None
+    interval: tuple[float, float] | None = None
+    deterministic: bool = False
+    effect_name: str = ""
+    effect_name_zh: str = ""
 
     @property
     def status_zh(self) -> str:
         return VERDICTS[self.status]
 
-    def to_json(self) -> dict[str, str]:
-        return {**dataclasses.asdict(self), "status_zh": self.status_zh}
+    @property
+    def label(self) -> Status:
+        """The verdict's label (``status``, the name results.json uses)."""
+        return self.status
+
+    def to_json(self) -> dict[str, Any]:
+        out = {**dataclasses.asdict(self), "status_zh": self.status_zh, "label": self.status}
+        out["interval"] = list(self.interval) if self.interval is not None else None
+        return _jsonable(out)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Verdict:
+        names = {f.name for f in dataclasses.fields(cls)}
+        kw = {k: v for k, v in data.items() if k in names}
+        if kw.get("interval") is not None:
+            kw["interval"] = tuple(kw["interval"])
+        return cls(**kw)
 
 
 # Chinese of the words that experiments put in table cells and verdict texts (names of
@@ -158,6 +187,11 @@ class Table:
                 "columns": list(self.columns), "columns_zh": list(self.columns_zh),
                 "rows": [list(r) for r in self.rows]}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Table:
+        return cls(data["title"], data["title_zh"], tuple(data["columns"]),
+                   tuple(tuple(r) for r in data["rows"]), tuple(data.get("columns_zh", ())))
+
 
 @dataclass(frozen=True)
 class Result:
@@ -196,6 +230,15 @@ class Result:
             "seconds": self.seconds,
         }
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Result:
+        """The result back from :meth:`to_json` (a sweep's trial record)."""
+        return cls(data["name"], data["config"], data["metrics"],
+                   tuple(Table.from_json(t) for t in data["tables"]),
+                   Verdict.from_json(data["verdict"]), tuple(data.get("findings", ())),
+                   tuple(data.get("notes", ())), float(data.get("seconds", 0.0)),
+                   tuple(data.get("notes_zh", ())))
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float):
@@ -230,6 +273,7 @@ class Experiment:
     summary: str = ""
     summary_zh: str = ""
     needs: tuple[str, ...] = field(default=())  # catalog parts or lab modules used
+    effect: Effect | None = None  # the number the claim is about and its rule over seeds
 
     def config(self, *, quick: bool = False, seed: int | None = None,
                overrides: Mapping[str, Any] | None = None) -> Any:
@@ -256,6 +300,86 @@ class Experiment:
             torch.set_num_threads(threads)
         return dataclasses.replace(result, seconds=round(time.perf_counter() - start, 3))
 
+    @property
+    def deterministic(self) -> bool:
+        """Whether one run decides (the numbers do not depend on the seed)."""
+        return self.effect is None or self.effect.deterministic
+
+    def effect_value(self, result: Result) -> float | None:
+        """The effect measured by one run (None without an effect or for a ranking
+        contrast, which needs every seed)."""
+        eff = self.effect
+        if eff is None or (eff.ranking is not None and eff.reference is not None):
+            return None
+        return float(eff.measure(result.metrics))
+
+    def combine(self, results: Sequence[Result]) -> Result:
+        """One result from the runs of several seeds, with the verdict over seeds.
+
+        Tables, notes and figure data are the first seed's; ``metrics['seeds']`` holds
+        every seed's effect, and the verdict follows the effect's rule
+        (:func:`actloss.lab.stats.decide`). Deterministic checks (and experiments without
+        a stated effect) keep the first run's own verdict and say so.
+        """
+        if not results:
+            raise ParameterError(f"combine of experiment {self.name} needs at least one result")
+        runs = sorted(results, key=lambda r: int(r.config.get("seed", 0)))
+        first = runs[0]
+        eff = self.effect
+        seeds = [int(r.config.get("seed", 0)) for r in runs]
+        if eff is None or eff.deterministic:
+            value = self.effect_value(first)
+            rule, rule_zh = eff.rule() if eff is not None else (
+                "deterministic: one run decides", "确定性检验：一次运行即可判定")
+            v = dataclasses.replace(
+                first.verdict, seeds=1, effect=value, interval=None, deterministic=True,
+                rule=f"{rule}. {first.verdict.rule}", rule_zh=f"{rule_zh}。{first.verdict.rule_zh}",
+                effect_name=eff.name if eff else "", effect_name_zh=eff.name_zh if eff else "")
+            return dataclasses.replace(first, verdict=v)
+        tables = list(first.tables)
+        metrics = dict(first.metrics)
+        if eff.ranking is not None:
+            rankings = [dict(eff.ranking(r.metrics)) for r in runs]
+            if eff.reference is not None:
+                values, best = contrast(rankings, eff.reference)
+                metrics["best_other"] = best
+            else:
+                values = [float(eff.measure(r.metrics)) for r in runs]
+            summaries = {k: mean_interval([r[k] for r in rankings]) for k in rankings[0]}
+            groups = group_overlapping(summaries)
+            rows = []
+            for gi, group in enumerate(groups, 1):
+                for k in group:
+                    s = summaries[k]
+                    rows.append((k, round(s.mean, 4), _interval_text(s), gi))
+            tables.insert(0, Table(
+                f"Ranking over {len(runs)} seeds: mean, 95% interval, and groups of entries "
+                "whose intervals overlap the group's leader",
+                f"{len(runs)} 个随机种子上的排名：均值、95% 区间，以及区间与组首重叠的条目分组",
+                ("entry", "mean", "95% interval", "group"), tuple(rows),
+                columns_zh=("条目", "均值", "95% 区间", "组")))
+            metrics["ranking"] = {k: s.to_json() for k, s in summaries.items()}
+            metrics["groups"] = groups
+        else:
+            values = [float(eff.measure(r.metrics)) for r in runs]
+        label, s = decide(eff, values)
+        metrics["seeds"] = {"seeds": seeds, "effects": values, "summary": s.to_json()}
+        tables.append(Table(f"{eff.name}, per seed", f"{eff.name_zh}（各随机种子）",
+                            ("seed", "effect"), tuple((sd, round(x, 6))
+                                                      for sd, x in zip(seeds, values)),
+                            columns_zh=("随机种子", "效应")))
+        iv = _interval_text(s)
+        rule, rule_zh = eff.rule()
+        because = (f"{eff.name}: mean {s.mean:.4g}, 95% interval {iv} over {s.n} seeds. "
+                   f"Seed {seeds[0]}: {first.verdict.because}")
+        because_zh = (f"{eff.name_zh}：均值 {s.mean:.4g}，{s.n} 个随机种子上的 95% 区间 {iv}。"
+                      f"随机种子 {seeds[0]}：{first.verdict.because_zh or first.verdict.because}")
+        v = Verdict(label, rule, rule_zh, because, because_zh, seeds=s.n, effect=s.mean,
+                    interval=s.interval, deterministic=False, effect_name=eff.name,
+                    effect_name_zh=eff.name_zh)
+        return dataclasses.replace(first, metrics=metrics, tables=tuple(tables), verdict=v,
+                                   seconds=round(sum(r.seconds for r in runs), 3))
+
     def settings(self) -> list[dict[str, Any]]:
         """Every setting: name, type, full default, quick value and valid values."""
         hints = typing.get_type_hints(self.config_cls)
@@ -272,6 +396,10 @@ class Experiment:
                 "summary": self.summary, "summary_zh": self.summary_zh,
                 "claims": [c.to_json() for c in self.claims],
                 "settings": _jsonable(self.settings())}
+
+
+def _interval_text(s: Summary) -> str:
+    return "-" if s.interval is None else f"[{s.interval[0]:.4g}, {s.interval[1]:.4g}]"
 
 
 def _type_name(tp: Any) -> str:

@@ -10,6 +10,7 @@ accuracy reaches 95%, and the training time per epoch. The real MNIST subset
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, new_figure
+from actloss.lab.stats import Effect
 
 __all__ = ["Config", "figure", "hidden_activations", "judge", "run"]
 
@@ -166,6 +168,20 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _digits(m: Mapping[str, Any]) -> dict[str, float]:
+    return {a: float(r["accuracy"]) for a, r in m["results"]["digits"].items()}
+
+
+def _relu_gap(m: Mapping[str, Any]) -> float:
+    scores = _digits(m)
+    return scores["relu"] - max(v for a, v in scores.items() if a != "relu")
+
+
+EFFECT = Effect("digits test accuracy: ReLU minus the best other activation (best by mean)",
+                "digits 测试准确率：ReLU 减其他激活函数中（按均值）最佳者", _relu_gap,
+                minimum=-0.02, null=-0.02, ranking=_digits, reference="relu")
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="activation-shootout",
     title="Activation shoot-out: is ReLU a good default?",
@@ -179,6 +195,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     summary="The same MLP with every element-wise hidden activation of the catalog: accuracy, "
             "epochs to 95% and time per epoch.",

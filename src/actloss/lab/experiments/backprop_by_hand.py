@@ -17,6 +17,7 @@ the loss.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, generator, new_figure
+from actloss.lab.stats import Effect
 
 __all__ = ["Config", "figure", "judge", "manual_gradients", "run"]
 
@@ -168,6 +170,16 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _worst(m: Mapping[str, Any]) -> float:
+    rows = m["per_activation"]
+    return max(max(r["grad_rel_diff"], r["update_rel_diff"]) for r in rows.values())
+
+
+EFFECT = Effect("largest relative difference between hand-derived and autograd gradients",
+                "手推梯度与自动求导梯度的最大相对差", _worst, minimum=TOL, null=TOL,
+                direction=-1, deterministic=True)
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="backprop-by-hand",
     title="Back-propagation by the chain rule, checked against autograd",
@@ -186,6 +198,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     summary="A two-layer network's gradients by hand, using each catalog entry's closed-form "
             "derivative, against autograd; one gradient-descent step against torch.optim.SGD.",

@@ -10,6 +10,7 @@ The diagnostics monitor watches each run; its ``dead_units`` findings are shown.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, new_figure
+from actloss.lab.stats import Effect
 
 __all__ = ["Config", "figure", "judge", "run"]
 
@@ -158,6 +160,18 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _rescue(m: Mapping[str, Any]) -> float:
+    dead, acc = m["dead"], m["test_accuracy"]
+    worst = max(dead["relu"], key=lambda k: dead["relu"][k])
+    return min(float(acc[a][worst]) for a in ("leaky_relu", "elu")) - float(acc["relu"][worst])
+
+
+EFFECT = Effect("test accuracy at ReLU's worst setting: the worse of Leaky ReLU and ELU "
+                "minus ReLU",
+                "ReLU 最差设置下的测试准确率：Leaky ReLU 与 ELU 中较差者减 ReLU", _rescue,
+                minimum=0.05)
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="dying-relu",
     title="Dying ReLU: high learning rates and negative biases kill units",
@@ -177,6 +191,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     needs=("diagnostics",),
     summary="Dead-unit fraction after SGD on digits for ReLU, Leaky ReLU, ELU and GELU across "

@@ -10,6 +10,7 @@ ReLU between the layers on XOR and on two moons.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, accuracy, new_figure, train_loop
+from actloss.lab.stats import Effect
 
 __all__ = ["Config", "figure", "judge", "run"]
 
@@ -159,6 +161,14 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _xor_gap(m: Mapping[str, Any]) -> float:
+    return float(m["relu"]["xor"]) - float(m["linear"]["xor"])
+
+
+EFFECT = Effect("XOR test accuracy: ReLU stack minus linear stack",
+                "XOR 准确率：ReLU 堆叠减线性堆叠", _xor_gap, minimum=0.15)
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="linear-collapse",
     title="Stacked linear layers collapse to one linear map",
@@ -175,6 +185,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     summary="Compose the weights of a deep linear stack; train it and a ReLU stack on XOR "
             "and moons.",

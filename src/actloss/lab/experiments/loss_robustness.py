@@ -9,6 +9,7 @@ by full-batch Adam with a linearly decaying step, and the parameter error
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, new_figure
+from actloss.lab.stats import Effect
 
 __all__ = ["Config", "figure", "judge", "run"]
 
@@ -146,6 +148,15 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _ratio(m: Mapping[str, Any]) -> float:
+    hi = str(max(m["fractions"]))
+    return float(m["error"]["mse"][hi]) / max(float(m["error"]["huber"][hi]), 1e-12)
+
+
+EFFECT = Effect("parameter error at the largest outlier fraction: MSE's over Huber's",
+                "最大离群点比例下的参数误差：MSE 与 Huber 之比", _ratio, minimum=2.0, null=1.0)
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="loss-robustness",
     title="Squared error is pulled by outliers; Huber is not",
@@ -161,6 +172,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     summary="Linear regression with 0, 5 and 20% outlying targets, fitted with MSE, MAE, "
             "Huber, log-cosh and the adaptive robust loss.",

@@ -18,7 +18,7 @@ recommended head and with common mistakes, and the damage is measured on held-ou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ from actloss.lab.experiments._base import (
     zh,
 )
 from actloss.lab.experiments._common import BaseConfig, new_figure, train_loop
+from actloss.lab.stats import Effect
 
 __all__ = ["Config", "figure", "judge", "run"]
 
@@ -194,6 +195,18 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _margin(m: Mapping[str, Any]) -> float:
+    margins = []
+    for rows in m["scores"].values():
+        names = list(rows)
+        margins += [float(rows[names[0]]) - float(rows[n]) for n in names[1:]]
+    return min(margins)
+
+
+EFFECT = Effect("smallest margin of a recommended pairing over a mistake (score points)",
+                "推荐搭配相对错误搭配的最小优势（得分）", _margin, minimum=-0.01, null=-0.01)
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="pairing-matrix",
     title="Output activation and loss must match the task",
@@ -211,6 +224,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     summary="Binary, multi-class, multi-label and regression tasks trained with the "
             "recommended head and with the classic mistakes; the measured damage.",

@@ -10,6 +10,7 @@ on fresh test data: the fraction of targets below each predicted quantile (shoul
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, generator, new_figure, train_loop
+from actloss.lab.stats import Effect
 
 __all__ = ["Config", "figure", "judge", "run"]
 
@@ -134,6 +136,18 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _calibration_error(m: Mapping[str, Any]) -> float:
+    below = m["below"]
+    qs = [float(q) for q in below]
+    errs = [abs(float(below[q]) - float(q)) for q in below]
+    return max([*errs, abs(float(m["coverage"]) - (max(qs) - min(qs)))])
+
+
+EFFECT = Effect("largest calibration error (fraction below each quantile, outer coverage)",
+                "最大校准误差（各分位数以下的比例、最外层区间覆盖率）", _calibration_error,
+                minimum=TOL, null=TOL, direction=-1)
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="quantile",
     title="Quantile loss gives calibrated prediction intervals",
@@ -145,6 +159,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     summary="Heteroscedastic 1-D regression; one network predicts q = 0.1, 0.5, 0.9 with the "
             "pinball loss; measured coverage on fresh data.",

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, generator, new_figure
+from actloss.lab.stats import Effect
 
 __all__ = ["Config", "figure", "judge", "run"]
 
@@ -199,6 +201,18 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _margin(m: Mapping[str, Any]) -> float:
+    r, c, p = m["regression"], m["classification"], m["mlp"]
+    return min(0.1 - abs(r["w"] - 2), 0.3 - abs(r["b"] - 3), c["rule"]["accuracy"] - 0.9,
+               p["val_accuracy"] - 0.9)
+
+
+EFFECT = Effect("smallest margin to the examples' thresholds (0.1 - |w - 2|, 0.3 - |b - 3|, "
+                "rule-label accuracy - 0.9, MLP validation accuracy - 0.9)",
+                "示例与阈值的最小余量（0.1 - |w - 2|、0.3 - |b - 3|、规则标签准确率 - 0.9、"
+                "MLP 验证准确率 - 0.9）", _margin)
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="source-examples",
     title="The sources' code examples, run and measured",
@@ -220,6 +234,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     summary="Linear regression y = 2x + 3 by SGD, binary classification with sigmoid + BCE, and "
             "the 784-512-256-10 MLP through the Keras-style front.",

@@ -13,6 +13,7 @@ Measured: per-token and whole-sequence accuracy on fresh sequences.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, generator, new_figure
+from actloss.lab.stats import Effect
 
 __all__ = ["Block", "Config", "figure", "judge", "run"]
 
@@ -171,6 +173,14 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _lowest(m: Mapping[str, Any]) -> float:
+    return min(float(v["token_accuracy"]) for v in m["results"].values())
+
+
+EFFECT = Effect("lowest per-token accuracy over the feed-forward variants",
+                "各前馈层变体中最低的逐词准确率", _lowest, minimum=0.9, null=0.9)
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="transformer-block",
     title="The Transformer block with ReLU, GELU and SwiGLU feed-forward networks",
@@ -186,6 +196,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     summary="One Transformer block learns to sort token sequences; ReLU, GELU and SwiGLU "
             "feed-forward networks compared.",

@@ -12,6 +12,7 @@ monitor, whose findings the report shows.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, new_figure
+from actloss.lab.stats import Effect
 
 __all__ = ["Config", "figure", "judge", "run"]
 
@@ -167,6 +169,18 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _orders(m: Mapping[str, Any]) -> float:
+    deepest = str(max(int(d) for d in m["ratio"]["relu"]))
+    rs = max(float(m["ratio"]["sigmoid"][deepest]), 1e-300)
+    rr = max(float(m["ratio"]["relu"][deepest]), 1e-300)
+    return math.log10(rr) - math.log10(rs)
+
+
+EFFECT = Effect("orders of magnitude between ReLU's and sigmoid's first/last gradient ratio "
+                "at the largest depth",
+                "最大深度下 ReLU 与 sigmoid 首层/末层梯度比相差的数量级", _orders, minimum=3.0)
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="vanishing-gradients",
     title="Sigmoid stacks lose their gradient; ReLU keeps it",
@@ -186,6 +200,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     needs=("diagnostics",),
     summary="Per-layer gradient norms of 5- to 30-layer stacks for seven activations, each "

@@ -12,6 +12,7 @@ draws the two paths.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, generator, new_figure
+from actloss.lab.stats import Effect
 
 __all__ = ["Config", "figure", "judge", "run"]
 
@@ -198,6 +200,17 @@ def figure(result: Result) -> Figure:
     return fig
 
 
+def _steps_ratio(m: Mapping[str, Any]) -> float:
+    ps = float(m["path"]["sigmoid"]["steps_to_0.05"])
+    pt = float(m["path"]["tanh"]["steps_to_0.05"])
+    return ps / max(pt, 1.0)
+
+
+EFFECT = Effect("2-D descent steps to the optimum: sigmoid's over tanh's",
+                "二维梯度下降到达最优点的步数：sigmoid 与 tanh 之比", _steps_ratio,
+                minimum=2.0, null=1.0)
+
+
 EXPERIMENT = REGISTRY.add(Experiment(
     name="zero-centred",
     title="Non-zero-centred sigmoid outputs make updates zig-zag",
@@ -218,6 +231,7 @@ EXPERIMENT = REGISTRY.add(Experiment(
     config_cls=Config,
     quick=QUICK,
     body=run,
+    effect=EFFECT,
     figure=figure,
     summary="Sign agreement of weight gradients behind sigmoid vs tanh, and 2-D descent "
             "paths.",
