@@ -360,7 +360,9 @@ def test_first_module_with_nonfinite_output_is_named():
     m.close()
     nf = [f for f in findings if f.code == "nonfinite"]
     assert len(nf) == 1 and nf[0].where == "body.2" and nf[0].severity == "error"
-    assert nf[0].evidence == {"epoch": 0, "batch": 0}
+    # exp(100 x) overflows: the replay names the op, and the fix is the log-space form
+    assert nf[0].evidence == {"epoch": 0, "batch": 0, "op": "exp"}
+    assert "log space" in nf[0].fix and "exp" in nf[0].fix
     assert "body.2" in nf[0].message and nf[0].message_zh and nf[0].fix_zh
 
 
@@ -415,7 +417,8 @@ def test_device_side_checks_locate_the_same_module():
     m.step_end()
     s = m.epoch_end()
     assert s.nonfinite == ("2", 0)
-    assert _hook_count(model) == 6  # one per module (root + 4), the root check: all stay
+    # one per module (root + 4), the root check, the functional pre/exit hooks: all stay
+    assert _hook_count(model) == 8
     m2 = monitor(nn.Sequential(nn.Linear(3, 2), nn.ReLU()))
     m2._host = False
     m2.model(torch.tensor([[0.0, float("inf"), 0.0]]))
@@ -428,13 +431,14 @@ def test_device_side_checks_locate_the_same_module():
 def test_only_activation_and_root_hooks_stay_after_the_first_step_on_cpu():
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
     m = monitor(model)
-    # one hook per module (4 with the root), plus the root's NaN check
-    assert _hook_count(model) == 5
+    # one hook per module (4 with the root), plus the root's NaN check and the two root
+    # hooks that open and close the functional watch on sampled passes
+    assert _hook_count(model) == 7
     model(torch.randn(2, 3)).sum().backward()
     m.after_backward()
     m.step_end()
     # the layer order is known: the relu (statistics) and the root keep theirs
-    assert _hook_count(model) == 2
+    assert _hook_count(model) == 4
     assert [layer.name for layer in m.epoch_end().layers] == ["0", "2"]
     m.close()
     assert _hook_count(model) == 0
@@ -843,7 +847,7 @@ class _Functional(nn.Module):
         return self.out(nn.functional.leaky_relu(h, negative_slope=0.2) + self.act(h))
 
 
-def test_functional_activations_are_watched_when_asked():
+def test_functional_activations_are_watched_by_default():
     # zero weights, biases (-1, -1, 2, 3): the pre-activations are the biases, so two of
     # the four relu units are dead (hand derivation); leaky_relu never kills a unit.
     model = _Functional()
@@ -851,7 +855,7 @@ def test_functional_activations_are_watched_when_asked():
         model.lin.weight.zero_()
         model.lin.bias.copy_(torch.tensor([-1.0, -1.0, 2.0, 3.0]))
     x = torch.randn(6, 2)
-    with monitor(model, functional=True) as m:
+    with monitor(model) as m:
         model(x).sum().backward()
         m.after_backward()
         m.step_end()
@@ -862,7 +866,7 @@ def test_functional_activations_are_watched_when_asked():
     assert stats["_Functional:leaky_relu"].dead_fraction == pytest.approx(0.0)
     assert stats["act"].activation == "tanh"  # counted once, by its module hook
     # without the option only the module is seen, and the mode is gone after the pass
-    with monitor(model) as m2:
+    with monitor(model, functional=False) as m2:
         model(x).sum().backward()
         m2.step_end()
         assert [a.name for a in m2.epoch_end().activations] == ["act"]

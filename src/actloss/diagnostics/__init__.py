@@ -5,9 +5,10 @@ hand-written loop (``after_backward()``, ``step_end(loss)``, ``epoch_end()``). I
 measures, per epoch:
 
 - per activation module (catalog modules, ``torch.nn`` activations mapped to catalog
-  names, e.g. ``nn.Sigmoid`` -> ``sigmoid``; with ``functional=True`` also functional
+  names, e.g. ``nn.Sigmoid`` -> ``sigmoid``; and, unless ``functional=False``, functional
   calls such as ``torch.relu(x)`` inside custom forwards, seen through a
-  ``TorchFunctionMode`` and named ``<module>:<function>``): the **dead-unit
+  ``TorchFunctionMode`` during sampled passes and named ``<module>:<function>``; a
+  forward replayed to find a NaN is not counted again): the **dead-unit
   fraction** (a unit is dead when f'(x) = 0 for every sample of the epoch, accumulated
   per unit over the batches) and the **saturation fraction** (|f'(x)| < 1% of the catalog's
   ``max_abs_derivative``; f'(x) comes from the catalog's closed-form derivative, so
@@ -27,6 +28,12 @@ measures, per epoch:
   and the sums are read at the end of the epoch (no host synchronisation);
 - the loss curve: **plateau**, **oscillation**, **divergence**
   (:func:`loss_curve_findings`).
+
+Every summary has a fixed size whatever the epoch length: per-unit peaks and counts are
+running tensors, the medians of an epoch come from its last 256 sampled steps, the loss
+curve is kept in at most 128 bins that merge as it grows (:class:`LossSummary`), the
+gradient-flow record halves its sampling rate when it reaches 512 rows and ``history``
+keeps the last 64 epochs.
 
 Statistics stay on the device and are read once per epoch; ``every=k`` samples one
 batch in k (batches 0, k, 2k, ... of each epoch) for the activation and gradient
@@ -60,6 +67,15 @@ The published tools disagree, so each default below is a choice:
   puts a healthy ||dW||/||W|| near 1e-3 per step; Adam with its default 1e-3 learning
   rate gives about 1e-2 on small networks, so we flag two orders of magnitude above
   the rule (0.1) and two below (1e-5, and only when every layer is that slow).
+  ``learning_rate_high`` is also reported when the loss or an output turns non-finite
+  after training had begun (a blow-up after a step), and when the loss rises again or
+  oscillates while updates are above a tenth of the high mark. ``learning_rate_low``
+  ("raise the learning rate") needs tiny updates *and* a loss that fell by less than
+  ``slow_decrease`` (10%); it is never given after a blow-up, with dead units, or when
+  an earlier epoch had large updates (units killed by a big step do not need a larger one).
+- ``adversarial = False``: with ``True`` (a GAN) every player's loss curve is followed
+  on its own and only a non-finite loss is reported, since adversarial losses rise and
+  fall by design.
 - loss curve: ``plateau_tol = 0.01`` (the loss fell by less than 1% from the first to
   the last window, in the spirit of SageMaker's ``LossNotDecreasing``);
   ``oscillation_rise = 0.1`` and ``oscillation_rate = 0.25`` follow AUTOTRAINER's
@@ -87,7 +103,7 @@ Example:
     >>> loss = nn.functional.cross_entropy(net(x), y)
     >>> loss.backward(); m.after_backward(); m.step_end(loss); _ = m.epoch_end()
     >>> [(f.code, f.where) for f in m.findings()]
-    [('dead_units', '1'), ('learning_rate_low', 'model')]
+    [('dead_units', '1')]
     >>> m.findings()[0].evidence["dead_fraction"]
     1.0
     >>> m.close()
@@ -97,7 +113,7 @@ from __future__ import annotations
 
 from actloss.diagnostics._activations import TORCH_TO_CATALOG, ActivationProbe, probe_for
 from actloss.diagnostics._figure import gradient_flow_figure
-from actloss.diagnostics._loss_curve import loss_curve_findings, window_means
+from actloss.diagnostics._loss_curve import LossSummary, loss_curve_findings, window_means
 from actloss.diagnostics._monitor import (
     ActivationStats,
     EpochStats,
@@ -120,6 +136,7 @@ __all__ = [
     "ActivationStats",
     "EpochStats",
     "LayerGradStats",
+    "LossSummary",
     "Monitor",
     "MonitorSummary",
     "apply_remedy",

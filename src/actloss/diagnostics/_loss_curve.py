@@ -18,6 +18,7 @@ and ``best = min(s)``:
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,13 +27,61 @@ from actloss.diagnostics._text import finding
 from actloss.diagnostics._thresholds import MONITOR_PARAMS
 from actloss.findings import Finding
 
-__all__ = ["loss_curve_findings", "window_means"]
+__all__ = ["LossSummary", "loss_curve_findings", "window_means"]
 
 _CURVE_PARAMS = tuple(
     p for p in MONITOR_PARAMS
     if p.name in {"plateau_tol", "divergence_fraction", "divergence_rise", "oscillation_rise",
                   "oscillation_rate", "loss_windows"}
 )
+
+
+class LossSummary:
+    """A loss history kept at a fixed size, whatever the number of steps.
+
+    The finite losses go into at most ``2 * bins`` consecutive bins of equal length
+    (``sum``, ``count``); when the bins are full, neighbours are merged and the bin
+    length doubles, so the curve keeps its shape at a coarser resolution. The first
+    non-finite value and its step are kept apart, and so are the ``recent`` last values.
+    """
+
+    def __init__(self, bins: int = 64, recent: int = 32) -> None:
+        self.bins = bins
+        self.length = 1  # steps per bin
+        self.sums: list[float] = []
+        self.counts: list[int] = []
+        self.steps = 0
+        self.first_nonfinite: tuple[int, float] | None = None  # (step, value)
+        self.recent: deque[float] = deque(maxlen=recent)
+
+    def add(self, value: float, step: int | None = None) -> None:
+        """Add one step's loss."""
+        self.steps += 1
+        if not math.isfinite(value):
+            if self.first_nonfinite is None:
+                self.first_nonfinite = (self.steps - 1 if step is None else step, value)
+            return
+        self.recent.append(value)
+        if not self.sums or self.counts[-1] >= self.length:
+            self.sums.append(value)
+            self.counts.append(1)
+        else:
+            self.sums[-1] += value
+            self.counts[-1] += 1
+        if len(self.sums) > 2 * self.bins:
+            self.sums = [a + b for a, b in zip(self.sums[::2], self.sums[1::2])] + (
+                [self.sums[-1]] if len(self.sums) % 2 else [])
+            self.counts = [a + b for a, b in zip(self.counts[::2], self.counts[1::2])] + (
+                [self.counts[-1]] if len(self.counts) % 2 else [])
+            self.length *= 2
+
+    def means(self) -> list[float]:
+        """The bin means, oldest first (one value per step until the bins fill)."""
+        return [s / c for s, c in zip(self.sums, self.counts)]
+
+    def size(self) -> int:
+        """Numbers held (bounded by ``2 * bins + 1 + recent + 2``)."""
+        return len(self.sums) + len(self.counts) + len(self.recent) + 2
 
 
 def window_means(losses: Sequence[float], windows: int) -> list[float]:

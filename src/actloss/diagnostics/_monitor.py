@@ -6,8 +6,9 @@ See :mod:`actloss.diagnostics` for what is measured and where every threshold co
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from actloss.diagnostics._activations import (
     functional_probe,
     probe_for,
 )
-from actloss.diagnostics._loss_curve import loss_curve_findings
+from actloss.diagnostics._loss_curve import LossSummary, loss_curve_findings, window_means
 from actloss.diagnostics._text import finding
 from actloss.diagnostics._thresholds import MONITOR_PARAMS, Thresholds
 from actloss.errors import InputError
@@ -113,6 +114,53 @@ class _FunctionalMode(TorchFunctionMode):
         return func(*args, **kwargs)
 
 
+class _FirstNonfinite(TorchFunctionMode):
+    """Names the first op whose output is non-finite while its inputs are finite."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.op: str | None = None
+
+    def __torch_function__(self, func: Any, types: Any, args: tuple[Any, ...] = (),
+                           kwargs: dict[str, Any] | None = None) -> Any:
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        if self.op is None:
+            outs = _float_tensors(out)
+            if outs and any(not bool(torch.isfinite(_finite_probe(o))) for o in outs):
+                ins = _float_tensors(list(args) + list(kwargs.values()))
+                if all(bool(torch.isfinite(_finite_probe(t))) for t in ins):
+                    self.op = getattr(func, "__name__", str(func)).strip("_")
+        return out
+
+
+# the order findings are listed in: the cause before its symptoms
+_PRIORITY = {code: i for i, code in enumerate((
+    "nonfinite", "learning_rate_high", "exploding_gradient", "dead_units",
+    "saturated_activations", "vanishing_gradient", "learning_rate_low", "divergence",
+    "oscillation", "plateau"))}
+_LOG_SPACE_OPS = frozenset({"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "pow",
+                            "div", "true_divide", "reciprocal", "rsqrt", "sqrt", "cosh",
+                            "sinh", "float_power", "__truediv__", "__rtruediv__", "__pow__",
+                            "__rpow__", "truediv", "rtruediv"})
+_AFFINE_OPS = frozenset({"linear", "conv1d", "conv2d", "conv3d", "matmul", "mm", "addmm",
+                         "bmm", "bilinear", "conv_transpose1d", "conv_transpose2d",
+                         "conv_transpose3d", "einsum"})
+
+
+def _nonfinite_variant(module: nn.Module | None, op: str | None) -> str:
+    """Which NaN fix fits: ``log_space`` (exp/log/pow/division), ``affine`` (a linear or
+    convolution layer: input scale, learning rate, clipping) or ``""`` (generic)."""
+    if op is not None and op.strip("_") in {o.strip("_") for o in _LOG_SPACE_OPS}:
+        return "log_space"
+    if op is not None and op in _AFFINE_OPS:
+        return "affine"
+    affine = (nn.Linear, nn.Bilinear, nn.modules.conv._ConvNd)
+    if isinstance(module, affine):
+        return "affine"
+    return ""
+
+
 def _float_tensors(value: Any) -> list[torch.Tensor]:
     items = value if isinstance(value, (tuple, list)) else (value,)
     return [t for t in items if isinstance(t, torch.Tensor) and t.is_floating_point()]
@@ -130,16 +178,36 @@ def _medians(arr: np.ndarray) -> list[float | None]:
 
 
 class _ActAcc:
-    """Device-side accumulators of one activation call site over an epoch."""
+    """Running device-side summaries of one activation call site over an epoch.
 
-    __slots__ = ("below", "elements", "nonzero", "peaks", "samples")
+    Fixed size whatever the epoch length: the per-unit peak of |f'(x)| (updated in
+    place with ``torch.maximum``) and two 0-d counters.
+    """
+
+    __slots__ = ("below", "elements", "nonzero", "peak", "samples")
 
     def __init__(self) -> None:
-        self.peaks: list[torch.Tensor] = []  # per batch and unit: max |f'(x)|
-        self.nonzero: list[torch.Tensor] = []  # per batch: count of f'(x) != 0
-        self.below: list[torch.Tensor] = []  # per batch: count of |f'(x)| < level
+        self.peak: torch.Tensor | None = None  # per unit: max |f'(x)| so far
+        self.nonzero: torch.Tensor | None = None  # count of f'(x) != 0
+        self.below: torch.Tensor | None = None  # count of |f'(x)| < level
         self.elements = 0
         self.samples = 0
+
+
+# sampled steps whose gradient and update norms are kept for the medians of an epoch,
+# rows of the gradient-flow record, and closed epochs kept in ``Monitor.history``
+_KEEP_ROWS = 256
+_KEEP_FLOW = 512
+_KEEP_EPOCHS = 64
+_FLUSH_LOSSES = 256
+
+
+def _distributed() -> Any:
+    """``torch.distributed`` when a process group of two or more ranks is up, else None."""
+    dist = torch.distributed
+    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+        return dist
+    return None
 
 
 def _finite_probe(t: torch.Tensor) -> torch.Tensor:
@@ -203,13 +271,18 @@ class Monitor(Callback):
         self._probes: dict[nn.Module, ActivationProbe] = {}
         self._order: dict[nn.Module, int] = {}
         self._weights: list[tuple[str, torch.nn.Parameter]] | None = None
-        self.history: list[EpochStats] = []
+        self.history: deque[EpochStats] = deque(maxlen=_KEEP_EPOCHS)
         self._step = 0
         self._epoch = 0
-        self._grad_flow: list[np.ndarray] = []  # mean |grad| per layer, per sampled step
+        self._grad_flow: list[np.ndarray] = []  # mean |grad| per layer, per kept step
         self._grad_flow_steps: list[int] = []
+        self._grad_flow_stride = 1  # the record keeps one sampled step in this many
+        self._flow_seen = 0
         self._grad_flow_names: list[str] = []
-        self._step_losses: list[float] = []
+        self._curves: dict[str, LossSummary] = {}  # player -> fixed-size loss summary
+        self._max_update = 0.0  # largest epoch median of ||dW||/||W|| seen so far
+        self._first_nonfinite_step: int | None = None
+        self._nonfinite_op: str | None = None  # the op that first made NaN/Inf
         self._first_nonfinite: tuple[str, int, int] | None = None  # path, epoch, batch
         self._buffers: list[torch.Tensor] | None = None  # weights before the step
         self._module_handles: list[Any] = []
@@ -219,6 +292,8 @@ class Monitor(Callback):
         self._culprit: str | None = None
         self._fmode: _FunctionalMode | None = None
         self._stack: list[tuple[str, bool]] = []
+        self._path_handles: list[Any] = []
+        self.paused = False  # True: hooks stay but nothing is counted (used while linting)
         self._reset_epoch()
         self.attach()
 
@@ -242,11 +317,7 @@ class Monitor(Callback):
         self._handles.append(self.model.register_forward_hook(self._root_hook,
                                                               with_kwargs=True))
         if self.thresholds["functional"]:
-            for module, path in self._paths.items():
-                self._handles.append(module.register_forward_pre_hook(
-                    self._push_hook(path, module in self._probes)))
-                self._handles.append(module.register_forward_hook(self._pop_hook,
-                                                                  always_call=True))
+            # the per-module path hooks are added for the sampled forwards only
             self._handles.append(self.model.register_forward_pre_hook(self._root_pre_hook,
                                                                       prepend=True))
             self._handles.append(self.model.register_forward_hook(self._root_exit_hook,
@@ -254,6 +325,7 @@ class Monitor(Callback):
 
     def close(self) -> None:
         """Remove every hook this monitor registered."""
+        self._end_functional()
         for h in self._handles:
             h.remove()
         self._handles.clear()
@@ -272,7 +344,7 @@ class Monitor(Callback):
         return bool(self._handles)
 
     def _collecting(self) -> bool:
-        return torch.is_grad_enabled() and self.model.training
+        return torch.is_grad_enabled() and self.model.training and not self.paused
 
     def _sampled(self) -> bool:
         return self._batch % self.thresholds["every"] == 0
@@ -349,8 +421,9 @@ class Monitor(Callback):
             handles = [m.register_forward_hook(self._replay_hook(p))
                        for m, p in self._paths.items()]
             self._localising, self._culprit = True, None
+            spot = _FirstNonfinite()
             try:
-                with torch.no_grad():
+                with torch.no_grad(), spot:
                     self.model(*args, **kwargs)
             finally:
                 self._localising = False
@@ -361,6 +434,7 @@ class Monitor(Callback):
                         if k in saved:
                             b.copy_(saved[k])
             culprit = self._culprit or self._paths.get(self.model, "model")
+            self._nonfinite_op = spot.op
         self._cpu_nonfinite = (culprit, self._batch)
 
     def _activation_hook(self, path: str, probe: ActivationProbe) -> Callable[..., None]:
@@ -394,15 +468,21 @@ class Monitor(Callback):
         if acc is None:
             acc = self._acts[key] = _ActAcc()
         # Few kernels per call (their launch cost dominates on small layers), no bool
-        # tensors, no host sync: the per-unit peaks and the counts are kept as tensors
-        # and reduced once at the end of the epoch. A unit is alive once its peak
-        # |f'(x)| over the samples is > 0.
-        acc.peaks.append(peak)
-        acc.nonzero.append(torch.count_nonzero(d))
+        # tensors, no host sync: the per-unit peak and the counts are running tensors
+        # read once at the end of the epoch. A unit is alive once its peak |f'(x)| over
+        # the samples is > 0.
+        peak = peak.detach()
+        nonzero = torch.count_nonzero(d)
+        if acc.peak is None:
+            acc.peak, acc.nonzero = peak.clone(), nonzero
+        else:
+            torch.maximum(acc.peak, peak, out=acc.peak)
+            acc.nonzero += nonzero
         if probe.has_saturation:
             level = self.thresholds["saturation_rel"] * probe.max_abs_derivative
             # |f'| < level  <=>  min(|f'|, level) - level != 0
-            acc.below.append(torch.count_nonzero(d.clamp(max=level) - level))
+            below = torch.count_nonzero(d.clamp(max=level) - level)
+            acc.below = below if acc.below is None else acc.below + below
         acc.elements += d.numel()
         acc.samples += d.numel() // max(units, 1)
 
@@ -424,24 +504,40 @@ class Monitor(Callback):
             self._stack.pop()
 
     def _root_pre_hook(self, module: nn.Module, args: tuple[Any, ...]) -> None:
-        if (self._fmode is None and not self._localising and self._collecting()
-                and self._sampled()):
+        if (self._fmode is None and not self._localising and not self.paused
+                and self._collecting() and self._sampled()):
             self._stack = []
+            for m, path in self._paths.items():
+                if m is self.model:
+                    continue
+                self._path_handles.append(m.register_forward_pre_hook(
+                    self._push_hook(path, m in self._probes)))
+                self._path_handles.append(m.register_forward_hook(self._pop_hook,
+                                                                  always_call=True))
             self._fmode = _FunctionalMode(self)
             self._fmode.__enter__()
 
     def _root_exit_hook(self, module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
+        if not self._localising:
+            self._end_functional()
+
+    def _end_functional(self) -> None:
         if self._fmode is not None:
             mode, self._fmode = self._fmode, None
             mode.__exit__(None, None, None)
+        for h in self._path_handles:
+            h.remove()
+        self._path_handles.clear()
+        self._stack = []
 
     def _on_functional(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        if not args or (self._stack and self._stack[-1][1]):
+        if self._localising or not args or (self._stack and self._stack[-1][1]):
+            # a replayed forward (NaN search) is not counted twice
             return  # inside a hooked activation module: counted there
         probe = functional_probe(name, kwargs)
         if probe is None:
             return
-        where = self._stack[-1][0] if self._stack else "model"
+        where = self._stack[-1][0] if self._stack else self._paths.get(self.model, "model")
         base = f"{where}:{name}"
         k = self._calls.get(base, 0)
         self._calls[base] = k + 1
@@ -471,7 +567,7 @@ class Monitor(Callback):
                  for _, w in weights]
         # ||g||_2 of every layer in one fused call, mean |g| per layer; no host sync
         self._grad_rows.append((self._step, torch._foreach_norm(grads, 2),
-                                [g.abs().mean() for g in grads]))
+                                [g.abs().mean() for g in grads]))  # a bounded deque
         if self._buffers is None or len(self._buffers) != len(weights) or any(
                 b.shape != w.shape or b.dtype != w.dtype or b.device != w.device
                 for b, (_, w) in zip(self._buffers, weights)):
@@ -480,8 +576,12 @@ class Monitor(Callback):
         torch._foreach_copy_(self._buffers, [w.detach() for _, w in weights])
         self._pending_update = True
 
-    def step_end(self, loss: torch.Tensor | float | None = None) -> None:
-        """Call after ``optimizer.step()``; ``loss`` is this batch's loss (optional)."""
+    def step_end(self, loss: torch.Tensor | float | None = None, player: str = "loss") -> None:
+        """Call after ``optimizer.step()``; ``loss`` is this batch's loss (optional).
+
+        ``player`` names the loss curve the value belongs to: adversarial training keeps
+        one curve per player (``"generator"``, ``"discriminator"``, ...).
+        """
         if self._pending_update and self._buffers is not None and self._weights is not None:
             cur = [w.detach() for _, w in self._weights]
             if len(cur) == len(self._buffers):
@@ -489,10 +589,7 @@ class Monitor(Callback):
                 self._upd_rows.append(torch._foreach_norm([*self._buffers, *cur], 2))
         self._pending_update = False
         if loss is not None:
-            if isinstance(loss, torch.Tensor):
-                self._losses.append(loss.detach() if loss.requires_grad else loss)
-            else:
-                self._losses.append(torch.tensor(float(loss)))
+            self.log_loss(loss, player)
         self._calls.clear()
         self._last_checked = None
         if self._first_forward_done and self._module_handles:
@@ -500,30 +597,84 @@ class Monitor(Callback):
                 h.remove()
                 self._handles.remove(h)
             self._module_handles.clear()
+        if len(self._flags) > 4 * _KEEP_ROWS:
+            self._flush_flags()
         self._batch += 1
         self._step += 1
+
+    def log_loss(self, loss: torch.Tensor | float, player: str = "loss") -> None:
+        """Record one step's loss of ``player`` (done by :meth:`step_end` when given one)."""
+        if isinstance(loss, torch.Tensor):
+            value = loss.detach().reshape(-1)[:1].reshape(())
+        else:
+            value = torch.tensor(float(loss), dtype=torch.float64)
+        pending = self._losses.setdefault(player, [])
+        pending.append((self._step, value))
+        if len(pending) >= _FLUSH_LOSSES:  # one host read per 256 steps, bounded memory
+            self._flush_losses(player)
+
+    def _flush_losses(self, player: str) -> None:
+        pending = self._losses.pop(player, [])
+        if not pending:
+            return
+        dev = pending[0][1].device
+        vals = torch.stack([v.to(dev, torch.float64) for _, v in pending]).cpu().tolist()
+        curve = self._curves.get(player)
+        if curve is None:
+            curve = self._curves[player] = LossSummary()
+        for (step, _), v in zip(pending, vals):
+            curve.add(v, step)
+        sums = self._loss_sums.get(player, (0.0, 0))
+        finite = [v for v in vals if math.isfinite(v)]
+        self._loss_sums[player] = (sums[0] + sum(finite), sums[1] + len(finite))
+
+    def _flush_flags(self) -> None:
+        """Read the device-side NaN probes gathered so far (bounded: done every 1024)."""
+        if not self._flags:
+            return
+        sums = torch.stack([f.to(self._flags[0].device) for f in self._flags]).cpu()
+        bad = [self._flag_where[i] for i in (~torch.isfinite(sums)).nonzero().flatten().tolist()]
+        self._flags, self._flag_where = [], []
+        if bad and self._dev_nonfinite is None:
+            first = bad[0][0]
+            blamed = [p for b, p in bad if b == first]
+            # the input is checked after the modules: it goes first when it is bad
+            self._dev_nonfinite = (first, "input" if "input" in blamed else blamed[0])
 
     def epoch_end(self) -> EpochStats | None:
         """Close the epoch: read the device accumulators once; return its statistics.
 
+        Under ``torch.distributed`` (a process group of two or more ranks) the
+        statistics of every rank are reduced first (a unit is dead when it is dead on
+        every rank, counts are summed, losses averaged), so every rank returns the same
+        numbers; every rank must call it, as for any collective.
+
         Returns ``None`` when no batch was seen since the last call.
         """
-        if self._batch == 0 and not self._acts:
+        dist = _distributed()
+        if self._batch == 0 and not self._acts and dist is None:
             return None
+        for player in list(self._losses):
+            self._flush_losses(player)
+        self._flush_flags()
         acts = []
-        for (name, act_name, units, source, _), acc in self._acts.items():
-            if not acc.peaks or not acc.elements:
+        keys = sorted((k for k, acc in self._acts.items() if acc.peak is not None),
+                      key=lambda k: k[0])
+        if dist is not None:
+            self._reduce_activations(dist, keys)
+        for key in keys:
+            name, act_name, units, source, _ = key
+            acc = self._acts[key]
+            if acc.peak is None or not acc.elements:
                 continue
-            peak = torch.stack(acc.peaks).amax(dim=0)
-            nonzero = int(torch.stack(acc.nonzero).sum())
+            nonzero = int(acc.nonzero)  # type: ignore[arg-type]
             zeros = acc.elements - nonzero
             sat: float | None = None
-            if acc.below:
-                below = int(torch.stack(acc.below).sum())
-                sat = below / acc.elements  # |f'| < level, underflowed zeros included
+            if acc.below is not None:
+                sat = int(acc.below) / acc.elements  # |f'| < level, underflowed zeros too
             acts.append(ActivationStats(
                 name=name, activation=act_name, units=units, samples=acc.samples,
-                dead_fraction=float((peak == 0).double().mean()),
+                dead_fraction=float((acc.peak == 0).double().mean()),
                 zero_fraction=zeros / acc.elements, saturation_fraction=sat,
                 derivative_source=source))
         layers: list[LayerGradStats] = []
@@ -552,28 +703,19 @@ class Monitor(Callback):
                     update_ratio=um[i]))
             if n >= 2:
                 ratio = med[-1]
-            if self._grad_flow_names and self._grad_flow_names != [p for p, _ in weights]:
-                self._grad_flow, self._grad_flow_steps = [], []  # the layers changed
-            self._grad_flow.extend(mean_abs.numpy())
-            self._grad_flow_steps.extend(step for step, _, _ in rows)
-            self._grad_flow_names = [p for p, _ in weights]
+            self._record_flow(rows, mean_abs, [p for p, _ in weights])
         loss_mean = None
-        if self._losses:
-            dev = self._losses[0].device
-            vals = torch.stack([v.reshape(()).to(dev, torch.float64)
-                                for v in self._losses]).cpu()
-            self._step_losses.extend(vals.tolist())
-            loss_mean = float(vals.mean())
+        total, count = self._loss_sums.get("loss", (0.0, 0))
+        if dist is not None:
+            t = torch.tensor([total, float(count)], dtype=torch.float64)
+            dist.all_reduce(t)
+            total, count = float(t[0]), int(t[1])
+        if count:
+            loss_mean = total / count
+        self._loss_sums.clear()
         candidates = []  # (batch, module path)
-        if self._flags:
-            sums = torch.stack([f.to(self._flags[0].device) for f in self._flags]).cpu()
-            bad = [self._flag_where[i] for i in
-                   (~torch.isfinite(sums)).nonzero().flatten().tolist()]
-            if bad:
-                first = bad[0][0]
-                blamed = [p for b, p in bad if b == first]
-                # the input is checked after the modules: it goes first when it is bad
-                candidates.append((first, "input" if "input" in blamed else blamed[0]))
+        if self._dev_nonfinite is not None:
+            candidates.append(self._dev_nonfinite)
         if self._cpu_nonfinite is not None:
             candidates.append((self._cpu_nonfinite[1], self._cpu_nonfinite[0]))
         nonfinite = None
@@ -582,6 +724,10 @@ class Monitor(Callback):
             nonfinite = (path, batch)
             if self._first_nonfinite is None:
                 self._first_nonfinite = (path, self._epoch, batch)
+                self._first_nonfinite_step = self._step - self._batch + batch
+        upd_seen = [la.update_ratio for la in layers if la.update_ratio is not None]
+        if upd_seen and not self._first_nonfinite:
+            self._max_update = max(self._max_update, max(upd_seen))
         stats = EpochStats(
             epoch=self._epoch, steps=self._batch, sampled_steps=len(rows),
             loss=loss_mean, activations=tuple(acts), layers=tuple(layers), grad_ratio=ratio,
@@ -591,18 +737,65 @@ class Monitor(Callback):
         self._reset_epoch()
         return stats
 
+    def _reduce_activations(self, dist: Any, keys: list[tuple[Any, ...]]) -> None:
+        """Max of the per-unit peaks, sums of the counts, over the ranks (in place)."""
+        for key in keys:
+            acc = self._acts[key]
+            peak = acc.peak
+            counts = torch.tensor([float(acc.nonzero),  # type: ignore[arg-type]
+                                   float(acc.below) if acc.below is not None else 0.0,
+                                   float(acc.elements), float(acc.samples)],
+                                  dtype=torch.float64, device=peak.device)  # type: ignore[union-attr]
+            dist.all_reduce(peak, op=dist.ReduceOp.MAX)
+            dist.all_reduce(counts)
+            acc.nonzero = counts[0].to(torch.int64)
+            if acc.below is not None:
+                acc.below = counts[1].to(torch.int64)
+            acc.elements, acc.samples = int(counts[2]), int(counts[3])
+
+    def _record_flow(self, rows: list[Any], mean_abs: torch.Tensor, names: list[str]) -> None:
+        """Add the epoch's mean |grad| rows to the gradient-flow record (fixed size)."""
+        if self._grad_flow_names and self._grad_flow_names != names:
+            self._grad_flow, self._grad_flow_steps = [], []  # the layers changed
+            self._grad_flow_stride = 1
+        self._grad_flow_names = names
+        for (step, _, _), row in zip(rows, mean_abs.numpy()):
+            self._flow_seen += 1
+            if (self._flow_seen - 1) % self._grad_flow_stride:
+                continue
+            self._grad_flow.append(row)
+            self._grad_flow_steps.append(step)
+            if len(self._grad_flow) >= _KEEP_FLOW:  # keep every other row, halve the rate
+                self._grad_flow = self._grad_flow[::2]
+                self._grad_flow_steps = self._grad_flow_steps[::2]
+                self._grad_flow_stride *= 2
+
     def _reset_epoch(self) -> None:
         self._batch = 0
         self._acts: dict[tuple[Any, ...], _ActAcc] = {}
         self._calls: dict[str, int] = {}  # activation calls per site in this step
-        self._grad_rows: list[tuple[int, list[torch.Tensor], list[torch.Tensor]]] = []
-        self._upd_rows: list[list[torch.Tensor]] = []
+        self._grad_rows: deque[tuple[int, list[torch.Tensor], list[torch.Tensor]]] = deque(
+            maxlen=_KEEP_ROWS)
+        self._upd_rows: deque[list[torch.Tensor]] = deque(maxlen=_KEEP_ROWS)
         self._pending_update = False
-        self._losses: list[torch.Tensor] = []
+        self._losses: dict[str, list[tuple[int, torch.Tensor]]] = {}  # flushed every 256
+        self._loss_sums: dict[str, tuple[float, int]] = {}
         self._flags: list[torch.Tensor] = []  # one finite-probe per checked output
         self._flag_where: list[tuple[int, str]] = []  # (batch, module path) of each
+        self._dev_nonfinite: tuple[int, str] | None = None  # (batch, module path)
         self._last_checked: torch.Tensor | None = None
         self._cpu_nonfinite: tuple[str, int] | None = None  # (module path, batch)
+
+    def summary_size(self) -> int:
+        """How many numbers the monitor keeps, all summaries together (bounded)."""
+        acts = sum(int(a.peak.numel()) + 3 for a in self._acts.values() if a.peak is not None)
+        rows = sum(len(r[1]) * 2 + 1 for r in self._grad_rows) + sum(
+            len(r) for r in self._upd_rows)
+        losses = sum(len(v) for v in self._losses.values()) + sum(
+            c.size() for c in self._curves.values())
+        flow = sum(len(r) for r in self._grad_flow) + len(self._grad_flow_steps)
+        return (acts + rows + losses + flow + len(self._flags) + len(self.history)
+                + len(self._calls))
 
     # ------------------------------------------------------ trainer callbacks
 
@@ -630,22 +823,35 @@ class Monitor(Callback):
     # ------------------------------------------------------------- results
 
     def findings(self) -> list[Finding]:
-        """The problems seen, judged on the last epoch (NaN/Inf and the loss curve: all).
+        """The problems seen, most urgent first.
 
-        A partly finished epoch is closed first.
+        Activations, gradients and update ratios are judged on the last epoch; NaN/Inf
+        and the loss curves on the whole run. A partly finished epoch is closed first.
         """
-        if self._batch:
+        if self._batch or any(self._losses.values()):
             self.epoch_end()
         t = self.thresholds
         out: list[Finding] = []
+        blowup: tuple[int, str] | None = None  # (step, what) of a NaN after training began
         if self._first_nonfinite is not None:
             path, epoch, batch = self._first_nonfinite
-            out.append(finding("nonfinite", path,
-                               evidence={"epoch": epoch, "batch": batch}))
+            op = self._nonfinite_op
+            variant = _nonfinite_variant(self._module_at(path), op)
+            out.append(finding("nonfinite", path, variant=variant,
+                               evidence={"epoch": epoch, "batch": batch, "op": op},
+                               op=op or "?",
+                               op_text=f", produced by {op}" if op else "",
+                               op_text_zh=f",由 {op} 产生" if op else ""))
+            step = self._first_nonfinite_step
+            if step is not None and step > 0 and variant != "log_space":
+                blowup = (step, f"the output of {path}")
         last = self.history[-1] if self.history else None
+        dead_found = False
+        upd: list[tuple[float, str]] = []
         if last is not None:
             for a in last.activations:
                 if a.dead_fraction > t["dead_threshold"]:
+                    dead_found = True
                     out.append(finding("dead_units", a.name, evidence={
                         "activation": a.activation, "dead_fraction": a.dead_fraction,
                         "dead_units": round(a.dead_fraction * a.units), "units": a.units,
@@ -654,6 +860,9 @@ class Monitor(Callback):
                         and a.saturation_fraction > t["saturation_threshold"]):
                     probe_max = next((p.max_abs_derivative for p in self._probes.values()
                                       if p.name == a.activation), math.nan)
+                    if not math.isfinite(probe_max):
+                        probe = functional_probe(a.activation, {})
+                        probe_max = probe.max_abs_derivative if probe else math.nan
                     out.append(finding("saturated_activations", a.name, evidence={
                         "activation": a.activation,
                         "saturation_fraction": a.saturation_fraction,
@@ -671,21 +880,55 @@ class Monitor(Callback):
                     out.append(finding("exploding_gradient", first,
                                        evidence={**ev, "threshold": t["exploding_ratio"]}))
             upd = [(g.update_ratio, g.name) for g in last.layers if g.update_ratio is not None]
-            if upd:
-                hi, hi_name = max(upd)
-                if hi > t["update_ratio_high"]:
-                    out.append(finding("learning_rate_high", hi_name, evidence={
-                        "ratio": hi, "threshold": t["update_ratio_high"],
-                        "update_ratios": {n: r for r, n in upd}}))
-                elif hi < t["update_ratio_low"]:
-                    out.append(finding("learning_rate_low", "model", evidence={
-                        "ratio": hi, "threshold": t["update_ratio_low"],
-                        "update_ratios": {n: r for r, n in upd}}))
-        if self._step_losses:
-            curve = {k: t[k] for k in ("plateau_tol", "divergence_fraction", "divergence_rise",
-                                       "oscillation_rise", "oscillation_rate", "loss_windows")}
-            out.extend(loss_curve_findings(self._step_losses, **curve))
-        return out
+        curve_t = {k: t[k] for k in ("plateau_tol", "divergence_fraction", "divergence_rise",
+                                     "oscillation_rise", "oscillation_rate", "loss_windows")}
+        unstable: list[str] = []  # how the loss misbehaved: "rose again", "oscillates"
+        decrease: float | None = None
+        for player, curve in self._curves.items():
+            where = "loss" if player == "loss" else f"loss:{player}"
+            if curve.first_nonfinite is not None:
+                step, value = curve.first_nonfinite
+                out.append(finding("divergence", where, reason="nonfinite", evidence={
+                    "first_nonfinite_step": step, "value": value}))
+                if step > 0 and blowup is None:
+                    blowup = (step, "the loss")
+                continue
+            if t["adversarial"]:
+                continue  # adversarial losses rise and fall by design: only NaN counts
+            for f in loss_curve_findings(curve.means(), **curve_t):
+                out.append(replace(f, where=where) if where != f.where else f)
+                if f.code == "divergence":
+                    unstable.append("rose again")
+                elif f.code == "oscillation":
+                    unstable.append("oscillates")
+            vals = curve.means()
+            if player == "loss" and len(vals) >= 4:
+                s0 = window_means(vals, t["loss_windows"])
+                decrease = (s0[0] - s0[-1]) / abs(s0[0]) if s0[0] else 0.0
+        hi, hi_name = max(upd) if upd else (math.nan, "model")
+        ratios = {n: r for r, n in upd}
+        if upd and hi > t["update_ratio_high"]:
+            out.append(finding("learning_rate_high", hi_name, reason="updates", evidence={
+                "ratio": hi, "threshold": t["update_ratio_high"], "update_ratios": ratios}))
+        elif blowup is not None:
+            out.append(finding("learning_rate_high", "model", reason="blowup", evidence={
+                "step": blowup[0], "what": blowup[1], "max_update_ratio": self._max_update},
+                what_zh=blowup[1]))
+        elif unstable and upd and hi > t["update_ratio_high"] / 10:
+            out.append(finding("learning_rate_high", hi_name, reason="curve", evidence={
+                "curve": " and ".join(unstable), "ratio": hi, "update_ratios": ratios},
+                curve_zh="回升或振荡"))
+        elif (upd and hi < t["update_ratio_low"] and not dead_found and blowup is None
+              and self._first_nonfinite is None and decrease is not None
+              and decrease < t["slow_decrease"]
+              and self._max_update < t["update_ratio_high"]):
+            out.append(finding("learning_rate_low", "model", evidence={
+                "ratio": hi, "threshold": t["update_ratio_low"], "update_ratios": ratios,
+                "relative_decrease": decrease}))
+        return sorted(out, key=lambda f: _PRIORITY.get(f.code, len(_PRIORITY)))
+
+    def _module_at(self, path: str) -> nn.Module | None:
+        return next((m for m, p in self._paths.items() if p == path), None)
 
     def summary(self) -> MonitorSummary:
         """The statistics of every epoch and the findings, as one dataclass."""
@@ -698,8 +941,16 @@ class Monitor(Callback):
 
     @property
     def step_losses(self) -> list[float]:
-        """Every loss given to :meth:`step_end`, from closed epochs."""
-        return list(self._step_losses)
+        """The loss curve of closed epochs at fixed size: one value per step until 128
+        values are held, then means of ever longer runs of steps (non-finite losses are
+        left out; see :class:`~actloss.diagnostics.LossSummary`)."""
+        curve = self._curves.get("loss")
+        return curve.means() if curve is not None else []
+
+    def loss_curves(self) -> dict[str, list[float]]:
+        """:attr:`step_losses` of every player (one curve per optimizer in adversarial
+        training, ``"loss"`` otherwise)."""
+        return {k: c.means() for k, c in self._curves.items()}
 
     def gradient_flow(self) -> tuple[list[int], list[str], np.ndarray]:
         """(steps, layer names, mean |grad| array of shape (sampled steps, layers))."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from actloss.findings import Finding, Severity
 
-__all__ = ["REMEDIES", "TEXT", "finding"]
+__all__ = ["FIX_VARIANTS", "REMEDIES", "TEXT", "finding"]
 
 # code -> (severity, message, fix, message_zh, fix_zh)
 TEXT: dict[str, tuple[Severity, str, str, str, str]] = {
@@ -58,30 +58,32 @@ TEXT: dict[str, tuple[Severity, str, str, str, str]] = {
     ),
     "learning_rate_high": (
         "warning",
-        "updates are large: the median ||dW||/||W|| per step of {where} is {ratio:.3g} "
-        "(about 1e-3 is healthy; threshold {threshold:g})",
-        "lower the learning rate (try a tenth of it) or clip gradients",
-        "参数更新过大:{where} 每步 ||dW||/||W|| 的中位数为 {ratio:.3g}"
-        "(1e-3 左右较健康;阈值 {threshold:g})",
-        "降低学习率(先试原来的十分之一)或裁剪梯度",
+        "the learning rate is too high: {detail}",
+        "lower the learning rate (try a tenth of it), clip gradients "
+        "(torch.nn.utils.clip_grad_norm_) and warm the learning rate up over the first steps",
+        "学习率过高:{detail_zh}",
+        "降低学习率(先试原来的十分之一),裁剪梯度(torch.nn.utils.clip_grad_norm_),"
+        "并在最初的若干步中逐步升高学习率(warm-up)",
     ),
     "learning_rate_low": (
         "info",
-        "updates are tiny: the largest median ||dW||/||W|| per step over all layers is "
-        "{ratio:.3g} (about 1e-3 is healthy; threshold {threshold:g})",
-        "raise the learning rate, or check that the gradients reach the weights",
-        "参数更新极小:所有层每步 ||dW||/||W|| 中位数的最大值仅为 {ratio:.3g}"
-        "(1e-3 左右较健康;阈值 {threshold:g})",
-        "提高学习率,或检查梯度是否传到了权重",
+        "the learning rate is too low: the largest median ||dW||/||W|| per step over all "
+        "layers is {ratio:.3g} (about 1e-3 is healthy; threshold {threshold:g}) and the "
+        "loss fell by only {relative_decrease:.1%}",
+        "raise the learning rate (try ten times it)",
+        "学习率过低:所有层每步 ||dW||/||W|| 中位数的最大值仅为 {ratio:.3g}"
+        "(1e-3 左右较健康;阈值 {threshold:g}),损失只下降了 {relative_decrease:.1%}",
+        "提高学习率(先试原来的十倍)",
     ),
     "nonfinite": (
         "error",
         "{where} is the first module whose output holds NaN or Inf "
-        "(epoch {epoch}, batch {batch})",
-        "lower the learning rate, clip gradients, and use log-space forms "
-        "(logsigmoid, logsumexp, softplus) in {where}",
-        "{where} 是第一个输出 NaN 或 Inf 的模块(第 {epoch} 个 epoch,第 {batch} 个批次)",
-        "降低学习率,裁剪梯度,并在 {where} 中使用对数空间的写法(logsigmoid、logsumexp、softplus)",
+        "(epoch {epoch}, batch {batch}{op_text})",
+        "lower the learning rate, clip gradients, and look for exp, log or a division of "
+        "large values in {where}",
+        "{where} 是第一个输出 NaN 或 Inf 的模块(第 {epoch} 个 epoch,第 {batch} 个批次"
+        "{op_text_zh})",
+        "降低学习率,裁剪梯度,并检查 {where} 中的 exp、log 或对很大数值的除法",
     ),
     "divergence": (
         "error",
@@ -109,11 +111,36 @@ TEXT: dict[str, tuple[Severity, str, str, str, str]] = {
     ),
 }
 
+# (code, variant) -> (fix, fix_zh): fixes that depend on what produced the problem
+FIX_VARIANTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("nonfinite", "affine"): (
+        "check the scale of the inputs of {where} (normalise them), lower the learning rate "
+        "and clip gradients (torch.nn.utils.clip_grad_norm_)",
+        "检查 {where} 输入的尺度(做归一化),降低学习率并裁剪梯度(torch.nn.utils.clip_grad_norm_)",
+    ),
+    ("nonfinite", "log_space"): (
+        "compute {op} in log space in {where} (logsumexp, logsigmoid, log_softmax, "
+        "softplus) or clamp its input",
+        "在 {where} 中用对数空间的写法计算 {op}(logsumexp、logsigmoid、log_softmax、softplus),"
+        "或限制其输入范围",
+    ),
+}
+
 _DETAIL = {
     "nonfinite": ("a non-finite loss ({value}) at step {first_nonfinite_step}",
                   "第 {first_nonfinite_step} 步出现非有限的损失值({value})"),
     "rise": ("it fell to {best:.4g} and rose again to {last:.4g} (started at {first:.4g})",
              "损失从 {first:.4g} 降到 {best:.4g} 后又回升到 {last:.4g}"),
+    "updates": ("the median ||dW||/||W|| per step of {where} is {ratio:.3g} (about 1e-3 is "
+                "healthy; threshold {threshold:g})",
+                "{where} 每步 ||dW||/||W|| 的中位数为 {ratio:.3g}(1e-3 左右较健康;阈值 "
+                "{threshold:g})"),
+    "curve": ("the loss {curve} while the largest median ||dW||/||W|| per step is "
+              "{ratio:.3g}",
+              "损失{curve_zh},同时每步 ||dW||/||W|| 中位数的最大值为 {ratio:.3g}"),
+    "blowup": ("training ran until step {step}, then {what} became NaN or Inf right after "
+               "an optimizer step",
+               "训练正常进行到第 {step} 步,随后一次优化器更新后{what_zh}出现 NaN 或 Inf"),
 }
 
 # code -> remedies try_remedies() applies, in order
@@ -136,9 +163,15 @@ class _Blank(dict):  # type: ignore[type-arg]
 
 
 def finding(code: str, where: str, *, evidence: dict[str, Any], reason: str = "",
-            **fmt: Any) -> Finding:
-    """Build the :class:`Finding` of ``code`` at ``where`` from the table above."""
+            variant: str = "", **fmt: Any) -> Finding:
+    """Build the :class:`Finding` of ``code`` at ``where`` from the table above.
+
+    ``reason`` picks the detail sentence of the message, ``variant`` a fix from
+    :data:`FIX_VARIANTS` that fits what produced the problem.
+    """
     severity, msg, fix, msg_zh, fix_zh = TEXT[code]
+    if variant:
+        fix, fix_zh = FIX_VARIANTS[(code, variant)]
     values = _Blank({**evidence, **fmt, "where": where})
     if reason:
         en, zh = _DETAIL[reason]
