@@ -86,6 +86,7 @@ FIXES = {
 
 
 def test_every_rule_has_a_fix_case():
+    # forward_error and loss_error: test_forward_and_loss_error_fixes
     assert set(RULES) - set(FIXES) == {"loss_error", "forward_error"}
 
 
@@ -326,3 +327,13 @@ def test_relu_inside_a_gate_branch_is_not_reported_dead():
     assert check(ChannelGate(gate=True), nn.CrossEntropyLoss(), x, y) == []
     dead = _one(check(ChannelGate(gate=False), nn.CrossEntropyLoss(), x, y), "dead_relu_init")
     assert dead.evidence["dead_fraction"] == pytest.approx(1.0)
+
+
+def test_forward_and_loss_error_fixes():
+    mlp = nn.Sequential(nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10))
+    images = torch.randn(4, 1, 28, 28)  # not flattened: the classic MNIST mistake
+    (f,) = check(mlp, nn.CrossEntropyLoss(), images, torch.randint(0, 10, (4,)))
+    assert f.code == "forward_error" and "example_input" in f.fix and "shape" in f.message
+    (g,) = check(mlp, lambda out, y, w: F.cross_entropy(out, y) * w, images.flatten(1),
+                 torch.randint(0, 10, (4,)))
+    assert g.code == "loss_error" and "input and target" in g.fix

@@ -63,7 +63,7 @@ _BINARY_TARGETS = frozenset({"binary", "multi_hot"})
 
 @dataclass(frozen=True)
 class _Expect:
-    """What a loss expects, read from the catalog (or PyTorch's contract)."""
+    """What a loss expects, read from its catalog entry."""
 
     name: str
     input_kind: str
