@@ -72,6 +72,11 @@ class CorpusResult:
         bad = self.buggy
         return sum(1 for p in bad if not p.missed) / len(bad) if bad else 1.0
 
+    def flagged_buggy_rate(self) -> float:
+        """Share of buggy programs with at least one finding (right or not)."""
+        bad = self.buggy
+        return sum(1 for p in bad if p.found) / len(bad) if bad else 1.0
+
     def flagged_correct_rate(self) -> float:
         """Share of correct programs with at least one finding."""
         ok = self.correct
@@ -137,6 +142,7 @@ def render(result: CorpusResult, title: str = "corpus") -> str:
     lines.append(f"programs: {len(result.buggy)} buggy, {len(result.correct)} correct")
     lines.append(f"recall (expected findings reported): {result.recall():.1%}")
     lines.append(f"buggy programs caught (every expected finding): {result.caught_rate():.1%}")
+    lines.append(f"buggy programs with any finding: {result.flagged_buggy_rate():.1%}")
     lines.append(f"false positives (share of findings not expected): "
                  f"{result.false_positive_rate():.1%}")
     lines.append(f"false alarms (correct programs with any finding): "
@@ -155,6 +161,7 @@ def to_json(result: CorpusResult) -> dict[str, Any]:
     return {
         "recall": result.recall(),
         "caught_rate": result.caught_rate(),
+        "flagged_buggy_rate": result.flagged_buggy_rate(),
         "buggy": len(result.buggy),
         "correct": len(result.correct),
         "false_positive_rate": result.false_positive_rate(),

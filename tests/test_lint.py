@@ -47,8 +47,20 @@ def corpus_result():
 
 
 def test_corpus_size(corpus_result):
-    assert len(corpus_result.buggy) >= 40
-    assert len(corpus_result.correct) >= 20
+    assert len(corpus_result.buggy) >= 80
+    assert len(corpus_result.correct) >= 55
+
+
+def test_heldout_set_is_separate_and_sized():
+    """The held-out programs are scored apart from the corpus (not run here: the
+    benchmark reports them); each names only known rules."""
+    bench = _bench()
+    paths = sorted(bench.HELDOUT.glob("*.py"))
+    expected = [bench.load(p).EXPECTED for p in paths]
+    assert sum(1 for e in expected if e) >= 20 and sum(1 for e in expected if not e) >= 15
+    assert set().union(*expected) <= set(RULES)
+    corpus_texts = {p.read_text() for p in CORPUS.glob("*.py")}
+    assert not corpus_texts & {p.read_text() for p in paths}
 
 
 def test_corpus_recall_and_false_positives(corpus_result):

@@ -86,6 +86,7 @@ FIXES = {
 
 
 def test_every_rule_has_a_fix_case():
+    # forward_error and loss_error: test_forward_and_loss_error_fixes
     assert set(RULES) - set(FIXES) == {"loss_error", "forward_error"}
 
 
@@ -307,3 +308,32 @@ def test_integer_ages_regressed_by_mse_are_not_class_indices():
     model = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 1))
     ages = torch.randint(18, 90, (20, 1))
     assert check(model, lambda p, a: F.mse_loss(p, a.float()), torch.randn(20, 6), ages) == []
+
+
+def test_relu_inside_a_gate_branch_is_not_reported_dead():
+    class ChannelGate(nn.Module):
+        def __init__(self, gate: bool):
+            super().__init__()
+            self.gate = gate
+            self.fc1, self.fc2 = nn.Linear(8, 4), nn.Linear(4, 8)
+            with torch.no_grad():
+                self.fc1.bias.fill_(-50.0)  # every hidden unit is 0 for every example
+
+        def forward(self, x):
+            a = self.fc2(F.relu(self.fc1(x.mean(1)))) + self.fc2(F.relu(self.fc1(x.amax(1))))
+            return (x * torch.sigmoid(a)[:, None, :]).mean(1) if self.gate else a
+
+    x, y = torch.randn(6, 5, 8), torch.randint(0, 8, (6,))
+    assert check(ChannelGate(gate=True), nn.CrossEntropyLoss(), x, y) == []
+    dead = _one(check(ChannelGate(gate=False), nn.CrossEntropyLoss(), x, y), "dead_relu_init")
+    assert dead.evidence["dead_fraction"] == pytest.approx(1.0)
+
+
+def test_forward_and_loss_error_fixes():
+    mlp = nn.Sequential(nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10))
+    images = torch.randn(4, 1, 28, 28)  # not flattened: the classic MNIST mistake
+    (f,) = check(mlp, nn.CrossEntropyLoss(), images, torch.randint(0, 10, (4,)))
+    assert f.code == "forward_error" and "example_input" in f.fix and "shape" in f.message
+    (g,) = check(mlp, lambda out, y, w: F.cross_entropy(out, y) * w, images.flatten(1),
+                 torch.randint(0, 10, (4,)))
+    assert g.code == "loss_error" and "input and target" in g.fix

@@ -63,7 +63,7 @@ _BINARY_TARGETS = frozenset({"binary", "multi_hot"})
 
 @dataclass(frozen=True)
 class _Expect:
-    """What a loss expects, read from the catalog (or PyTorch's contract)."""
+    """What a loss expects, read from its catalog entry."""
 
     name: str
     input_kind: str
@@ -269,7 +269,10 @@ def _feeds_gate(graph: Graph, n: Node, depth: int = 3) -> bool:
         m = graph.nodes[c]
         if m.op in _SATURATING and _is_gate(graph, m):
             return True
-        if (m.op in _PASS | _RESHAPE or _is_affine(m)) and _feeds_gate(graph, m, depth - 1):
+        # through reshapes, the branch's affine layers, and the sum of two pooled
+        # branches (CBAM: mlp(avg) + mlp(max))
+        if (m.op in _PASS | _RESHAPE | _ADDS or _is_affine(m)) \
+                and _feeds_gate(graph, m, depth - 1):
             return True
     return False
 

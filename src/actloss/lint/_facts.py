@@ -14,17 +14,18 @@ from typing import Any
 __all__ = ["activation_spec", "loss_spec", "output_range"]
 
 
-def _registry(kind: str) -> Any:
+def _specs(kind: str) -> list[Any]:
+    """Every spec of the loss or the activation catalog, through its public API."""
     try:
         if kind == "loss":
-            import actloss.losses
-            from actloss.losses._registry import REGISTRY
-        else:
-            import actloss.activations  # noqa: F401  (registers the entries)
-            from actloss.activations._registry import REGISTRY
+            import actloss.losses as catalog
+
+            return catalog.specs()
+        import actloss.activations as acts
+
+        return [acts.spec(name) for name in acts.names()]
     except Exception:  # pragma: no cover - a broken catalog must not break the linter
-        return None
-    return REGISTRY
+        return []
 
 
 def _twin_name(torch_equivalent: str | None) -> str | None:
@@ -37,11 +38,8 @@ def _twin_name(torch_equivalent: str | None) -> str | None:
 
 
 def _by_twin(kind: str, op: str) -> Any:
-    reg = _registry(kind)
-    if reg is None:
-        return None
     found = None
-    for spec in reg:
+    for spec in _specs(kind):
         if _twin_name(spec.torch_equivalent) == op:
             if spec.name == op:
                 return spec
@@ -51,20 +49,19 @@ def _by_twin(kind: str, op: str) -> Any:
 
 def loss_spec(name: str) -> Any:
     """The loss catalog entry whose PyTorch twin is ``torch.nn.functional.<name>``."""
-    reg = _registry("loss")
-    if reg is None:
-        return None
     dotted = f"torch.nn.functional.{name}"
-    for spec in reg:
-        if spec.torch_equivalent == dotted:
-            return spec
-    return None
+    return next((s for s in _specs("loss") if s.torch_equivalent == dotted), None)
 
 
 def catalog_loss(name: str) -> Any:
     """The loss catalog entry called ``name`` (``None`` if there is none)."""
-    reg = _registry("loss")
-    return reg.spec(name) if reg is not None and name in reg else None
+    import actloss.losses as catalog
+    from actloss.errors import UnknownNameError
+
+    try:
+        return catalog.spec(name)
+    except UnknownNameError:
+        return None
 
 
 def activation_spec(op: str) -> Any:

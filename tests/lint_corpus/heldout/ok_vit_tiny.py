@@ -13,7 +13,8 @@ class ViT(nn.Module):
         self.cls = nn.Parameter(torch.zeros(1, 1, d))
         self.pos = nn.Parameter(torch.randn(1, 17, d) * 0.02)
         self.enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(d, 2, 32, batch_first=True,
-                                                                    norm_first=True), 2)
+                                                                    norm_first=True), 2,
+                                 enable_nested_tensor=False)
         self.norm = nn.LayerNorm(d)
         self.head = nn.Linear(d, n_class)
 
