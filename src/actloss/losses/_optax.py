@@ -313,9 +313,9 @@ def optax_safe_softmax_cross_entropy(input: torch.Tensor, target: torch.Tensor, 
 
     Example:
         >>> import torch
-        >>> optax_safe_softmax_cross_entropy(torch.tensor([[0.0, -float("inf")]]),
-        ...                                  torch.tensor([[1.0, 0.0]]))
-        tensor([0.])
+        >>> optax_safe_softmax_cross_entropy(torch.tensor([[0.0, -float("inf"), 0.0]]),
+        ...                                  torch.tensor([[0.5, 0.0, 0.5]]))  # log 2
+        tensor([0.6931])
     """
     owner = "optax_safe_softmax_cross_entropy"
     check_reduction(owner, reduction)
