@@ -120,7 +120,8 @@ def test_rule_2_and_3_one_meaning_resolves():
     assert L.spec("huber_loss").name == "huber"
     assert L.spec("huber_loss", peer="optax").name == "optax_huber_loss"
     assert L.spec("triplet_margin_loss").name == "triplet"
-    assert L.spec("multiclass_hinge_loss").name == "multiclass_hinge"
+    assert L.spec("multiclass_hinge_loss").name == "optax_multiclass_hinge_loss"
+    assert L.spec("squared_error").name == "optax_squared_error"
     assert A.spec("hard_silu").name == "hard_swish"
     assert A.spec("linear").name == "identity"
 

@@ -166,6 +166,11 @@ CONVENTIONS: dict[str, tuple[str, ...]] = {
     "binary_focal": ("torchvision's sigmoid_focal_loss (alpha=0.25 by default); optax's "
                      "sigmoid_focal_loss leaves alpha off by default "
                      "(optax_sigmoid_focal_loss).",),
+    # activations
+    "leaky_relu": ("Keras's activations.leaky_relu defaults to negative_slope=0.2; actloss "
+                   "(as PyTorch) to 0.01: pass negative_slope=0.2 for Keras's numbers.",),
+    "hard_sigmoid": ("relu6(x + 3) / 6, as PyTorch and Keras 3 (Keras 2's was "
+                     "clip(0.2 x + 0.5, 0, 1)).",),
 }
 
 

@@ -223,8 +223,11 @@ class Registry(Generic[S]):
             m = self.meanings(k)
             if not m:
                 continue
-            plain = {self._twins.get(v, v) for v in m.values()}
-            if len(plain) == 1:  # rule 3
+            raw_entries = set(m.values())
+            if len(raw_entries) == 1:  # rule 3: one meaning
+                return raw_entries.pop()
+            plain = {self._twins.get(v, v) for v in raw_entries}
+            if len(plain) == 1:  # rule 3: twins (PyTorch's and optax's form) -> PyTorch's
                 return plain.pop()
             raise self._ambiguous(name, k, m)  # rule 4
         key = keys[0]

@@ -79,33 +79,46 @@ def save_figure(fig: Any, out: Path) -> Path:
 
 
 def resolve(name: str, kind: str = "auto") -> tuple[str, Any]:
-    """``('activation' | 'loss', spec)`` for ``name``; activations first when both match,
-    then losses, then Keras' loss spellings (``CategoricalCrossentropy`` and the like)."""
+    """``('activation' | 'loss', spec)`` for ``name``, through the registries' one resolver
+    (docs/names.md): activations first when both match, then losses; peers' spellings
+    (``CategoricalCrossentropy``, ``l2_loss``, ``keras:dice``) included. A spelling the
+    peers share with different meanings raises, naming each peer's entry."""
     from actloss import activations as A
     from actloss import losses as L
+    from actloss._registry import AmbiguousNameError
 
-    if kind in ("auto", "activation") and name in A.REGISTRY:
-        return "activation", A.spec(name)
-    if kind in ("auto", "loss") and name in L.REGISTRY:
-        return "loss", L.spec(name)
-    if kind == "activation":
-        A.spec(name)  # raises with suggestions
-    if kind in ("auto", "loss"):
-        try:  # Keras spellings: CategoricalCrossentropy, mse, kl_divergence, ...
-            return "loss", L.keras_spec(name)
-        except UnknownNameError:
-            if kind == "loss":
-                L.spec(name)
     suggestions: list[str] = []
-    for reg in (A.REGISTRY, L.REGISTRY):
+    for what, reg in (("activation", A.REGISTRY), ("loss", L.REGISTRY)):
+        if kind not in ("auto", what):
+            continue
         try:
-            reg.spec(name)
+            return what, reg.spec(name)
+        except AmbiguousNameError:
+            raise
         except UnknownNameError as exc:
+            if kind == what:
+                raise
             suggestions += list(exc.suggestions)
     hint = ("; did you mean " + " or ".join(repr(s) for s in dict.fromkeys(suggestions)) + "?"
             if suggestions else "; see `actloss list`")
     raise UnknownNameError(f"unknown activation or loss {name!r}{hint}", name=name,
                            suggestions=tuple(suggestions))
+
+
+def _names_of(what: str, spec: Any) -> dict[str, Any]:
+    """The peers' spellings of the entry, the shared spellings it is one meaning of, the
+    twin entry and the edge conventions (the metadata `show` prints)."""
+    from actloss import activations as A
+    from actloss import losses as L
+    from actloss._peers import conventions
+
+    reg = A.REGISTRY if what == "activation" else L.REGISTRY
+    shared = {k: m for k, m in reg.shared_spellings().items() if spec.name in m.values()}
+    other = {p: e for p, e in reg.meanings(spec.name).items()
+             if p != "actloss" and e != spec.name}
+    return {"peer_names": reg.spellings(spec.name), "shared_spellings": shared,
+            "same_spelling_elsewhere": other, "twin": reg.twin(spec.name),
+            "conventions": list(conventions(spec.name))}
 
 
 def _range(spec: Any) -> list[Any]:
@@ -214,6 +227,7 @@ def _show_json(kind: str, spec: Any) -> dict[str, Any]:
 
     data = spec_to_json(spec)
     data["kind_of_entry"] = kind
+    data.update(_names_of(kind, spec))
     if kind == "activation":
         data["range"] = _range(spec)
         data["has_closed_form_derivative"] = spec.derivative is not None
@@ -285,6 +299,26 @@ def show(
         lines += [f"  {lib}: {val}" for lib, val in spec.other_defaults.items()]
     if spec.torch_equivalent:
         lines.append(f"[bold]PyTorch:[/] {spec.torch_equivalent}")
+    names = _names_of(what, spec)
+    if names["peer_names"]:
+        lines.append(f"[bold]{'其他库中的名称' if zh else 'names in other libraries'}:[/] "
+                     + "; ".join(f"{peer}: {', '.join(ns)}"
+                                 for peer, ns in names["peer_names"].items()))
+    for peer, entry in names["same_spelling_elsewhere"].items():
+        lines.append(f"'{spec.name}' 也是 {peer} 对 {entry} 的称呼: 不带 peer 时保持 actloss 的含义"
+                      if zh else f"'{spec.name}' is also {peer}'s spelling of {entry}: the bare "
+                      f"name keeps actloss's meaning (peer='{peer}' gives {entry})")
+    if names["twin"]:
+        lines.append(("与之逐元素相同: " if zh else "same element-wise function as: ")
+                     + names["twin"])
+    for key, meanings in names["shared_spellings"].items():
+        listed = ", ".join(f"{p}: {e}" for p, e in meanings.items())
+        lines.append(f"'{key}' 在不同库中含义不同 ({listed}); 不带 peer 时拒绝解析"
+                      if zh else f"'{key}' means different things ({listed}); refused "
+                      "without a peer (actloss's canonical names keep actloss's meaning)")
+    if names["conventions"]:
+        lines.append(f"[bold]{'边界约定' if zh else 'conventions'}:[/]")
+        lines += [f"  • {c}" for c in names["conventions"]]
     ref = spec.reference + (f" ({spec.year})" if spec.year and str(spec.year) not in
                             spec.reference else "")
     if ref.strip():

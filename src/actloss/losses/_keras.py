@@ -538,6 +538,9 @@ def _categorical(owner: str, x: torch.Tensor, from_logits: bool
                  ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
     """log-probabilities over the last dimension; with probabilities also q and p."""
     if from_logits:
+        from actloss.losses._optax import refuse_probabilities_as_logits
+
+        refuse_probabilities_as_logits(owner, x)
         return torch.log_softmax(x, dim=-1), None, None  # log softmax via logsumexp
     _in_unit(owner, "input", x, "probabilities (pass from_logits=True for logits)")
     q = x / x.sum(-1, keepdim=True)  # Keras renormalises

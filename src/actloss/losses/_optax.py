@@ -89,6 +89,27 @@ def _axis(owner: str, x: torch.Tensor, axis: int) -> int:
     return axis % x.dim()
 
 
+def refuse_probabilities_as_logits(owner: str, x: torch.Tensor, axis: int = -1) -> None:
+    """Logits that are unmistakably probabilities: with at least 3 classes, every value in
+    [0, 1] and every row summing to 1 (to 1e-4) - the output of a softmax. The classic
+    crossing (a softmax applied twice) raises instead of training silently on a flat loss.
+    Skipped when the value checks are off."""
+    from actloss.losses._checks import value_checks_enabled
+
+    if not value_checks_enabled() or x.dim() == 0 or x.shape[axis] < 3 or not x.numel():
+        return
+    xd = x.detach()
+    lo, hi = torch.aminmax(xd)
+    if float(lo) < 0 or float(hi) > 1:
+        return
+    if bool(((xd.sum(axis, dtype=torch.float32) - 1).abs() <= 1e-4).all()):
+        raise InputError(
+            f"`input` of {owner} must hold logits, but every row is a probability "
+            "distribution (values in [0, 1] summing to 1): a softmax was applied already. "
+            "Pass the scores before the softmax, or the probabilities to an entry that takes "
+            "them (from_logits=False for the keras_ entries)")
+
+
 def _log_softmax(x: torch.Tensor, axis: int, mask: torch.Tensor | None) -> torch.Tensor:
     if mask is None:
         return torch.log_softmax(x, dim=axis)
@@ -267,6 +288,7 @@ def optax_softmax_cross_entropy(input: torch.Tensor, target: torch.Tensor, *,
     (axis,) = check_params("optax_softmax_cross_entropy", (_AXIS,), {"axis": axis}).values()
     check_reduction("optax_softmax_cross_entropy", reduction)
     x, t, ax, mask = _ce_pair("optax_softmax_cross_entropy", input, target, axis, where)
+    refuse_probabilities_as_logits("optax_softmax_cross_entropy", x, ax)
     terms = t * _log_softmax(x, ax, mask)
     if mask is not None:
         terms = torch.where(mask, terms, terms.new_zeros(()))
@@ -291,9 +313,9 @@ def optax_safe_softmax_cross_entropy(input: torch.Tensor, target: torch.Tensor, 
 
     Example:
         >>> import torch
-        >>> optax_safe_softmax_cross_entropy(torch.tensor([[0.0, -float("inf")]]),
-        ...                                  torch.tensor([[1.0, 0.0]]))
-        tensor([0.])
+        >>> optax_safe_softmax_cross_entropy(torch.tensor([[0.0, -float("inf"), 0.0]]),
+        ...                                  torch.tensor([[0.5, 0.0, 0.5]]))  # log 2
+        tensor([0.6931])
     """
     owner = "optax_safe_softmax_cross_entropy"
     check_reduction(owner, reduction)
@@ -336,6 +358,7 @@ def optax_softmax_cross_entropy_with_integer_labels(
     xl = x.movedim(ax, -1)
     mask = _where(owner, where, x, ax)
     x_up, onehot = _cs_parts(owner, xl, target, -1)
+    refuse_probabilities_as_logits(owner, x_up)
     if mask is None:
         per = torch.logsumexp(x_up, -1) - (x_up * onehot).sum(-1)
     else:
