@@ -87,6 +87,16 @@ def _finish(owner: str, per_sample: torch.Tensor, like: torch.Tensor, reduction:
     return out.to(like.dtype)
 
 
+def _finish_boxes(owner: str, per_box: torch.Tensor, like: torch.Tensor, reduction: str,
+                  weight: torch.Tensor | None) -> torch.Tensor:
+    """As :func:`_finish`; the mean over zero boxes is 0, as torchvision's box losses define
+    it (``loss.mean() if loss.numel() > 0 else 0.0 * loss.sum()``), not NaN."""
+    if reduction == "mean" and per_box.numel() == 0:
+        check_reduction(owner, reduction)
+        return (0.0 * per_box.sum()).to(like.dtype)
+    return _finish(owner, per_box, like, reduction, weight)
+
+
 def _chain_logits(grad_p: torch.Tensor, p: torch.Tensor, from_logits: bool,
                   like: torch.Tensor) -> torch.Tensor:
     # d sigmoid(z)/dz = p (1 - p)
@@ -458,7 +468,7 @@ def iou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mea
     e = _box_params("iou_loss", eps)
     b, g = _boxes("iou_loss", input, target)
     iou, _, _, _ = _iou_parts(b, g, e)
-    return _finish("iou_loss", 1 - iou, input, reduction, weight)
+    return _finish_boxes("iou_loss", 1 - iou, input, reduction, weight)
 
 
 def giou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
@@ -493,7 +503,7 @@ def giou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
     iou, union, cw, ch = _iou_parts(b, g, e)
     area_c = cw * ch
     loss = 1 - iou + (area_c - union) / (area_c + e)
-    return _finish("giou_loss", loss, input, reduction, weight)
+    return _finish_boxes("giou_loss", loss, input, reduction, weight)
 
 
 def _diou(b: torch.Tensor, g: torch.Tensor, e: float) -> tuple[torch.Tensor, torch.Tensor]:
@@ -534,7 +544,7 @@ def diou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
     e = _box_params("diou_loss", eps)
     b, g = _boxes("diou_loss", input, target)
     loss, _ = _diou(b, g, e)
-    return _finish("diou_loss", loss, input, reduction, weight)
+    return _finish_boxes("diou_loss", loss, input, reduction, weight)
 
 
 def _tie(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -650,7 +660,7 @@ def ciou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
     v = (4 / math.pi**2) * (torch.atan2(wg, hg) - torch.atan2(w, h)) ** 2
     with torch.no_grad():
         alpha = v / (1 - iou + v + e)
-    return _finish("ciou_loss", d + alpha * v, input, reduction, weight)
+    return _finish_boxes("ciou_loss", d + alpha * v, input, reduction, weight)
 
 
 # ---------------------------------------------------------------------------------------
