@@ -587,3 +587,6 @@ except ModuleNotFoundError as exc:  # pragma: no cover - the module may not exis
         raise
     _EXTRA = {}
 CASES.update({k: v for k, v in _EXTRA.items() if k not in CASES})
+from loss_cases_peers import CASES as _PEERS  # type: ignore[import-not-found]  # noqa: E402
+
+CASES.update({k: v for k, v in _PEERS.items() if k not in CASES})

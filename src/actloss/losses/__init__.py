@@ -124,6 +124,16 @@ from actloss.losses._segmentation import (
     tversky as tversky,
 )
 from actloss.kernels._softmax_losses import linear_cross_entropy as linear_cross_entropy
+# peers' losses (PyTorch, optax, Keras) that actloss lacked
+from actloss.losses._margin import (
+    cosine_embedding as cosine_embedding,
+    hinge_embedding as hinge_embedding,
+    margin_ranking as margin_ranking,
+    multiclass_perceptron as multiclass_perceptron,
+    multilabel_margin as multilabel_margin,
+    perceptron as perceptron,
+    soft_margin as soft_margin,
+)
 # isort: on
 # --- end ---
 
@@ -216,6 +226,15 @@ __all__ = [
     "wasserstein_1d",
     "wgan_critic",
     "wgan_g",
+]
+__all__ += [  # the peers' losses (PyTorch, optax, Keras) added to the catalog
+    "cosine_embedding",
+    "hinge_embedding",
+    "margin_ranking",
+    "multiclass_perceptron",
+    "multilabel_margin",
+    "perceptron",
+    "soft_margin",
 ]
 
 

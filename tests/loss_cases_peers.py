@@ -1,0 +1,204 @@
+"""Declarative cases for the losses taken from the peers (PyTorch, optax, Keras), in the
+format of ``tests/loss_cases.py`` (merged by it).
+
+Every ``reference`` is an independent float64 implementation of the *unreduced,
+unweighted* loss written from the peer's documented formula (loops and direct formulas,
+never actloss); ``torch_fn`` calls PyTorch's own function where PyTorch has one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from loss_cases import Example, LossCase  # type: ignore[import-not-found]
+
+__all__ = ["CASES"]
+
+F64 = torch.float64
+
+
+def _randn(gen: torch.Generator, *shape: int, scale: float = 1.0) -> torch.Tensor:
+    return torch.randn(*shape, generator=gen, dtype=F64) * scale
+
+
+def _rand(gen: torch.Generator, *shape: int, lo: float = 0.0, hi: float = 1.0) -> torch.Tensor:
+    return lo + (hi - lo) * torch.rand(*shape, generator=gen, dtype=F64)
+
+
+def _signs(gen: torch.Generator, *shape: int) -> torch.Tensor:
+    return torch.where(_rand(gen, *shape) > 0.5, 1.0, -1.0).to(F64)
+
+
+def _away(d: torch.Tensor, points: tuple[float, ...], gap: float = 0.05) -> torch.Tensor:
+    for p in points:
+        near = (d - p).abs() < gap
+        d = torch.where(near, d + 2 * gap * torch.sign(d - p + 1e-12), d)
+    return d
+
+
+def _ex(x: torch.Tensor, t: torch.Tensor | None, params: dict[str, Any] | None,
+        w: torch.Tensor | None, dtype: torch.dtype) -> Example:
+    tt = None if t is None else (t.to(dtype) if t.is_floating_point() else t)
+    return Example(x.to(dtype), tt, dict(params or {}), None if w is None else w.to(dtype))
+
+
+# ------------------------------------------------------------------ PyTorch's margin family
+def _soft_margin_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    x, y = _randn(gen, 4, 3, scale=2.0), _signs(gen, 4, 3)
+    return [_ex(x, y, {}, _rand(gen, 4, 3, lo=0.5, hi=2.0), dtype)]
+
+
+def _ref_soft_margin(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return torch.log(1 + torch.exp(-y * x))  # PyTorch docs, SoftMarginLoss
+
+
+def _hinge_embedding_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    out = []
+    for p in ({}, {"margin": 2.0}):
+        m = p.get("margin", 1.0)
+        x = _away(_rand(gen, 4, 3, lo=0.0, hi=3.0), (m,))
+        out.append(_ex(x, _signs(gen, 4, 3), p, _rand(gen, 4, 3, lo=0.5, hi=2.0), dtype))
+    return out
+
+
+def _ref_hinge_embedding(x: torch.Tensor, y: torch.Tensor, margin: float = 1.0) -> torch.Tensor:
+    # PyTorch docs, HingeEmbeddingLoss: x if y = 1, max(0, margin - x) if y = -1
+    return torch.where(y > 0, x, (margin - x).clamp_min(0))
+
+
+def _torch_hinge_embedding(x, y, *, reduction, weight=None, margin=1.0):
+    return F.hinge_embedding_loss(x, y, margin=margin, reduction=reduction)
+
+
+def _margin_ranking_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    out = []
+    for p in ({}, {"margin": 0.5}):
+        y = _signs(gen, 6)
+        x1 = _randn(gen, 6)
+        # keep -y (x1 - x2) + m away from the hinge at 0
+        gap = _away(_randn(gen, 6), (0.0,))
+        x2 = x1 - (p.get("margin", 0.0) - gap) * y  # so that -y (x1 - x2) + m = gap
+        out.append(_ex(torch.stack([x1, x2], -1), y, p, _rand(gen, 6, lo=0.5, hi=2.0), dtype))
+    return out
+
+
+def _ref_margin_ranking(x: torch.Tensor, y: torch.Tensor, margin: float = 0.0) -> torch.Tensor:
+    # PyTorch docs, MarginRankingLoss: max(0, -y (x1 - x2) + margin)
+    return (-y * (x[..., 0] - x[..., 1]) + margin).clamp_min(0)
+
+
+def _torch_margin_ranking(x, y, *, reduction, weight=None, margin=0.0):
+    return F.margin_ranking_loss(x[..., 0], x[..., 1], y, margin=margin, reduction=reduction)
+
+
+def _cos64(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    # ATen's cosine_embedding_loss: 1e-12 added to each squared norm
+    return (a * b).sum(-1) / torch.sqrt(((a * a).sum(-1) + 1e-12) * ((b * b).sum(-1) + 1e-12))
+
+
+def _cosine_embedding_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    out = []
+    for p in ({}, {"margin": 0.3}):
+        m = p.get("margin", 0.0)
+        rows = []
+        while len(rows) < 5:  # keep cos - margin away from the hinge at 0
+            a, b = _randn(gen, 4), _randn(gen, 4)
+            if abs(float(_cos64(a, b)) - m) > 0.05:
+                rows.append(torch.stack([a, b]))
+        y = torch.tensor([1, -1, -1, 1, -1])
+        out.append(_ex(torch.stack(rows), y, p, _rand(gen, 5, lo=0.5, hi=2.0), dtype))
+    return out
+
+
+def _ref_cosine_embedding(x: torch.Tensor, y: torch.Tensor, margin: float = 0.0
+                          ) -> torch.Tensor:
+    # PyTorch docs, CosineEmbeddingLoss: 1 - cos if y = 1, max(0, cos - margin) if y = -1
+    cos = _cos64(x[:, 0], x[:, 1])
+    return torch.where(y > 0, 1 - cos, (cos - margin).clamp_min(0))
+
+
+def _torch_cosine_embedding(x, y, *, reduction, weight=None, margin=0.0):
+    return F.cosine_embedding_loss(x[:, 0], x[:, 1], y, margin=margin, reduction=reduction)
+
+
+def _multilabel_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    n, c = 4, 5
+    t = torch.full((n, c), -1, dtype=torch.int64)
+    for i, k in enumerate((1, 2, 3, 0)):  # the last row has no target: loss 0
+        perm = torch.randperm(c, generator=gen)[:k]
+        t[i, :k] = perm
+    t[1, 3] = 4  # an index after the first -1 is ignored, as PyTorch does
+    while True:  # keep every 1 - (x_j - x_i) away from the hinge at 0
+        x = _randn(gen, n, c, scale=1.5)
+        diff = x[:, :, None] - x[:, None, :]
+        if bool(((1 - diff).abs() > 0.05).all()):
+            break
+    return [_ex(x, t, {}, _rand(gen, n, lo=0.5, hi=2.0), dtype)]
+
+
+def _ref_multilabel(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    # PyTorch docs, MultiLabelMarginLoss: sum_{j in targets, i not in targets}
+    # max(0, 1 - (x[y[j]] - x[i])) / x.size(0), targets up to the first -1
+    out = torch.zeros(x.shape[0], dtype=F64)
+    c = x.shape[1]
+    for n in range(x.shape[0]):
+        targets = []
+        for v in t[n].tolist():
+            if v < 0:
+                break
+            targets.append(v)
+        for j in targets:
+            for i in range(c):
+                if i not in targets:
+                    out[n] += max(0.0, 1 - (float(x[n, j]) - float(x[n, i])))
+    return out / c
+
+
+def _torch_multilabel(x, t, *, reduction, weight=None):
+    return F.multilabel_margin_loss(x, t, reduction=reduction)
+
+
+# ------------------------------------------------------------------ optax's perceptrons
+def _perceptron_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    x, y = _away(_randn(gen, 4, 3, scale=2.0), (0.0,)), _signs(gen, 4, 3)
+    return [_ex(x, y, {}, _rand(gen, 4, 3, lo=0.5, hi=2.0), dtype)]
+
+
+def _multiclass_scores(gen: torch.Generator, n: int, c: int) -> torch.Tensor:
+    while True:  # the two largest scores of each row at least 0.05 apart (no tie)
+        x = _randn(gen, n, c, scale=2.0)
+        top = x.topk(2, dim=-1).values
+        if bool(((top[:, 0] - top[:, 1]) > 0.05).all()):
+            return x
+
+
+def _mc_perceptron_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    x = _multiclass_scores(gen, 6, 4)
+    t = torch.randint(0, 4, (6,), generator=gen)
+    t[0] = int(x[0].argmax())  # one row already right: loss 0
+    return [_ex(x, t, {}, _rand(gen, 6, lo=0.5, hi=2.0), dtype)]
+
+
+def _ref_mc_perceptron(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    # optax multiclass_perceptron_loss: max_k scores_k - scores_label
+    return torch.tensor([max(float(v) for v in x[n]) - float(x[n, t[n]])
+                         for n in range(x.shape[0])], dtype=F64)
+
+
+CASES: dict[str, LossCase] = {
+    "soft_margin": LossCase(_soft_margin_make, _ref_soft_margin,
+                            lambda x, y, *, reduction, weight=None: F.soft_margin_loss(
+                                x, y, reduction=reduction)),
+    "hinge_embedding": LossCase(_hinge_embedding_make, _ref_hinge_embedding,
+                                _torch_hinge_embedding),
+    "margin_ranking": LossCase(_margin_ranking_make, _ref_margin_ranking,
+                               _torch_margin_ranking),
+    "cosine_embedding": LossCase(_cosine_embedding_make, _ref_cosine_embedding,
+                                 _torch_cosine_embedding),
+    "multilabel_margin": LossCase(_multilabel_make, _ref_multilabel, _torch_multilabel),
+    "perceptron": LossCase(_perceptron_make, lambda x, y: (-y * x).clamp_min(0)),
+    "multiclass_perceptron": LossCase(_mc_perceptron_make, _ref_mc_perceptron),
+}
