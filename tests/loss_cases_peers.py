@@ -188,7 +188,125 @@ def _ref_mc_perceptron(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
                          for n in range(x.shape[0])], dtype=F64)
 
 
+# ------------------------------------------------------------------ optax's sparsemax losses
+def _sp64(z: torch.Tensor) -> torch.Tensor:
+    # Keras/JAX sparse_plus: 0 for z <= -1, (z + 1)^2 / 4 on (-1, 1), z for z >= 1
+    return torch.where(z <= -1, torch.zeros_like(z), torch.where(z >= 1, z, (z + 1) ** 2 / 4))
+
+
+def _sparsemax_loss_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    x = _away(_randn(gen, 4, 3, scale=2.0), (-1.0, 1.0))
+    y = (_rand(gen, 4, 3) > 0.5).to(F64)
+    return [_ex(x, y, {}, _rand(gen, 4, 3, lo=0.5, hi=2.0), dtype)]
+
+
+def _ref_sparsemax_loss(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    # optax sparsemax_loss: sparse_plus(where(labels, -logits, logits))
+    return _sp64(torch.where(y > 0, -x, x))
+
+
+def _tau(z: torch.Tensor) -> float:
+    """Bisection for sum(max(z - tau, 0)) = 1 (not the sort used by actloss)."""
+    lo, hi = float(z.max()) - 1, float(z.max())
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if float((z - mid).clamp_min(0).sum()) > 1:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def _mc_sparsemax_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    rows = []
+    while len(rows) < 5:  # every score at least 0.05 from the threshold: no support change
+        z = _randn(gen, 4, scale=1.5)
+        if bool(((z - _tau(z)).abs() > 0.05).all()):
+            rows.append(z)
+    t = torch.randint(0, 4, (5,), generator=gen)
+    return [_ex(torch.stack(rows), t, {}, _rand(gen, 5, lo=0.5, hi=2.0), dtype)]
+
+
+def _ref_mc_sparsemax(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    # Martins and Astudillo (2016), eq. 19: -z_k + 1/2 sum_{j in S(z)} (z_j^2 - tau^2) + 1/2
+    out = []
+    for z, k in zip(x, t.tolist()):
+        tau = _tau(z)
+        s = z > tau
+        out.append(-float(z[k]) + 0.5 * float((z[s] ** 2 - tau**2).sum()) + 0.5)
+    return torch.tensor(out, dtype=F64)
+
+
+# ------------------------------------------------------------------ ranking, Circle, KL
+def _ranking_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    x = _randn(gen, 3, 5, scale=1.5)
+    y = torch.randint(0, 4, (3, 5), generator=gen).to(F64)  # graded relevance 0..3
+    return [_ex(x, y, {}, _rand(gen, 3, lo=0.5, hi=2.0), dtype)]
+
+
+def _ref_ranking(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    # optax ranking_softmax_loss: -sum_i y_i log(exp(s_i) / sum_j exp(s_j))
+    return -(y * (s - torch.log(torch.exp(s).sum(-1, keepdim=True)))).sum(-1)
+
+
+def _circle_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    out = []
+    for p in ({}, {"gamma": 8.0, "margin": 0.25}, {"remove_diagonal": False}):
+        x = _randn(gen, 6, 3)
+        x = x / x.norm(dim=1, keepdim=True)
+        y = torch.tensor([0, 0, 1, 1, 2, 0])
+        out.append(_ex(x, y, p, _rand(gen, 6, lo=0.5, hi=2.0), dtype))
+    return out
+
+
+def _ref_circle(x: torch.Tensor, y: torch.Tensor, gamma: float = 80.0, margin: float = 0.4,
+                remove_diagonal: bool = True) -> torch.Tensor:
+    # keras.losses.circle: d = max(0, 1 - x_i.x_j); positives (same label) weighted
+    # (m + d)(m - d), negatives (1 + m - d)(1 - m - d); softplus(lse_P + lse_N)
+    import math
+
+    out = []
+    n = x.shape[0]
+    for i in range(n):
+        pos, neg = [], []
+        for j in range(n):
+            d = max(0.0, 1 - float(x[i] @ x[j]))
+            if int(y[i]) == int(y[j]):
+                if i != j or not remove_diagonal:
+                    pos.append(-gamma * (margin + d) * (margin - d))
+            else:
+                neg.append(gamma * (1 + margin - d) * (1 - margin - d))
+        if not pos or not neg:
+            out.append(0.0)
+            continue
+        lse = (math.log(sum(math.exp(v) for v in pos))
+               + math.log(sum(math.exp(v) for v in neg)))
+        out.append(math.log1p(math.exp(lse)))
+    return torch.tensor(out, dtype=F64)
+
+
+def _gkl_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    x = _randn(gen, 4, 5)
+    y = _rand(gen, 4, 5, lo=0.0, hi=3.0)
+    y[0, 2] = 0.0  # 0 log 0 = 0
+    return [_ex(x, y, {}, _rand(gen, 4, lo=0.5, hi=2.0), dtype)]
+
+
+def _ref_gkl(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    # I-divergence sum y log(y / q) - y + q with q = exp(x); 0 log 0 = 0
+    q = torch.exp(x)
+    ylogy = torch.where(y > 0, y * torch.log(torch.where(y > 0, y, 1.0) / q), 0.0)
+    return (ylogy - y + q).sum(-1)
+
+
 CASES: dict[str, LossCase] = {
+    "sparsemax_loss": LossCase(_sparsemax_loss_make, _ref_sparsemax_loss),
+    "multiclass_sparsemax": LossCase(_mc_sparsemax_make, _ref_mc_sparsemax),
+    "ranking_softmax": LossCase(_ranking_make, _ref_ranking),
+    # the pair weights are held constant (Keras's stop_gradient): autograd is by design not
+    # the derivative of the value, so finite differences cannot check it
+    "circle": LossCase(_circle_make, _ref_circle, gradcheck=False),
+    "generalized_kl_divergence": LossCase(_gkl_make, _ref_gkl),
     "soft_margin": LossCase(_soft_margin_make, _ref_soft_margin,
                             lambda x, y, *, reduction, weight=None: F.soft_margin_loss(
                                 x, y, reduction=reduction)),

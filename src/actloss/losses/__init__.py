@@ -134,6 +134,15 @@ from actloss.losses._margin import (
     perceptron as perceptron,
     soft_margin as soft_margin,
 )
+from actloss.losses._sparsemax import (
+    multiclass_sparsemax as multiclass_sparsemax,
+    sparsemax_loss as sparsemax_loss,
+)
+from actloss.losses._ranking import circle as circle, ranking_softmax as ranking_softmax
+from actloss.losses._generalized_kl import (
+    generalized_kl_divergence as generalized_kl_divergence,
+    smooth_labels as smooth_labels,
+)
 # isort: on
 # --- end ---
 
@@ -228,13 +237,19 @@ __all__ = [
     "wgan_g",
 ]
 __all__ += [  # the peers' losses (PyTorch, optax, Keras) added to the catalog
+    "circle",
     "cosine_embedding",
+    "generalized_kl_divergence",
     "hinge_embedding",
     "margin_ranking",
     "multiclass_perceptron",
+    "multiclass_sparsemax",
     "multilabel_margin",
     "perceptron",
+    "ranking_softmax",
+    "smooth_labels",
     "soft_margin",
+    "sparsemax_loss",
 ]
 
 
