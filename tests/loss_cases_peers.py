@@ -299,7 +299,64 @@ def _ref_gkl(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return (ylogy - y + q).sum(-1)
 
 
+# ------------------------------------------------------------------ CTC
+def _ctc_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    t_max, n, c = 6, 3, 4
+    out = []
+    for p in ({}, {"input_lengths": torch.tensor([6, 4, 5]),
+                   "target_lengths": torch.tensor([3, 2, 1])},
+              {"blank": 3, "target_lengths": torch.tensor([2, 3, 0])},
+              {"divide_by_target_length": True, "input_lengths": torch.tensor([6, 5, 6]),
+               "target_lengths": torch.tensor([2, 2, 3]), "zero_infinity": True}):
+        lo = 1 if p.get("blank", 0) == 0 else 0
+        y = torch.randint(lo, lo + c - 1, (n, 3), generator=gen)
+        x = torch.log_softmax(_randn(gen, t_max, n, c, scale=1.5), dim=2)
+        out.append(_ex(x, y, p, _rand(gen, n, lo=0.5, hi=2.0), dtype))
+    return out
+
+
+def _ref_ctc(x: torch.Tensor, y: torch.Tensor, blank: int = 0, zero_infinity: bool = False,
+             divide_by_target_length: bool = False, input_lengths: Any = None,
+             target_lengths: Any = None) -> torch.Tensor:
+    # Graves et al. (2006): -log of the sum over every frame path that collapses (merge
+    # repeats, then drop blanks) to the label sequence; enumerated path by path
+    import itertools
+    import math
+
+    t_max, n, c = x.shape
+    out = []
+    for b in range(n):
+        t_n = t_max if input_lengths is None else int(input_lengths[b])
+        l_n = y.shape[1] if target_lengths is None else int(target_lengths[b])
+        labels = tuple(int(v) for v in y[b, :l_n])
+        total = 0.0
+        for path in itertools.product(range(c), repeat=t_n):
+            merged = [k for i, k in enumerate(path) if i == 0 or k != path[i - 1]]
+            if tuple(k for k in merged if k != blank) == labels:
+                total += math.exp(sum(float(x[t, b, k]) for t, k in enumerate(path)))
+        loss = -math.log(total) if total > 0 else (0.0 if zero_infinity else math.inf)
+        out.append(loss / max(l_n, 1) if divide_by_target_length else loss)
+    return torch.tensor(out, dtype=F64)
+
+
+def _torch_ctc(x, y, *, reduction, weight=None, blank=0, zero_infinity=False,
+               divide_by_target_length=False, input_lengths=None, target_lengths=None):
+    # F.ctc_loss's 'mean' divides by the target lengths first: here that is
+    # divide_by_target_length=True; the catalog's plain 'mean' is the mean of 'none'
+    t_max, n, _ = x.shape
+    il = torch.full((n,), t_max) if input_lengths is None else input_lengths
+    tl = torch.full((n,), y.shape[1]) if target_lengths is None else target_lengths
+    per = F.ctc_loss(x, y, il, tl, blank=blank, reduction="none", zero_infinity=zero_infinity)
+    if divide_by_target_length:
+        if reduction == "mean":
+            return F.ctc_loss(x, y, il, tl, blank=blank, reduction="mean",
+                              zero_infinity=zero_infinity)
+        per = per / tl.clamp_min(1).to(per.dtype)
+    return {"none": per, "sum": per.sum(), "mean": per.mean()}[reduction]
+
+
 CASES: dict[str, LossCase] = {
+    "ctc": LossCase(_ctc_make, _ref_ctc, _torch_ctc),
     "sparsemax_loss": LossCase(_sparsemax_loss_make, _ref_sparsemax_loss),
     "multiclass_sparsemax": LossCase(_mc_sparsemax_make, _ref_mc_sparsemax),
     "ranking_softmax": LossCase(_ranking_make, _ref_ranking),

@@ -139,6 +139,7 @@ from actloss.losses._sparsemax import (
     sparsemax_loss as sparsemax_loss,
 )
 from actloss.losses._ranking import circle as circle, ranking_softmax as ranking_softmax
+from actloss.losses._sequence import ctc as ctc
 from actloss.losses._generalized_kl import (
     generalized_kl_divergence as generalized_kl_divergence,
     smooth_labels as smooth_labels,
@@ -239,6 +240,7 @@ __all__ = [
 __all__ += [  # the peers' losses (PyTorch, optax, Keras) added to the catalog
     "circle",
     "cosine_embedding",
+    "ctc",
     "generalized_kl_divergence",
     "hinge_embedding",
     "margin_ranking",
