@@ -355,7 +355,74 @@ def _torch_ctc(x, y, *, reduction, weight=None, blank=0, zero_infinity=False,
     return {"none": per, "sum": per.sum(), "mean": per.mean()}[reduction]
 
 
+# ------------------------------------------------------------------ overlap: generalized Dice, MCC
+def _gdice_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    out = []
+    for p in ({}, {"ignore_background": True, "smooth": 0.5}, {"from_logits": False}):
+        x = _randn(gen, 3, 3, 2, 3, scale=1.5)
+        if p.get("from_logits") is False:
+            x = torch.softmax(x, dim=1)
+        t = torch.randint(0, 3, (3, 2, 3), generator=gen)
+        if p.get("smooth") is not None:
+            t = F.one_hot(t, 3).movedim(-1, 1).to(F64)  # one-hot targets
+        out.append(_ex(x, t, p, _rand(gen, 3, lo=0.5, hi=2.0), dtype))
+    return out
+
+
+def _ref_gdice(x: torch.Tensor, t: torch.Tensor, smooth: float = 1.0, from_logits: bool = True,
+               ignore_background: bool = False) -> torch.Tensor:
+    # optax multiclass_generalized_dice_loss: w_c = 1/(f_c^2 + 1e-7), normalised to sum C;
+    # dice per (sample, class) over the spatial axes; mean over (kept) classes
+    n, c = x.shape[:2]
+    if not t.is_floating_point():
+        t = F.one_hot(t, c).movedim(-1, 1).to(F64)
+    probs = torch.softmax(x, dim=1) if from_logits else x
+    freq = [float(t[:, k].sum()) for k in range(c)]
+    raw = [1 / (f * f + 1e-7) for f in freq]
+    w = [c * r / sum(raw) for r in raw]
+    out = []
+    for i in range(n):
+        terms = []
+        for k in range(1 if ignore_background else 0, c):
+            pk, tk = probs[i, k].flatten(), t[i, k].flatten()
+            dice = (2 * float((pk * tk).sum()) + smooth) / (float(pk.sum()) + float(tk.sum())
+                                                            + smooth)
+            terms.append(w[k] * (1 - dice))
+        out.append(sum(terms) / len(terms))
+    return torch.tensor(out, dtype=F64)
+
+
+def _mcc_make(gen: torch.Generator, dtype: torch.dtype) -> list[Example]:
+    out = []
+    for p in ({}, {"from_logits": True}, {"eps": 0.1}):
+        t = (_rand(gen, 3, 2, 4) > 0.5).to(F64)
+        x = _randn(gen, 3, 2, 4, scale=2.0) if p.get("from_logits") else _rand(
+            gen, 3, 2, 4, lo=0.02, hi=0.98)
+        out.append(_ex(x, t, p, _rand(gen, 3, lo=0.5, hi=2.0), dtype))
+    return out
+
+
+def _ref_mcc(x: torch.Tensor, t: torch.Tensor, eps: float = 1e-5,
+             from_logits: bool = False) -> torch.Tensor:
+    # smp MCCLoss per sample: soft confusion counts + eps, 1 - (TP TN - FP FN) / sqrt(...)
+    import math
+
+    out = []
+    for xi, ti in zip(x, t):
+        pi = (1 / (1 + torch.exp(-xi)) if from_logits else xi).flatten().tolist()
+        tt = ti.flatten().tolist()
+        tp = sum(a * b for a, b in zip(pi, tt)) + eps
+        tn = sum((1 - a) * (1 - b) for a, b in zip(pi, tt)) + eps
+        fp = sum(a * (1 - b) for a, b in zip(pi, tt)) + eps
+        fn = sum((1 - a) * b for a, b in zip(pi, tt)) + eps
+        out.append(1 - (tp * tn - fp * fn) / math.sqrt((tp + fp) * (tp + fn) * (tn + fp)
+                                                        * (tn + fn)))
+    return torch.tensor(out, dtype=F64)
+
+
 CASES: dict[str, LossCase] = {
+    "multiclass_generalized_dice": LossCase(_gdice_make, _ref_gdice),
+    "mcc": LossCase(_mcc_make, _ref_mcc),
     "ctc": LossCase(_ctc_make, _ref_ctc, _torch_ctc),
     "sparsemax_loss": LossCase(_sparsemax_loss_make, _ref_sparsemax_loss),
     "multiclass_sparsemax": LossCase(_mc_sparsemax_make, _ref_mc_sparsemax),

@@ -140,6 +140,10 @@ from actloss.losses._sparsemax import (
 )
 from actloss.losses._ranking import circle as circle, ranking_softmax as ranking_softmax
 from actloss.losses._sequence import ctc as ctc
+from actloss.losses._overlap import (
+    mcc as mcc,
+    multiclass_generalized_dice as multiclass_generalized_dice,
+)
 from actloss.losses._generalized_kl import (
     generalized_kl_divergence as generalized_kl_divergence,
     smooth_labels as smooth_labels,
@@ -244,6 +248,8 @@ __all__ += [  # the peers' losses (PyTorch, optax, Keras) added to the catalog
     "generalized_kl_divergence",
     "hinge_embedding",
     "margin_ranking",
+    "mcc",
+    "multiclass_generalized_dice",
     "multiclass_perceptron",
     "multiclass_sparsemax",
     "multilabel_margin",
