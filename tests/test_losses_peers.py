@@ -29,7 +29,7 @@ def test_box_losses_on_no_boxes_are_zero_as_torchvision(name):
     assert out.shape == () and float(out.detach()) == 0.0
     out.backward()
     assert x.grad.shape == (0, 4)
-    assert float(L.spec(name).fn(x, torch.zeros(0, 4), reduction="sum")) == 0.0
+    assert float(L.spec(name).fn(x, torch.zeros(0, 4), reduction="sum").detach()) == 0.0
     assert L.spec(name).fn(x, torch.zeros(0, 4), reduction="none").shape == (0,)
     with pytest.raises(ParameterError, match="`reduction` of .* must be one of"):
         L.spec(name).fn(x, torch.zeros(0, 4), reduction="avg")
@@ -237,3 +237,86 @@ def test_new_names_resolve_with_the_peers_spellings():
                         ("ranking_softmax_loss", "ranking_softmax"),
                         ("convex_kl_divergence", "generalized_kl_divergence")]:
         assert L.spec(alias).name == name, alias
+
+
+# ---------------------------------------------------------------- per-class segmentation options
+def _masks(seed: int = 7):
+    g = torch.Generator().manual_seed(seed)
+    p = torch.rand(2, 3, 4, 4, generator=g, dtype=F64) * 0.96 + 0.02
+    t = (torch.rand(2, 3, 4, 4, generator=g) > 0.6).to(F64)
+    return p, t
+
+
+def _dice64(p, t, s=1.0):
+    return 1 - (2 * (p * t).sum() + s) / (p.sum() + t.sum() + s)
+
+
+def _tversky64(p, t, a=0.3, b=0.7, s=1.0):
+    tp, fp, fn = (p * t).sum(), (p * (1 - t)).sum(), ((1 - p) * t).sum()
+    return 1 - (tp + s) / (tp + a * fp + b * fn + s)
+
+
+_OPTS = [{"average": "macro"}, {"ignore_index": 0}, {"average": "macro", "ignore_index": 2},
+         {"average": "macro", "class_weight": torch.tensor([0.2, 1.0, 3.0], dtype=F64)}]
+
+
+@pytest.mark.parametrize("opts", _OPTS, ids=["macro", "ignore", "macro-ignore", "weighted"])
+def test_dice_and_tversky_per_class_options_against_float64(opts):
+    p, t = _masks()
+    keep = [c for c in range(3) if c != opts.get("ignore_index")]
+    w = opts.get("class_weight", torch.ones(3, dtype=F64))
+    for name, ref in (("dice", _dice64), ("tversky", _tversky64)):
+        got = L.spec(name).fn(p, t, reduction="none", **opts)
+        if opts.get("average") == "macro":
+            # optax dice_loss: per (sample, class), times the class weight, mean over classes
+            want = torch.stack([torch.stack([w[c] * ref(p[n, c], t[n, c]) for c in keep]).mean()
+                                for n in range(2)])
+        else:
+            want = torch.stack([ref(p[n, keep], t[n, keep]) for n in range(2)])
+        assert_close(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["dice", "jaccard", "tversky", "focal_tversky"])
+@pytest.mark.parametrize("opts", _OPTS, ids=["macro", "ignore", "macro-ignore", "weighted"])
+def test_per_class_options_closed_form_gradient_and_gradcheck(name, opts):
+    p, t = _masks(8)
+    w = torch.tensor([0.5, 2.0], dtype=F64)
+    for from_logits in (False, True):
+        x = torch.logit(p) if from_logits else p
+        kw = dict(opts, from_logits=from_logits)
+        xr = x.clone().requires_grad_(True)
+        L.spec(name).fn(xr, t, reduction="sum", weight=w, **kw).backward()
+        assert_close(L.gradient(name, x, t, weight=w, **kw), xr.grad, rtol=1e-9, atol=1e-12)
+    assert torch.autograd.gradcheck(
+        lambda z: L.spec(name).fn(z, t, reduction="sum", **opts), (p.clone().requires_grad_(),))
+    # the module form carries the options
+    assert_close(L.get(name, **opts)(p, t), L.spec(name).fn(p, t, **opts))
+
+
+def test_macro_jaccard_matches_per_class_rows_and_micro_is_unchanged():
+    p, t = _masks(9)
+    rows = L.jaccard(p.flatten(2).flatten(0, 1), t.flatten(2).flatten(0, 1), reduction="none")
+    assert_close(L.jaccard(p, t, average="macro", reduction="none"), rows.view(2, 3).mean(1))
+    assert_close(L.jaccard(p, t, average="micro"), L.jaccard(p, t))
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "message"), [
+    ({"class_weight": torch.ones(3)}, ParameterError,
+     r"`class_weight` of dice needs average='macro'"),
+    ({"ignore_index": 3}, InputError, r"`ignore_index` of dice must be a class index in "
+                                      r"\[0, 3\); got 3"),
+    ({"average": "macro", "class_weight": torch.ones(2)}, InputError,
+     r"`class_weight` of dice must have shape \(C,\) = \(3,\)"),
+    ({"average": "weighted"}, ParameterError, r"`average` of dice must be one of 'micro', "
+                                              r"'macro'"),
+    ({"ignore_index": -1}, ParameterError, r"`ignore_index` of dice must be an int in "
+                                           r"\[0, inf\)"),
+    ({"average": "macro", "class_weight": -torch.ones(3)}, ParameterError,
+     r"`class_weight` of dice must be a float in \[0, inf\)"),
+])
+def test_per_class_option_errors(kwargs, exc, message):
+    p, t = _masks()
+    with pytest.raises(exc, match=message):
+        L.dice(p, t, **kwargs)
+    with pytest.raises(InputError, match=r"must have shape \(N, C, \*\) for average='macro'"):
+        L.dice(torch.rand(4), torch.ones(4), average="macro")
