@@ -320,3 +320,37 @@ def test_per_class_option_errors(kwargs, exc, message):
         L.dice(p, t, **kwargs)
     with pytest.raises(InputError, match=r"must have shape \(N, C, \*\) for average='macro'"):
         L.dice(torch.rand(4), torch.ones(4), average="macro")
+
+
+# ---------------------------------------------------------------- linear_cross_entropy weights
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_linear_cross_entropy_class_weights_match_pytorch(reduction, label_smoothing):
+    g = torch.Generator().manual_seed(10)
+    h = torch.randn(7, 5, generator=g, dtype=F64)
+    w = torch.randn(6, 5, generator=g, dtype=F64)
+    b = torch.randn(6, generator=g, dtype=F64)
+    t = torch.tensor([0, 1, 5, 2, -100, 3, 3])
+    cw = torch.rand(6, generator=g, dtype=F64) + 0.2
+    ours = [x.clone().requires_grad_(True) for x in (h, w, b)]
+    theirs = [x.clone().requires_grad_(True) for x in (h, w, b)]
+    got = L.linear_cross_entropy(ours[0], ours[1], t, bias=ours[2], class_weight=cw,
+                                 reduction=reduction, label_smoothing=label_smoothing)
+    # PyTorch's own op; its `weight=` are the class weights
+    want = F.linear_cross_entropy(theirs[0], theirs[1], t, linear_bias=theirs[2], weight=cw,
+                                  reduction=reduction, label_smoothing=label_smoothing,
+                                  ignore_index=-100)
+    assert_close(got, want, rtol=1e-12, atol=1e-12)
+    got.sum().backward()
+    want.sum().backward()
+    for a, c in zip(ours, theirs):
+        assert_close(a.grad, c.grad, rtol=1e-10, atol=1e-12)
+
+
+def test_linear_cross_entropy_class_weight_errors():
+    h, w, t = torch.zeros(2, 3), torch.zeros(4, 3), torch.tensor([0, 1])
+    with pytest.raises(InputError, match=r"`class_weight` of linear_cross_entropy must have "
+                                         r"shape \(V,\) = \(4,\)"):
+        L.linear_cross_entropy(h, w, t, class_weight=torch.ones(3))
+    with pytest.raises(InputError, match="must be non-negative"):
+        L.linear_cross_entropy(h, w, t, class_weight=-torch.ones(4))

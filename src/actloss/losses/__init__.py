@@ -123,7 +123,7 @@ from actloss.losses._segmentation import (
     jaccard as jaccard,
     tversky as tversky,
 )
-from actloss.kernels._softmax_losses import linear_cross_entropy as linear_cross_entropy
+from actloss.losses._linear import linear_cross_entropy as linear_cross_entropy
 # peers' losses (PyTorch, optax, Keras) that actloss lacked
 from actloss.losses._margin import (
     cosine_embedding as cosine_embedding,
