@@ -293,7 +293,11 @@ class RMSprop(_KerasOptimizer):
 
 class Adam(_KerasOptimizer):
     """Keras's ``Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-    amsgrad=False)`` over ``torch.optim.Adam``."""
+    amsgrad=False)`` over ``torch.optim.Adam``.
+
+    One difference: Keras adds ``epsilon`` to ``sqrt(v)`` before the bias correction of
+    the step, PyTorch after it; the two agree once ``sqrt(v)`` is well above ``epsilon``.
+    """
 
     _torch = torch.optim.Adam
     _defaults = {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False}
