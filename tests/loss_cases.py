@@ -590,3 +590,6 @@ CASES.update({k: v for k, v in _EXTRA.items() if k not in CASES})
 from loss_cases_peers import CASES as _PEERS  # noqa: E402 - the peers' entries
 
 CASES.update({k: v for k, v in _PEERS.items() if k not in CASES})
+from loss_cases_new import CASES as _NEW  # noqa: E402 - functions taken from the peers
+
+CASES.update({k: v for k, v in _NEW.items() if k not in CASES})

@@ -313,9 +313,10 @@ def test_loss_robustness(quick_results):
 def test_imbalance(quick_results):
     r = quick_results["imbalance"]
     rows = r.metrics["metrics"]
-    # focal loss with gamma = 0 and alpha = None is BCE: identical training
+    # focal loss with gamma = 0 and alpha = None is BCE: the same training up to float32
+    # rounding (two formulas of one loss), which can swap a near-tie in the ranking of AP
     for k in ("ap", "f1", "recall"):
-        assert rows["focal γ=0"][k] == pytest.approx(rows["bce"][k], abs=1e-6)
+        assert rows["focal γ=0"][k] == pytest.approx(rows["bce"][k], abs=1e-4)
     assert r.metrics["pos_weight"] == pytest.approx(20.0, rel=0.1)  # 1:20 data
     assert rows["focal γ=2"]["recall"] >= rows["bce"]["recall"] + 0.05
     assert rows["bce pos_weight"]["recall"] >= rows["bce"]["recall"] + 0.05

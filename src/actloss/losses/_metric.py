@@ -16,12 +16,21 @@ Each returns one loss per sample (pair, triplet, query, view pair): shape ``(N,)
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
-from actloss._validation import NONNEGATIVE, POSITIVE, Param, check_params, check_tensor
+from actloss._validation import (
+    NONNEGATIVE,
+    POSITIVE,
+    Interval,
+    Param,
+    check_params,
+    check_tensor,
+)
 from actloss.errors import InputError
 from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
@@ -141,12 +150,15 @@ TRIPLET_PARAMS = (
     Param("margin", 1.0, float, NONNEGATIVE, doc="required gap between the two distances"),
     Param("eps", 1e-6, float, NONNEGATIVE, doc="added to differences, as pairwise_distance"),
     Param("swap", False, bool, doc="use min(d(a, n), d(p, n)) as the negative distance"),
+    Param("p", 2.0, float, Interval(1.0, math.inf, low_closed=True),
+          doc="norm degree of the distance (PyTorch's p)"),
 )
 
 
-def _triplet_args(input: object, target: object, margin: float, eps: float, swap: bool
-                  ) -> tuple[torch.Tensor, dict]:
-    kw = check_params("triplet", TRIPLET_PARAMS, {"margin": margin, "eps": eps, "swap": swap})
+def _triplet_args(input: object, target: object, margin: float, eps: float, swap: bool,
+                  p: float = 2.0) -> tuple[torch.Tensor, dict]:
+    kw = check_params("triplet", TRIPLET_PARAMS, {"margin": margin, "eps": eps, "swap": swap,
+                                                  "p": p})
     x = _packed("triplet", input, 3, "(anchor, positive, negative)")
     if target is not None:
         raise InputError(
@@ -156,10 +168,10 @@ def _triplet_args(input: object, target: object, margin: float, eps: float, swap
     return _up(x), kw
 
 
-def _triplet_parts(x: torch.Tensor, eps: float, swap: bool):
-    a, p, n = x.unbind(1)
-    u, v, w = a - p + eps, a - n + eps, p - n + eps  # pairwise_distance adds eps
-    d_ap, d_an, d_pn = u.norm(dim=-1), v.norm(dim=-1), w.norm(dim=-1)
+def _triplet_parts(x: torch.Tensor, eps: float, swap: bool, p: float = 2.0):
+    a, pos, n = x.unbind(1)
+    u, v, w = a - pos + eps, a - n + eps, pos - n + eps  # pairwise_distance adds eps
+    d_ap, d_an, d_pn = (z.norm(p=p, dim=-1) for z in (u, v, w))
     use_pn = (d_pn < d_an) if swap else torch.zeros_like(d_an, dtype=torch.bool)
     d_neg = torch.where(use_pn, d_pn, d_an)
     return (u, v, w), (d_ap, d_an, d_pn), use_pn, d_neg
@@ -167,16 +179,18 @@ def _triplet_parts(x: torch.Tensor, eps: float, swap: bool):
 
 def triplet(input: torch.Tensor, target: None = None, *, reduction: str = "mean",
             weight: torch.Tensor | None = None, margin: float = 1.0, eps: float = 1e-6,
-            swap: bool = False) -> torch.Tensor:
-    r"""Triplet margin loss with Euclidean distances, as ``F.triplet_margin_loss``.
+            swap: bool = False, p: float = 2.0) -> torch.Tensor:
+    r"""Triplet margin loss with p-norm distances, as ``F.triplet_margin_loss``.
 
     .. math::
         \ell_n = \max(0,\ d(a_n, p_n) - d(a_n, n_n) + m),\quad
-        d(x, y) = \lVert x - y + \epsilon \rVert_2
+        d(x, y) = \lVert x - y + \epsilon \rVert_p
 
-    Derivative (active triplets): :math:`\partial\ell/\partial a = u/d_{ap} - v/d_{an}`,
-    :math:`\partial\ell/\partial p = -u/d_{ap}`, :math:`\partial\ell/\partial n = v/d_{an}`,
-    with :math:`u = a - p + \epsilon`, :math:`v = a - n + \epsilon`.
+    Derivative (active triplets): :math:`\partial\ell/\partial a = \nabla d_{ap} -
+    \nabla d_{an}`, :math:`\partial\ell/\partial p = -\nabla d_{ap}`,
+    :math:`\partial\ell/\partial n = \nabla d_{an}`, with
+    :math:`\nabla\lVert u\rVert_p = \operatorname{sign}(u)|u|^{p-1}/\lVert u\rVert_p^{p-1}`
+    (``u/d`` for ``p = 2``), :math:`u = a - p + \epsilon`, :math:`v = a - n + \epsilon`.
 
     Args:
         input: triplets, shape ``(N, 3, D)`` = anchor, positive, negative.
@@ -186,6 +200,7 @@ def triplet(input: torch.Tensor, target: None = None, *, reduction: str = "mean"
         margin: ``m`` in ``[0, inf)``, default ``1.0``.
         eps: in ``[0, inf)``, default ``1e-6`` (PyTorch's).
         swap: distance swap of Balntas et al. (2016), default ``False``.
+        p: norm degree in ``[1, inf)``, default ``2.0`` (PyTorch's).
 
     Shape:
         output ``(N,)`` with ``reduction='none'``.
@@ -201,24 +216,32 @@ def triplet(input: torch.Tensor, target: None = None, *, reduction: str = "mean"
     References:
         Schroff, Kalenichenko, Philbin (2015). FaceNet. CVPR.
     """
-    x, kw = _triplet_args(input, target, margin, eps, swap)
+    x, kw = _triplet_args(input, target, margin, eps, swap, p)
     check_reduction("triplet", reduction)
-    _, (d_ap, _, _), _, d_neg = _triplet_parts(x, kw["eps"], kw["swap"])
+    _, (d_ap, _, _), _, d_neg = _triplet_parts(x, kw["eps"], kw["swap"], kw["p"])
     loss = F.relu(d_ap - d_neg + kw["margin"])
     out = reduce(loss, reduction, weight=weight, owner="triplet", mean_by="count")
     return out.to(input.dtype)
 
 
+def _norm_grad(z: torch.Tensor, d: torch.Tensor, p: float) -> torch.Tensor:
+    """d ||z||_p / dz = sign(z) |z|^(p-1) / ||z||_p^(p-1)."""
+    if p == 2.0:
+        return z / d.unsqueeze(-1)
+    return torch.sign(z) * z.abs() ** (p - 1) / d.unsqueeze(-1) ** (p - 1)
+
+
 def triplet_gradient(input: torch.Tensor, target: None = None, *,
                      weight: torch.Tensor | None = None, margin: float = 1.0,
-                     eps: float = 1e-6, swap: bool = False) -> torch.Tensor:
+                     eps: float = 1e-6, swap: bool = False, p: float = 2.0) -> torch.Tensor:
     """d(sum of per-triplet losses)/d(input), in closed form, shape ``(N, 3, D)``."""
-    x, kw = _triplet_args(input, target, margin, eps, swap)
-    (u, v, w), (d_ap, d_an, d_pn), use_pn, d_neg = _triplet_parts(x, kw["eps"], kw["swap"])
+    x, kw = _triplet_args(input, target, margin, eps, swap, p)
+    (u, v, w), (d_ap, d_an, d_pn), use_pn, d_neg = _triplet_parts(x, kw["eps"], kw["swap"],
+                                                                  kw["p"])
     active = ((d_ap - d_neg + kw["margin"]) > 0).to(x.dtype)[:, None, None]
-    gu = u / d_ap.unsqueeze(-1)
-    gv = v / d_an.unsqueeze(-1)
-    gw = w / d_pn.unsqueeze(-1)
+    gu = _norm_grad(u, d_ap, kw["p"])
+    gv = _norm_grad(v, d_an, kw["p"])
+    gw = _norm_grad(w, d_pn, kw["p"])
     sw = use_pn.to(x.dtype).unsqueeze(-1)
     ga = gu - (1 - sw) * gv
     gp = -gu - sw * gw

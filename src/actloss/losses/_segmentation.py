@@ -5,7 +5,9 @@ Overlap losses compare a predicted mask with a target mask per sample: ``input``
 the unreduced loss has shape ``(N,)``. Predictions are probabilities in ``[0, 1]``, or
 logits with ``from_logits=True`` (then ``p = sigmoid(input)`` element-wise). With masks of
 shape ``(N, C, H, W)`` the classes are pooled into one ratio per sample; for one ratio per
-sample and class, pass ``input.flatten(2).flatten(0, 1)`` (shape ``(N * C, H * W)``).
+sample and class, pass ``average='macro'`` (the mean of the per-class losses, weighted by
+``class_weight``); ``ignore_index`` leaves one class out (a background channel, as optax's
+``ignore_background`` and MONAI's ``include_background=False``).
 
 Box losses take boxes as ``(x1, y1, x2, y2)`` corners in the last dimension, shape
 ``(*, 4)``; the unreduced loss has shape ``(*)``. Their formulas follow torchvision's
@@ -21,8 +23,15 @@ import torch
 
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
-from actloss._validation import NONNEGATIVE, POSITIVE, Param, check_params, check_tensor
-from actloss.errors import InputError
+from actloss._validation import (
+    NONNEGATIVE,
+    POSITIVE,
+    Interval,
+    Param,
+    check_params,
+    check_tensor,
+)
+from actloss.errors import InputError, ParameterError
 from actloss.kernels import _region_losses as _kernels
 from actloss.kernels._common import use_fused_loss
 from actloss.losses._reduction import check_reduction, reduce
@@ -65,10 +74,97 @@ _ALPHA = Param("alpha", 0.3, float, NONNEGATIVE, doc="weight of false positives"
 _BETA = Param("beta", 0.7, float, NONNEGATIVE, doc="weight of false negatives")
 _GAMMA = Param("gamma", 0.75, float, POSITIVE, doc="exponent applied to 1 - TI")
 
-DICE_PARAMS = (_SMOOTH, _FROM_LOGITS)
-JACCARD_PARAMS = (_SMOOTH, _FROM_LOGITS)
-TVERSKY_PARAMS = (_ALPHA, _BETA, _SMOOTH, _FROM_LOGITS)
-FOCAL_TVERSKY_PARAMS = (_ALPHA, _BETA, _GAMMA, _SMOOTH, _FROM_LOGITS)
+# Per-class options, for masks (N, C, *) whose dimension 1 holds the classes.
+CLASS_PARAMS = (
+    Param("average", "micro", str, choices=("micro", "macro"),
+          doc="micro: one ratio over every class of a sample; macro: one ratio per class, "
+              "then their (weighted) mean"),
+    Param("ignore_index", None, int, Interval(0, math.inf, low_closed=True), optional=True,
+          doc="class (index along dimension 1) left out of the loss"),
+    Param("class_weight", None, float, NONNEGATIVE, optional=True,
+          doc="per-class weights (C,) multiplying each class's loss (macro only)"),
+)
+DICE_PARAMS = (_SMOOTH, _FROM_LOGITS, *CLASS_PARAMS)
+JACCARD_PARAMS = (_SMOOTH, _FROM_LOGITS, *CLASS_PARAMS)
+TVERSKY_PARAMS = (_ALPHA, _BETA, _SMOOTH, _FROM_LOGITS, *CLASS_PARAMS)
+FOCAL_TVERSKY_PARAMS = (_ALPHA, _BETA, _GAMMA, _SMOOTH, _FROM_LOGITS, *CLASS_PARAMS)
+
+
+def _class_options(owner: str, input: object, average: str, ignore_index: int | None,
+                   class_weight: object) -> tuple[dict, torch.Tensor, torch.Tensor] | None:
+    """None for the plain (micro, every class) loss; else the checked options, the kept
+    classes and their weights."""
+    opts = check_params(owner, CLASS_PARAMS, {"average": average, "ignore_index": ignore_index,
+                                              "class_weight": class_weight})
+    if opts["average"] == "micro" and opts["ignore_index"] is None and \
+            opts["class_weight"] is None:
+        return None
+    x = check_tensor(owner, "input", input)
+    if x.dim() < 2:
+        raise InputError(f"`input` of {owner} must have shape (N, C, *) for average='macro', "
+                         f"ignore_index or class_weight; got shape {tuple(x.shape)}")
+    c = x.shape[1]
+    if opts["class_weight"] is not None and opts["average"] != "macro":
+        raise ParameterError(f"`class_weight` of {owner} needs average='macro' (one ratio per "
+                             f"class); got average={opts['average']!r}")
+    keep = torch.ones(c, dtype=torch.bool, device=x.device)
+    if opts["ignore_index"] is not None:
+        if opts["ignore_index"] >= c:
+            raise InputError(f"`ignore_index` of {owner} must be a class index in [0, {c}); "
+                             f"got {opts['ignore_index']}")
+        keep[opts["ignore_index"]] = False
+    w = torch.ones(c, dtype=_up(x).dtype, device=x.device)
+    if opts["class_weight"] is not None:
+        cw = torch.as_tensor(opts["class_weight"], device=x.device)
+        if cw.shape != (c,):
+            raise InputError(f"`class_weight` of {owner} must have shape (C,) = ({c},); got "
+                             f"shape {tuple(cw.shape)}")
+        w = cw.to(w.dtype)
+    return opts, keep, w
+
+
+def _rows(input: torch.Tensor, target: torch.Tensor, keep: torch.Tensor, macro: bool
+          ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The kept classes as rows: (N K, M) for macro, (N, K M) for micro."""
+    n, c = input.shape[:2]
+    if target.shape != input.shape:
+        raise InputError(f"`input` and `target` must have the same shape; got "
+                         f"{tuple(input.shape)} and {tuple(target.shape)}")
+    x = input.reshape(n, c, -1)[:, keep]
+    t = target.reshape(n, c, -1)[:, keep]
+    if macro:
+        return x.reshape(-1, x.shape[-1]), t.reshape(-1, t.shape[-1])
+    return x.reshape(n, -1), t.reshape(n, -1)
+
+
+def _by_class(owner: str, fn, input: torch.Tensor, target: torch.Tensor, reduction: str,
+              weight: torch.Tensor | None, options: tuple, core: dict) -> torch.Tensor:
+    """The loss on the kept classes: pooled (micro) or per class and averaged (macro,
+    optax's convention: each class's loss times its weight, then the plain mean)."""
+    opts, keep, w = options
+    check_reduction(owner, reduction)
+    macro = opts["average"] == "macro"
+    x, t = _rows(input, target, keep, macro)
+    if not macro:
+        return fn(x, t, reduction=reduction, weight=weight, **core)
+    per = fn(x, t, reduction="none", **core).to(w.dtype).reshape(input.shape[0], -1)
+    loss = (per * w[keep]).mean(1)
+    return _finish(owner, loss, input, reduction, weight)
+
+
+def _by_class_gradient(grad, input: torch.Tensor, target: torch.Tensor,
+                       weight: torch.Tensor | None, options: tuple, core: dict
+                       ) -> torch.Tensor:
+    opts, keep, w = options
+    macro = opts["average"] == "macro"
+    x, t = _rows(input, target, keep, macro)
+    n, c = input.shape[:2]
+    g_rows = grad(x, t, **core).to(w.dtype).reshape(n, int(keep.sum()), -1)
+    if macro:
+        g_rows = g_rows * (w[keep] / keep.sum())[None, :, None]
+    g = g_rows.new_zeros((n, c, g_rows.shape[-1]))
+    g[:, keep] = g_rows
+    return _weigh(g.reshape(input.shape), weight, input.shape[:1]).to(input.dtype)
 
 
 def _masks(owner: str, input: object, target: object, from_logits: bool
@@ -87,6 +183,16 @@ def _finish(owner: str, per_sample: torch.Tensor, like: torch.Tensor, reduction:
     return out.to(like.dtype)
 
 
+def _finish_boxes(owner: str, per_box: torch.Tensor, like: torch.Tensor, reduction: str,
+                  weight: torch.Tensor | None) -> torch.Tensor:
+    """As :func:`_finish`; the mean over zero boxes is 0, as torchvision's box losses define
+    it (``loss.mean() if loss.numel() > 0 else 0.0 * loss.sum()``), not NaN."""
+    if reduction == "mean" and per_box.numel() == 0:
+        check_reduction(owner, reduction)
+        return (0.0 * per_box.sum()).to(like.dtype)
+    return _finish(owner, per_box, like, reduction, weight)
+
+
 def _chain_logits(grad_p: torch.Tensor, p: torch.Tensor, from_logits: bool,
                   like: torch.Tensor) -> torch.Tensor:
     # d sigmoid(z)/dz = p (1 - p)
@@ -96,7 +202,9 @@ def _chain_logits(grad_p: torch.Tensor, p: torch.Tensor, from_logits: bool,
 
 def dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
          weight: torch.Tensor | None = None, smooth: float = 1.0,
-         from_logits: bool = False) -> torch.Tensor:
+         from_logits: bool = False,
+        average: str = "micro", ignore_index: int | None = None,
+        class_weight: torch.Tensor | None = None) -> torch.Tensor:
     r"""Soft Dice loss per sample.
 
     .. math::
@@ -115,6 +223,11 @@ def dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         weight: per-sample weights, shape ``(N,)``.
         smooth: ``s`` in ``[0, inf)``, default ``1.0``.
         from_logits: apply a sigmoid to ``input`` first, default ``False``.
+        average: ``'micro'`` (default: every class of a sample pooled into one ratio) or
+            ``'macro'`` (masks ``(N, C, *)``: one ratio per class, then the mean of the
+            class losses, each times its ``class_weight``, as optax's ``dice_loss``).
+        ignore_index: a class (index along dimension 1) left out; default ``None``.
+        class_weight: per-class weights ``(C,)``, ``'macro'`` only; default ``None``.
 
     Shape:
         ``input``, ``target``: ``(N, *)``; output ``(N,)`` with ``reduction='none'``.
@@ -139,6 +252,10 @@ def dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     References:
         Milletari, Navab, Ahmadi (2016). V-Net. 3DV.
     """
+    options = _class_options("dice", input, average, ignore_index, class_weight)
+    if options is not None:
+        return _by_class("dice", dice, input, target, reduction, weight, options,
+                         {"smooth": smooth, "from_logits": from_logits})
     kw = check_params("dice", DICE_PARAMS, {"smooth": smooth, "from_logits": from_logits})
     p, t = _masks("dice", input, target, kw["from_logits"])
     s = kw["smooth"]
@@ -154,8 +271,14 @@ def dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
 
 def dice_gradient(input: torch.Tensor, target: torch.Tensor, *,
                   weight: torch.Tensor | None = None, smooth: float = 1.0,
-                  from_logits: bool = False) -> torch.Tensor:
+                  from_logits: bool = False,
+        average: str = "micro", ignore_index: int | None = None,
+        class_weight: torch.Tensor | None = None) -> torch.Tensor:
     """d(sum of per-sample Dice losses)/d(input), in closed form."""
+    options = _class_options("dice", input, average, ignore_index, class_weight)
+    if options is not None:
+        return _by_class_gradient(dice_gradient, input, target, weight, options,
+                                  {"smooth": smooth, "from_logits": from_logits})
     kw = check_params("dice", DICE_PARAMS, {"smooth": smooth, "from_logits": from_logits})
     p, t = _masks("dice", input, target, kw["from_logits"])
     s = kw["smooth"]
@@ -167,7 +290,9 @@ def dice_gradient(input: torch.Tensor, target: torch.Tensor, *,
 
 def jaccard(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
             weight: torch.Tensor | None = None, smooth: float = 1.0,
-            from_logits: bool = False) -> torch.Tensor:
+            from_logits: bool = False,
+        average: str = "micro", ignore_index: int | None = None,
+        class_weight: torch.Tensor | None = None) -> torch.Tensor:
     r"""Soft Jaccard (IoU) loss per sample.
 
     .. math::
@@ -187,6 +312,11 @@ def jaccard(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
         weight: per-sample weights, shape ``(N,)``.
         smooth: ``s`` in ``[0, inf)``, default ``1.0``.
         from_logits: apply a sigmoid to ``input`` first, default ``False``.
+        average: ``'micro'`` (default: every class of a sample pooled into one ratio) or
+            ``'macro'`` (masks ``(N, C, *)``: one ratio per class, then the mean of the
+            class losses, each times its ``class_weight``, as optax's ``dice_loss``).
+        ignore_index: a class (index along dimension 1) left out; default ``None``.
+        class_weight: per-class weights ``(C,)``, ``'macro'`` only; default ``None``.
 
     Shape:
         ``input``, ``target``: ``(N, *)``; output ``(N,)`` with ``reduction='none'``.
@@ -202,6 +332,10 @@ def jaccard(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
         Rahman, Wang (2016). Optimizing intersection-over-union in deep neural networks
         for image segmentation. ISVC.
     """
+    options = _class_options("jaccard", input, average, ignore_index, class_weight)
+    if options is not None:
+        return _by_class("jaccard", jaccard, input, target, reduction, weight, options,
+                         {"smooth": smooth, "from_logits": from_logits})
     kw = check_params("jaccard", JACCARD_PARAMS, {"smooth": smooth, "from_logits": from_logits})
     p, t = _masks("jaccard", input, target, kw["from_logits"])
     s = kw["smooth"]
@@ -213,8 +347,14 @@ def jaccard(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
 
 def jaccard_gradient(input: torch.Tensor, target: torch.Tensor, *,
                      weight: torch.Tensor | None = None, smooth: float = 1.0,
-                     from_logits: bool = False) -> torch.Tensor:
+                     from_logits: bool = False,
+        average: str = "micro", ignore_index: int | None = None,
+        class_weight: torch.Tensor | None = None) -> torch.Tensor:
     """d(sum of per-sample Jaccard losses)/d(input), in closed form."""
+    options = _class_options("jaccard", input, average, ignore_index, class_weight)
+    if options is not None:
+        return _by_class_gradient(jaccard_gradient, input, target, weight, options,
+                                  {"smooth": smooth, "from_logits": from_logits})
     kw = check_params("jaccard", JACCARD_PARAMS, {"smooth": smooth, "from_logits": from_logits})
     p, t = _masks("jaccard", input, target, kw["from_logits"])
     s = kw["smooth"]
@@ -245,7 +385,9 @@ def _tversky_index_grad(p: torch.Tensor, t: torch.Tensor, alpha: float, beta: fl
 
 def tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
             weight: torch.Tensor | None = None, alpha: float = 0.3, beta: float = 0.7,
-            smooth: float = 1.0, from_logits: bool = False) -> torch.Tensor:
+            smooth: float = 1.0, from_logits: bool = False,
+        average: str = "micro", ignore_index: int | None = None,
+        class_weight: torch.Tensor | None = None) -> torch.Tensor:
     r"""Tversky loss per sample: Dice with separate weights on false positives and negatives.
 
     .. math::
@@ -264,6 +406,11 @@ def tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
         beta: weight of false negatives in ``[0, inf)``, default ``0.7``.
         smooth: ``s`` in ``[0, inf)``, default ``1.0``.
         from_logits: apply a sigmoid to ``input`` first, default ``False``.
+        average: ``'micro'`` (default: every class of a sample pooled into one ratio) or
+            ``'macro'`` (masks ``(N, C, *)``: one ratio per class, then the mean of the
+            class losses, each times its ``class_weight``, as optax's ``dice_loss``).
+        ignore_index: a class (index along dimension 1) left out; default ``None``.
+        class_weight: per-class weights ``(C,)``, ``'macro'`` only; default ``None``.
 
     Shape:
         ``input``, ``target``: ``(N, *)``; output ``(N,)`` with ``reduction='none'``.
@@ -289,6 +436,11 @@ def tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
         Salehi, Erdogmus, Gholipour (2017). Tversky loss function for image segmentation
         using 3D fully convolutional deep networks. MLMI.
     """
+    options = _class_options("tversky", input, average, ignore_index, class_weight)
+    if options is not None:
+        return _by_class("tversky", tversky, input, target, reduction, weight, options,
+                         {"alpha": alpha, "beta": beta, "smooth": smooth,
+                          "from_logits": from_logits})
     kw = check_params("tversky", TVERSKY_PARAMS, {"alpha": alpha, "beta": beta,
                                                    "smooth": smooth, "from_logits": from_logits})
     p, t = _masks("tversky", input, target, kw["from_logits"])
@@ -305,8 +457,15 @@ def tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
 def tversky_gradient(input: torch.Tensor, target: torch.Tensor, *,
                      weight: torch.Tensor | None = None, alpha: float = 0.3,
                      beta: float = 0.7, smooth: float = 1.0,
-                     from_logits: bool = False) -> torch.Tensor:
+                     from_logits: bool = False,
+        average: str = "micro", ignore_index: int | None = None,
+        class_weight: torch.Tensor | None = None) -> torch.Tensor:
     """d(sum of per-sample Tversky losses)/d(input), in closed form."""
+    options = _class_options("tversky", input, average, ignore_index, class_weight)
+    if options is not None:
+        return _by_class_gradient(tversky_gradient, input, target, weight, options,
+                                  {"alpha": alpha, "beta": beta, "smooth": smooth,
+                                   "from_logits": from_logits})
     kw = check_params("tversky", TVERSKY_PARAMS, {"alpha": alpha, "beta": beta,
                                                    "smooth": smooth, "from_logits": from_logits})
     p, t = _masks("tversky", input, target, kw["from_logits"])
@@ -317,7 +476,9 @@ def tversky_gradient(input: torch.Tensor, target: torch.Tensor, *,
 def focal_tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
                   weight: torch.Tensor | None = None, alpha: float = 0.3, beta: float = 0.7,
                   gamma: float = 0.75, smooth: float = 1.0,
-                  from_logits: bool = False) -> torch.Tensor:
+                  from_logits: bool = False,
+        average: str = "micro", ignore_index: int | None = None,
+        class_weight: torch.Tensor | None = None) -> torch.Tensor:
     r"""Focal Tversky loss per sample: :math:`\ell_n = (1 - TI_n)^{\gamma}`.
 
     ``TI`` is the Tversky index of :func:`tversky`. The paper writes the exponent as
@@ -340,6 +501,11 @@ def focal_tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
         gamma: exponent in ``(0, inf)``, default ``0.75``; ``1`` gives :func:`tversky`.
         smooth: ``s`` in ``[0, inf)``, default ``1.0``.
         from_logits: apply a sigmoid to ``input`` first, default ``False``.
+        average: ``'micro'`` (default: every class of a sample pooled into one ratio) or
+            ``'macro'`` (masks ``(N, C, *)``: one ratio per class, then the mean of the
+            class losses, each times its ``class_weight``, as optax's ``dice_loss``).
+        ignore_index: a class (index along dimension 1) left out; default ``None``.
+        class_weight: per-class weights ``(C,)``, ``'macro'`` only; default ``None``.
 
     Shape:
         ``input``, ``target``: ``(N, *)``; output ``(N,)`` with ``reduction='none'``.
@@ -355,6 +521,11 @@ def focal_tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
         Abraham, Khan (2019). A novel focal Tversky loss function with improved attention
         U-Net for lesion segmentation. ISBI.
     """
+    options = _class_options("focal_tversky", input, average, ignore_index, class_weight)
+    if options is not None:
+        return _by_class("focal_tversky", focal_tversky, input, target, reduction, weight, options,
+                         {"alpha": alpha, "beta": beta, "gamma": gamma, "smooth": smooth,
+                          "from_logits": from_logits})
     kw = check_params("focal_tversky", FOCAL_TVERSKY_PARAMS,
                       {"alpha": alpha, "beta": beta, "gamma": gamma, "smooth": smooth,
                        "from_logits": from_logits})
@@ -367,8 +538,15 @@ def focal_tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
 def focal_tversky_gradient(input: torch.Tensor, target: torch.Tensor, *,
                            weight: torch.Tensor | None = None, alpha: float = 0.3,
                            beta: float = 0.7, gamma: float = 0.75, smooth: float = 1.0,
-                           from_logits: bool = False) -> torch.Tensor:
+                           from_logits: bool = False,
+        average: str = "micro", ignore_index: int | None = None,
+        class_weight: torch.Tensor | None = None) -> torch.Tensor:
     """d(sum of per-sample focal Tversky losses)/d(input), in closed form."""
+    options = _class_options("focal_tversky", input, average, ignore_index, class_weight)
+    if options is not None:
+        return _by_class_gradient(focal_tversky_gradient, input, target, weight, options,
+                                  {"alpha": alpha, "beta": beta, "gamma": gamma,
+                                   "smooth": smooth, "from_logits": from_logits})
     kw = check_params("focal_tversky", FOCAL_TVERSKY_PARAMS,
                       {"alpha": alpha, "beta": beta, "gamma": gamma, "smooth": smooth,
                        "from_logits": from_logits})
@@ -458,7 +636,7 @@ def iou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mea
     e = _box_params("iou_loss", eps)
     b, g = _boxes("iou_loss", input, target)
     iou, _, _, _ = _iou_parts(b, g, e)
-    return _finish("iou_loss", 1 - iou, input, reduction, weight)
+    return _finish_boxes("iou_loss", 1 - iou, input, reduction, weight)
 
 
 def giou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
@@ -493,7 +671,7 @@ def giou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
     iou, union, cw, ch = _iou_parts(b, g, e)
     area_c = cw * ch
     loss = 1 - iou + (area_c - union) / (area_c + e)
-    return _finish("giou_loss", loss, input, reduction, weight)
+    return _finish_boxes("giou_loss", loss, input, reduction, weight)
 
 
 def _diou(b: torch.Tensor, g: torch.Tensor, e: float) -> tuple[torch.Tensor, torch.Tensor]:
@@ -534,7 +712,7 @@ def diou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
     e = _box_params("diou_loss", eps)
     b, g = _boxes("diou_loss", input, target)
     loss, _ = _diou(b, g, e)
-    return _finish("diou_loss", loss, input, reduction, weight)
+    return _finish_boxes("diou_loss", loss, input, reduction, weight)
 
 
 def _tie(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -650,7 +828,7 @@ def ciou_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
     v = (4 / math.pi**2) * (torch.atan2(wg, hg) - torch.atan2(w, h)) ** 2
     with torch.no_grad():
         alpha = v / (1 - iou + v + e)
-    return _finish("ciou_loss", d + alpha * v, input, reduction, weight)
+    return _finish_boxes("ciou_loss", d + alpha * v, input, reduction, weight)
 
 
 # ---------------------------------------------------------------------------------------
