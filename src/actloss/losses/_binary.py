@@ -19,7 +19,7 @@ from actloss.errors import InputError
 from actloss.kernels import _elementwise_losses as _kernels
 from actloss.kernels._common import use_fused_loss
 from actloss.losses._checks import check_pair, check_range, check_signed_binary
-from actloss.losses._reduction import check_reduction, reduce
+from actloss.losses._reduction import check_reduction, check_weight, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 
@@ -455,13 +455,7 @@ def multilabel_soft_margin(input: torch.Tensor, target: torch.Tensor, *,
     # -(y log sigma(x) + (1-y) log sigma(-x)) per element, mean over classes
     per = -(y * F.logsigmoid(x) + (1 - y) * F.logsigmoid(-x))
     if weight is not None:
-        try:
-            per = per * weight
-        except RuntimeError as exc:
-            raise InputError(
-                f"`weight` of {owner} of shape {tuple(weight.shape)} does not broadcast to "
-                f"the input of shape {tuple(x.shape)}"
-            ) from exc
+        per = per * check_weight(owner, weight, per)
     return reduce(per.mean(dim=-1), reduction, owner=owner)
 
 

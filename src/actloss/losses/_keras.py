@@ -41,7 +41,7 @@ from actloss._numeric import up as _up
 from actloss._registry import normalise_name
 from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Param, check_params, check_tensor
 from actloss.errors import InputError, UnknownNameError
-from actloss.losses._reduction import check_reduction, reduce
+from actloss.losses._reduction import check_reduction, check_weight, reduce
 from actloss.losses._registry import REGISTRY, register
 from actloss.losses._spec import LossSpec
 
@@ -98,14 +98,7 @@ def _keras_reduce(owner: str, per_sample: torch.Tensor, reduction: str,
     The result has ``like``'s dtype (float16/bfloat16 inputs are computed in float32).
     """
     if weight is not None:
-        w = check_tensor(owner, "weight", weight)
-        try:
-            torch.broadcast_shapes(w.shape, per_sample.shape)
-        except RuntimeError as exc:
-            raise InputError(
-                f"`weight` (sample_weight) of {owner} of shape {tuple(w.shape)} does not "
-                f"broadcast to the per-sample loss of shape {tuple(per_sample.shape)}"
-            ) from exc
+        w = check_weight(owner, weight, per_sample)
         per_sample = per_sample * w
     return reduce(per_sample, reduction, owner=owner).to(like.dtype)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import torch
 from torch import nn
 
 from actloss._registry import Registry
-from actloss._validation import check_params
+from actloss._validation import check_params, guard_keywords
 from actloss.losses._reduction import check_reduction
 from actloss.losses._spec import LossSpec
 
@@ -18,7 +19,10 @@ REGISTRY: Registry[LossSpec] = Registry("loss")
 
 
 def register(spec: LossSpec) -> LossSpec:
-    """Add ``spec`` to the registry and return it."""
+    """Add ``spec`` to the registry and return it (its function refuses unknown
+    keywords with :class:`~actloss.errors.ParameterError`; see ``guard_keywords``)."""
+    if spec.fn is not None:
+        spec = dataclasses.replace(spec, fn=guard_keywords(spec.name, spec.fn))
     REGISTRY.add(spec)
     return spec
 
