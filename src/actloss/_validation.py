@@ -226,8 +226,24 @@ def _unknown_keyword(owner: str, key: str, known: Sequence[str]) -> ParameterErr
     return ParameterError(f"{owner} has no parameter `{key}` (its parameters: {valid}){hint}")
 
 
-def guard_keywords(owner: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+def _promote_pair(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``(input, target, ...)`` with two floating tensors of different dtypes promoted to
+    their common dtype, as PyTorch's binary ops promote (float32 and float64 -> float64)."""
+    a, b = args[0], args[1]
+    if (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.dtype != b.dtype
+            and a.is_floating_point() and b.is_floating_point()):
+        common = torch.promote_types(a.dtype, b.dtype)
+        return (a.to(common), b.to(common), *args[2:])
+    return args
+
+
+def guard_keywords(owner: str, fn: Callable[..., Any], *,
+                   promote_pair: bool = False) -> Callable[..., Any]:
     """``fn`` with unknown keyword arguments refused as :class:`ParameterError`.
+
+    With ``promote_pair`` (the losses), a floating ``input`` and ``target`` of different
+    dtypes are both promoted to their common dtype before ``fn`` runs: one rule for
+    mixed precision in every loss, PyTorch's type promotion.
 
     The check is one membership test per keyword given (no cost beyond that on the
     common path), and the message lists the function's keywords with the closest
@@ -261,12 +277,22 @@ did you mean 'alpha'?
     shown = tuple(name for name, p in sig.parameters.items()
                   if p.kind is inspect.Parameter.KEYWORD_ONLY)
 
-    @functools.wraps(fn)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        for key in kwargs:
-            if key not in allowed:
-                raise _unknown_keyword(owner, key, shown)
-        return fn(*args, **kwargs)
+    if promote_pair:
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            for key in kwargs:
+                if key not in allowed:
+                    raise _unknown_keyword(owner, key, shown)
+            if len(args) >= 2:
+                args = _promote_pair(args)
+            return fn(*args, **kwargs)
+    else:
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            for key in kwargs:
+                if key not in allowed:
+                    raise _unknown_keyword(owner, key, shown)
+            return fn(*args, **kwargs)
 
     guarded.__actloss_guarded__ = True  # type: ignore[attr-defined]
     module = sys.modules.get(getattr(fn, "__module__", "") or "")

@@ -83,7 +83,11 @@ def binary_cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction
     x, y = _binary_pair("binary_cross_entropy", input, target, reduction)
     check_range("binary_cross_entropy", "input", x, 0.0, 1.0, what="probabilities")
     # -(y log p + (1 - y) log(1 - p)) with each log clamped at -100 (PyTorch's op)
-    loss = F.binary_cross_entropy(x, y, reduction="none")
+    try:
+        loss = F.binary_cross_entropy(x, y, reduction="none")
+    except RuntimeError as exc:  # PyTorch's own range check (NaN) with value checks off
+        raise InputError(f"`input` of binary_cross_entropy must hold probabilities in "
+                         f"[0, 1] ({exc})") from None
     return _finish("binary_cross_entropy", loss, reduction, weight)
 
 

@@ -19,10 +19,12 @@ REGISTRY: Registry[LossSpec] = Registry("loss")
 
 
 def register(spec: LossSpec) -> LossSpec:
-    """Add ``spec`` to the registry and return it (its function refuses unknown
-    keywords with :class:`~actloss.errors.ParameterError`; see ``guard_keywords``)."""
+    """Add ``spec`` to the registry and return it. Its function refuses unknown keywords
+    with :class:`~actloss.errors.ParameterError` and promotes a floating input and target
+    of different dtypes to their common dtype (``actloss._validation.guard_keywords``)."""
     if spec.fn is not None:
-        spec = dataclasses.replace(spec, fn=guard_keywords(spec.name, spec.fn))
+        spec = dataclasses.replace(
+            spec, fn=guard_keywords(spec.name, spec.fn, promote_pair=True))
     REGISTRY.add(spec)
     return spec
 
