@@ -28,10 +28,10 @@ from actloss.errors import ActlossError
 from actloss.losses import value_checks
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from loss_cases import CASES  # noqa: E402
+from loss_cases import CASES
 
 try:
-    from loss_cases_extra import CASES as _EXTRA  # noqa: E402
+    from loss_cases_extra import CASES as _EXTRA
 except ImportError:  # pragma: no cover
     _EXTRA = {}
 CASES = {**CASES, **_EXTRA}
@@ -193,7 +193,7 @@ def _valid_value(p: Any, u: float) -> Any:
     lo = max(p.interval.low, -10.0)
     hi = min(p.interval.high, 10.0)
     v = lo + (hi - lo) * (0.05 + 0.9 * u)
-    return int(round(v)) if p.kind is int and round(v) in p.interval else (
+    return round(v) if p.kind is int and round(v) in p.interval else (
         v if p.kind is float else p.default)
 
 

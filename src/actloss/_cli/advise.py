@@ -250,4 +250,7 @@ def _run_check_child(path: Path, name: str, lr: float | None, optimizer: str,
     findings = data.get("findings")
     if not isinstance(findings, list):
         fail("the check process reported no findings list; nothing was checked")
+    for f in findings:  # the model or the loss never ran: nothing else could be checked
+        if isinstance(f, dict) and f.get("code") in ("forward_error", "loss_error"):
+            fail(f"{f.get('message', f['code'])} (in '{path}'); nothing was checked")
     return findings
