@@ -208,7 +208,7 @@ def test_random_arguments_keep_the_contract(capsys, tmp_path, cmd, data):
         value = data.draw(_JUNK)
         if "\x00" in value:
             value = value.replace("\x00", "")
-        if argv[-1] == "--out" or cmd == "plot-loss" and value.endswith((".png", ".svg")):
+        if argv[-1] == "--out" or (cmd == "plot-loss" and value.endswith((".png", ".svg"))):
             value = str(tmp_path / "out.png")
         argv.append(value)
     code, _, err = run(capsys, *argv)

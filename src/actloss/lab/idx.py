@@ -178,16 +178,16 @@ def _check_labels(path: Path, labels: np.ndarray) -> np.ndarray:
         if frac.any():
             i = int(np.argmax(frac))
             raise InputError(f"IDX file {name!r} holds a label that is not a class index: "
-                             f"{labels[i]!r} (sample {i})")
+                             f"{labels[i].item()!r} (sample {i})")
     lo, hi = (labels.min(), labels.max()) if labels.size else (0, 0)
     if lo < 0:
         i = int(np.argmax(labels < 0))
-        raise InputError(f"IDX file {name!r} holds the negative label {labels[i]!r} (sample "
+        raise InputError(f"IDX file {name!r} holds the negative label {labels[i].item()!r} (sample "
                          f"{i}); labels must be class indices 0, 1, ...")
     if hi >= MAX_CLASSES:
         i = int(np.argmax(labels >= MAX_CLASSES))
-        raise InputError(f"IDX file {name!r} holds the label {labels[i]!r} (sample {i}), over "
-                         f"the limit of {MAX_CLASSES - 1} for a class index")
+        raise InputError(f"IDX file {name!r} holds the label {labels[i].item()!r} (sample "
+                         f"{i}), over the limit of {MAX_CLASSES - 1} for a class index")
     return labels.astype(np.int64)
 
 
