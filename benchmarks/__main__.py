@@ -76,6 +76,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-native", action="store_true",
                     help="leave the native kernels off (the eager fused forms run)")
     args = ap.parse_args(argv)
+    if args.only is not None:
+        bad = kernels.unmatched_only(args.only, args.device)
+        if bad or not args.only.strip():
+            import difflib
+
+            names = kernels.case_names(args.device)
+            close = difflib.get_close_matches(bad[0] if bad else "", names, n=3, cutoff=0.6)
+            hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close
+                    else f"; cases: {', '.join(names)}")
+            print(f"error: --only {args.only!r} matches no benchmark case{hint}",
+                  file=sys.stderr)
+            return 2
     if args.threads:
         torch.set_num_threads(args.threads)
     info = machine()
@@ -92,9 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     data = {"machine": info, "copy_bandwidth_bytes_per_s": bw, "quick": args.quick,
             "results": [r.to_json() for r in rows]}
-    (out / "results.json").write_text(json.dumps(data, indent=2))
     md = render(info, bw, rows, args.quick)
-    (out / "results.md").write_text(md)
+    # each file whole or not at all: written beside its name, then renamed over it
+    for fname, text in (("results.json", json.dumps(data, indent=2)), ("results.md", md)):
+        tmp = out / f".{fname}.tmp"
+        tmp.write_text(text)
+        os.replace(tmp, out / fname)
     print(md)
     return 0
 

@@ -309,6 +309,25 @@ def small_tensor_rows(device: str, reps: int, only: str | None = None) -> list[R
     return rows
 
 
+SMALL_NAMES = ("relu", "leaky_relu", "gelu", "silu", "tanh", "sigmoid", "mish", "elu",
+               "softplus")
+
+
+def case_names(device: str = "cpu") -> list[str]:
+    """Every case name ``run`` knows (nothing is allocated: inputs are made lazily)."""
+    names = [c.name for c in activation_cases(16, device)]
+    names += [c.name for c in loss_cases(1 << 20, device)]
+    names += [f"{n} @4K (per call)" for n in SMALL_NAMES]
+    return names
+
+
+def unmatched_only(only: str, device: str = "cpu") -> list[str]:
+    """The comma-separated parts of ``only`` that match no case name."""
+    names = case_names(device)
+    return [o for o in (p.strip() for p in only.split(",")) if o
+            and not any(o in n for n in names)]
+
+
 def run(*, quick: bool = False, compile: bool = True, device: str = "cpu",
         only: str | None = None, progress: Callable[[str], None] | None = None
         ) -> list[Result]:

@@ -5,6 +5,17 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles: 'ci' (the default, `make test`) runs a few derandomised examples
+# per property so that the suite stays fast and repeatable; 'long' (`make fuzz`,
+# HYPOTHESIS_PROFILE=long) searches many random examples. Tests that set their own
+# max_examples keep it.
+settings.register_profile("ci", max_examples=4, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=300, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_configure(config):

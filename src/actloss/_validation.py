@@ -9,9 +9,12 @@ the same declaration. Messages follow one format::
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +30,7 @@ __all__ = [
     "check_params",
     "check_same_shape",
     "check_tensor",
+    "guard_keywords",
 ]
 
 
@@ -211,3 +215,87 @@ def check_finite(owner: str, arg: str, value: torch.Tensor) -> None:
         if n_inf:
             what.append(f"{n_inf} infinite")
         raise InputError(f"`{arg}` of {owner} contains {' and '.join(what)} value(s)")
+
+
+def _unknown_keyword(owner: str, key: str, known: Sequence[str]) -> ParameterError:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    valid = ", ".join(known) if known else "none"
+    return ParameterError(f"{owner} has no parameter `{key}` (its parameters: {valid}){hint}")
+
+
+def _promote_pair(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``(input, target, ...)`` with two floating tensors of different dtypes promoted to
+    their common dtype, as PyTorch's binary ops promote (float32 and float64 -> float64)."""
+    a, b = args[0], args[1]
+    if (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.dtype != b.dtype
+            and a.is_floating_point() and b.is_floating_point()):
+        common = torch.promote_types(a.dtype, b.dtype)
+        return (a.to(common), b.to(common), *args[2:])
+    return args
+
+
+def guard_keywords(owner: str, fn: Callable[..., Any], *,
+                   promote_pair: bool = False) -> Callable[..., Any]:
+    """``fn`` with unknown keyword arguments refused as :class:`ParameterError`.
+
+    With ``promote_pair`` (the losses), a floating ``input`` and ``target`` of different
+    dtypes are both promoted to their common dtype before ``fn`` runs: one rule for
+    mixed precision in every loss, PyTorch's type promotion.
+
+    The check is one membership test per keyword given (no cost beyond that on the
+    common path), and the message lists the function's keywords with the closest
+    spellings, as :func:`check_params` does. Functions that take ``**kwargs`` are
+    returned unchanged. The function's module attribute of the same name, when it is
+    ``fn``, is rebound to the guarded function, so that ``module.name(...)`` and the
+    registry's ``spec.fn(...)`` behave alike.
+
+    >>> def f(x, *, alpha=1.0):
+    ...     return x * alpha
+    >>> g = guard_keywords("f", f)
+    >>> g(2.0, alhpa=3.0)
+    Traceback (most recent call last):
+    ...
+    actloss.errors.ParameterError: f has no parameter `alhpa` (its parameters: alpha); \
+did you mean 'alpha'?
+    """
+    if getattr(fn, "__actloss_guarded__", False):
+        return fn
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):  # builtins without a signature
+        return fn
+    kinds = [p.kind for p in sig.parameters.values()]
+    if inspect.Parameter.VAR_KEYWORD in kinds:
+        return fn
+    allowed = frozenset(
+        name for name, p in sig.parameters.items()
+        if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    )
+    shown = tuple(name for name, p in sig.parameters.items()
+                  if p.kind is inspect.Parameter.KEYWORD_ONLY)
+
+    if promote_pair:
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            for key in kwargs:
+                if key not in allowed:
+                    raise _unknown_keyword(owner, key, shown)
+            if len(args) >= 2:
+                args = _promote_pair(args)
+            return fn(*args, **kwargs)
+    else:
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            for key in kwargs:
+                if key not in allowed:
+                    raise _unknown_keyword(owner, key, shown)
+            return fn(*args, **kwargs)
+
+    guarded.__actloss_guarded__ = True  # type: ignore[attr-defined]
+    module = sys.modules.get(getattr(fn, "__module__", "") or "")
+    if module is not None and getattr(module, fn.__name__, None) is fn:
+        setattr(module, fn.__name__, guarded)
+    return guarded

@@ -19,7 +19,7 @@ os.environ.setdefault("THP_MEM_ALLOC_ENABLE", "1")
 import typer
 
 from actloss._cli import advise, bench, catalog, diagnose, lab, losses_plot
-from actloss._cli.common import run_app
+from actloss._cli.common import exit_quietly_on_interrupt, run_app
 
 app = typer.Typer(
     name="actloss",
@@ -28,7 +28,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
 
 
 @app.command()
@@ -46,8 +45,16 @@ for _module in (catalog, losses_plot, lab, advise, diagnose, bench):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``actloss`` script; returns the exit code."""
-    return run_app(app, sys.argv[1:] if argv is None else argv)
+    """Entry point of the ``actloss`` script and of ``python -m actloss``; returns the
+    exit code. A Ctrl-C after the command (during the interpreter's shutdown) still
+    gives one line and exit code 130."""
+    try:
+        code = run_app(app, sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:  # between run_app's handlers and here
+        code = 130
+        os.write(2, b"error: interrupted\n")
+    exit_quietly_on_interrupt()
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import csv
-import importlib.util
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +16,7 @@ import typer
 from actloss._cli.common import console, fail, print_json
 from actloss._registry import close_matches
 
-__all__ = ["load_factory", "read_csv", "register"]
+__all__ = ["read_csv", "register"]
 
 
 def _missing_file(path: Path, what: str) -> None:
@@ -31,76 +29,16 @@ def _missing_file(path: Path, what: str) -> None:
 
 def read_csv(path: Path, target: str) -> tuple[list[Any], list[list[float]] | None,
                                                list[str]]:
-    """Read ``target`` as y and every other all-numeric column as x (stdlib ``csv``).
+    """Read ``target`` as y and every other all-numeric column as x
+    (:func:`actloss._csv.read_table`; its errors are one-line messages).
 
     Returns ``(y, x, feature_names)``; y holds floats when every non-empty value parses
     as a number, else strings. Empty cells become NaN (numbers) or ``''`` (labels).
     """
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            fail(f"'{path}' is empty")
-        rows = [r for r in reader if any(c.strip() for c in r)]
-    if target not in header:
-        close = close_matches(target, header, n=3, cutoff=0.5)
-        hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close
-                else f"; columns: {', '.join(header)}")
-        fail(f"column '{target}' not found in '{path}'{hint}")
-    columns: dict[str, list[str]] = {h: [] for h in header}
-    for r in rows:
-        for i, h in enumerate(header):
-            columns[h].append(r[i].strip() if i < len(r) else "")
+    from actloss._csv import read_table
 
-    def numeric(values: list[str]) -> list[float] | None:
-        out = []
-        for v in values:
-            if v == "" or v.lower() in ("nan", "na"):
-                out.append(float("nan"))
-                continue
-            try:
-                out.append(float(v))
-            except ValueError:
-                return None
-        return out
-
-    y_num = numeric(columns[target])
-    y: list[Any] = y_num if y_num is not None else columns[target]
-    feats = [(h, numeric(columns[h])) for h in header if h != target]
-    names = [h for h, v in feats if v is not None]
-    cols = [v for _, v in feats if v is not None]
-    x = [list(row) for row in zip(*cols)] if cols else None
-    return y, x, names
-
-
-def load_factory(spec: str) -> Any:
-    """The callable named by ``FILE.py:FACTORY`` (``make`` when no factory is named)."""
-    path_text, sep, name = spec.rpartition(":")
-    if not sep:
-        path_text, name = spec, "make"
-    path = Path(path_text)
-    if not path.is_file():
-        _missing_file(path, "file")
-    module_name = f"actloss_check_{path.stem}"
-    loader_spec = importlib.util.spec_from_file_location(module_name, path)
-    if loader_spec is None or loader_spec.loader is None:
-        fail(f"'{path}' is not a Python file")
-    module = importlib.util.module_from_spec(loader_spec)
-    sys.modules[module_name] = module
-    try:
-        loader_spec.loader.exec_module(module)
-    except Exception as exc:
-        fail(f"importing '{path}' raised {type(exc).__name__}: {exc}")
-    factory = getattr(module, name, None)
-    if not callable(factory):
-        names = [k for k, v in vars(module).items() if callable(v) and not k.startswith("_")
-                 and getattr(v, "__module__", None) == module_name]
-        close = close_matches(name, names, n=3, cutoff=0.5)
-        hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close
-                else f"; callables: {', '.join(names) or 'none'}")
-        fail(f"'{path}' has no factory '{name}'{hint}")
-    return factory
+    t = read_table(path, target)
+    return t.y, t.x, t.feature_names
 
 
 def _render_advice(advice: Any) -> None:
@@ -190,8 +128,9 @@ def register(app: typer.Typer) -> None:
             if not data.is_file():
                 _missing_file(data, "file")
             if target is None:
-                with data.open(newline="", encoding="utf-8-sig") as fh:
-                    header = next(csv.reader(fh), [])
+                from actloss._csv import read_header
+
+                header = read_header(data)
                 fail(f"--target is required with a data file; columns: {', '.join(header)}")
             y, x, _names = read_csv(data, target)
         elif target is not None:
@@ -216,27 +155,102 @@ def register(app: typer.Typer) -> None:
         lr: Annotated[float | None, typer.Option(
             help="learning rate to probe: one step on a copy, ReLU units it kills")] = None,
         optimizer: Annotated[str, typer.Option(help="sgd or adam, for --lr")] = "sgd",
+        timeout: Annotated[float, typer.Option(
+            help="seconds the file, its factory and one forward/backward pass may take "
+                 "(the file runs in a child process)")] = DEFAULT_CHECK_TIMEOUT,
         lang: Annotated[str, typer.Option(help="en or zh")] = "en",
         as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     ) -> None:
-        """Lint a model and its loss on one real batch; exit 1 when an error is found."""
-        from actloss.lint import check
+        """Lint a model and its loss on one real batch; exit 1 when an error is found.
 
+        The file runs in a child process with a time limit. Exit codes: 0 checked, no
+        errors; 1 checked, errors found; 2 nothing was checked (the file is missing,
+        exits, raises, hangs, or its factory returns no model), with one line saying
+        which.
+        """
         if lang not in ("en", "zh"):
             fail(f"--lang must be one of 'en', 'zh'; got {lang!r}")
-        make = load_factory(factory)
-        try:
-            made = make()
-        except Exception as exc:
-            fail(f"calling the factory raised {type(exc).__name__}: {exc}")
-        if not isinstance(made, (tuple, list)) or len(made) not in (3, 4):
-            fail("the factory must return (model, loss, example_input, example_target); got "
-                 f"{type(made).__name__}"
-                 + (f" of length {len(made)}" if isinstance(made, (tuple, list)) else ""))
-        findings = check(*made, lr=lr, optimizer=optimizer)
+        if not (timeout > 0 and timeout != float("inf")):
+            fail(f"--timeout must be a number of seconds > 0; got {timeout}")
+        path_text, sep, name = factory.rpartition(":")
+        if not sep or not path_text:
+            path_text, name = factory, "make"
+        path = Path(path_text)
+        if not path.is_file():
+            _missing_file(path, "file")
+        findings = _run_check_child(path, name or "make", lr, optimizer, timeout)
         if as_json:
-            print_json([f.to_json() for f in findings])
+            print_json(findings)
         else:
-            _render_findings(findings, lang)
-        if any(f.severity == "error" for f in findings):
+            from types import SimpleNamespace
+
+            _render_findings([SimpleNamespace(**f) for f in findings], lang)
+        if any(f.get("severity") == "error" for f in findings):
             raise typer.Exit(1)
+
+
+# a generous bound for importing torch, building a model and one forward/backward pass
+DEFAULT_CHECK_TIMEOUT = 60.0
+
+
+def _run_check_child(path: Path, name: str, lr: float | None, optimizer: str,
+                     timeout: float) -> list[dict[str, Any]]:
+    """Run the user's file in a child process; return the findings or fail with one line.
+
+    The child (:mod:`actloss._cli._check_child`) writes its outcome to a file of a fresh
+    temporary directory; no file means it never got to report, and nothing passes
+    without a report written after the check returned.
+    """
+    import json
+    import os
+    import signal
+    import subprocess
+    import tempfile
+
+    import actloss
+
+    pkg_root = str(Path(actloss.__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (pkg_root, env.get("PYTHONPATH", "")) if p)
+    with tempfile.TemporaryDirectory(prefix="actloss-check-") as tmp:
+        result = Path(tmp) / "result.json"
+        cmd = [sys.executable, "-m", "actloss._cli._check_child", str(result),
+               str(path.resolve()), name, "" if lr is None else repr(float(lr)), optimizer]
+        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
+
+        def kill() -> None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                proc.kill()
+            proc.communicate()
+
+        try:
+            _out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill()
+            fail(f"'{path}' did not finish within {timeout:g} s (an endless loop, or a "
+                 "model slower than --timeout); nothing was checked")
+        except KeyboardInterrupt:
+            kill()
+            fail("interrupted; nothing was checked", 130)
+        if not result.is_file():
+            code = proc.returncode
+            how = (f"was killed by signal {-code}" if code is not None and code < 0
+                   else f"exited with code {code}")
+            last = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
+            detail = f" ({last[0][:200]})" if last else ""
+            fail(f"the process running '{path}' {how} before reporting (os._exit or a crash "
+                 f"in the file?){detail}; nothing was checked")
+        data = json.loads(result.read_text(encoding="utf-8"))
+    if data.get("status") != "ok":
+        fail(str(data.get("message", "the check did not run")))
+    findings = data.get("findings")
+    if not isinstance(findings, list):
+        fail("the check process reported no findings list; nothing was checked")
+    for f in findings:  # the model or the loss never ran: nothing else could be checked
+        if isinstance(f, dict) and f.get("code") in ("forward_error", "loss_error"):
+            fail(f"{f.get('message', f['code'])} (in '{path}'); nothing was checked")
+    return findings

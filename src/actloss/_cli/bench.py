@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from actloss._cli.common import console, err_console, fail, print_json
+from actloss._cli.common import console, err_console, fail, print_json, writable_dir
 
 
 def _suite_root() -> Path | None:
@@ -95,6 +95,9 @@ def register(app: typer.Typer) -> None:
         if root is None:
             fail("the benchmark suite lives in the source checkout (benchmarks/); "
                  "run this command from there")
+        out = writable_dir(out, "--out")  # before minutes of timing, not after
+        if only is not None and not only.strip(",").strip():
+            fail("`--only` needs at least one part of a case name, such as relu or huber")
         cmd = [sys.executable, "-m", "benchmarks", "--out", str(out.resolve())]
         if quick:
             cmd.append("--quick")
@@ -106,6 +109,11 @@ def register(app: typer.Typer) -> None:
         env.setdefault("THP_MEM_ALLOC_ENABLE", "1")
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(root), env.get("PYTHONPATH", "")) if p)
-        code = subprocess.call(cmd, cwd=root, env=env)
+        try:
+            code = subprocess.call(cmd, cwd=root, env=env)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        if code < 0:  # the child was killed by a signal
+            fail(f"the benchmark process was killed by signal {-code}")
         if code:
-            raise typer.Exit(code)
+            raise typer.Exit(2 if code == 1 else code)

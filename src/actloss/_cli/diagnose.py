@@ -23,6 +23,43 @@ def _widths(text: str) -> list[int]:
     return out
 
 
+# the largest MLP monitor builds: 20 M weights (80 MB in float32, a few times that with
+# gradients and Adam's state); checked before anything is allocated
+MAX_WEIGHTS = 20_000_000
+
+
+def _check_run(sizes: list[int], activation: str, epochs: int, batch_size: int, every: int,
+               lr: float | None, figure: Path | None) -> None:
+    """Refuse settings that would crash or hang the run, before anything is allocated."""
+    import itertools
+    import math
+
+    from actloss import activations
+
+    spec = activations.spec(activation)  # an unknown name: UnknownNameError, one line
+    if spec.kind in ("gated", "grouped"):
+        what = "halves its input" if spec.kind == "gated" else "pools groups of its input"
+        fail(f"`--activation` {spec.name} {what}, so it cannot sit between the MLP's "
+             f"Linear layers; pick an element-wise activation such as relu or gelu")
+    weights = sum(a * b for a, b in itertools.pairwise(sizes))
+    if weights > MAX_WEIGHTS:
+        fail(f"`--hidden` gives {weights:,} weights, more than the monitor's limit of "
+             f"{MAX_WEIGHTS:,}; use narrower layers")
+    for name, value in (("--epochs", epochs), ("--batch-size", batch_size),
+                        ("--every", every)):
+        if value < 1:
+            fail(f"`{name}` must be an int >= 1; got {value}")
+    if lr is not None and not (math.isfinite(lr) and lr > 0):
+        fail(f"`--lr` must be a float in (0, inf); got {lr}")
+    if figure is not None and Path(figure).suffix.lower() not in (".png", ".svg", ".pdf"):
+        fail(f"`--figure` must end in .png, .svg or .pdf; got {str(figure)!r}")
+    if figure is not None:
+        try:
+            Path(figure).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            fail(f"`--figure` {str(figure)!r} cannot be written: {exc.strerror or exc}")
+
+
 def _render(summary: Any, findings: list[Any], lang: str) -> None:
     last = summary.last
     if last is not None and last.activations:
@@ -115,8 +152,11 @@ def register(app: typer.Typer) -> None:
 
         if lang not in ("en", "zh"):
             fail(f"`--lang` must be 'en' or 'zh'; got {lang!r}")
+        widths = _widths(hidden)
+        _check_run([1, *widths, 1], activation, epochs, batch_size, every, lr, figure)
         ds = load(data, seed=seed)
-        sizes = [ds.n_features, *_widths(hidden), ds.n_classes]
+        sizes = [ds.n_features, *widths, ds.n_classes]
+        _check_run(sizes, activation, epochs, batch_size, every, lr, figure)
         model = mlp(sizes, activation=activation, init=init, bias_init=bias_init, seed=seed)
         m = monitor(model, every=every)
         if not as_json:
@@ -139,9 +179,10 @@ def register(app: typer.Typer) -> None:
                                       lr=lr if lr is not None else 1e-3,
                                       optimizer="sgd" if optimizer == "sgd" else "adam",
                                       seed=seed)
-        if figure is not None:
-            figure.parent.mkdir(parents=True, exist_ok=True)
-            m.gradient_flow_figure().savefig(figure, dpi=110)
+        if figure is not None:  # whole or not at all (temporary file, then a rename)
+            from actloss._cli.catalog import save_figure
+
+            save_figure(m.gradient_flow_figure(), figure)
         if as_json:
             out = summary.to_json()
             out["findings"] = [f.to_json() for f in findings]

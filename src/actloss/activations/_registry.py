@@ -7,6 +7,7 @@ beside each function and call :func:`register`. The public API in
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import torch
@@ -14,7 +15,7 @@ from torch import nn
 
 from actloss._peers import ACTIVATION_NAMES
 from actloss._registry import Registry
-from actloss._validation import check_params
+from actloss._validation import check_params, guard_keywords
 from actloss.activations._spec import ActivationSpec
 
 __all__ = ["REGISTRY", "Activation", "register"]
@@ -23,7 +24,10 @@ REGISTRY: Registry[ActivationSpec] = Registry("activation", peer_names=ACTIVATIO
 
 
 def register(spec: ActivationSpec) -> ActivationSpec:
-    """Add ``spec`` to the registry and return it."""
+    """Add ``spec`` to the registry and return it (its function refuses unknown
+    keywords with :class:`~actloss.errors.ParameterError`; see ``guard_keywords``)."""
+    if spec.fn is not None:
+        spec = dataclasses.replace(spec, fn=guard_keywords(spec.name, spec.fn))
     REGISTRY.add(spec)
     return spec
 

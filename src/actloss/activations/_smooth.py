@@ -625,9 +625,12 @@ def _squareplus(x: torch.Tensor, b: float) -> torch.Tensor:
     xu = up(x)
     sb = math.sqrt(b)
     xp, xn = xu.clamp(min=0), xu.clamp(max=0)
-    pos = (xp + torch.hypot(xp, torch.full_like(xp, sb))) / 2
-    # x + r = (r^2 - x^2) / (r - x) = b / (r - x): exact for x < 0.
-    neg = b / (2 * (torch.hypot(xn, torch.full_like(xn, sb)) - xn))
+    # halves taken before the sum: x + r overflows for x near the dtype's maximum
+    pos = xp / 2 + torch.hypot(xp, torch.full_like(xp, sb)) / 2
+    # x + r = (r^2 - x^2) / (r - x) = b / (r - x): exact for x < 0; written as
+    # (b / 2r) / (1 - x/r) so that r - x (up to 2 |x|) never overflows
+    rn = torch.hypot(xn, torch.full_like(xn, sb))
+    neg = (b / 2) / rn / (1 - xn / rn)
     return down(torch.where(xu >= 0, pos, neg), x)
 
 

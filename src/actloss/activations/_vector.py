@@ -49,7 +49,8 @@ def softmax(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
         tensor([0.2500, 0.7500])
     """
     x, d = _prep("softmax", x, dim)
-    return torch.softmax(x, dim=d) if x.ndim else torch.ones_like(x)
+    # a scalar is its own row: 1 (x - x keeps NaN and inf -> NaN, as PyTorch's op)
+    return torch.softmax(x, dim=d) if x.ndim else x - x + 1
 
 
 def softmax_vjp(x: torch.Tensor, grad_out: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
@@ -120,7 +121,7 @@ def log_softmax(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
     """
     x, d = _prep("log_softmax", x, dim)
     # log softmax(x)_i = x_i - logsumexp(x), as F.log_softmax computes it.
-    return F.log_softmax(x, dim=d) if x.ndim else torch.zeros_like(x)
+    return F.log_softmax(x, dim=d) if x.ndim else x - x  # 0, or NaN for NaN / inf
 
 
 def log_softmax_vjp(x: torch.Tensor, grad_out: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
@@ -177,7 +178,7 @@ def softmin(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
         tensor([0.5000, 0.5000])
     """
     x, d = _prep("softmin", x, dim)
-    return F.softmin(x, dim=d) if x.ndim else torch.ones_like(x)
+    return F.softmin(x, dim=d) if x.ndim else x - x + 1  # 1, or NaN for NaN / inf
 
 
 def softmin_vjp(x: torch.Tensor, grad_out: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
@@ -241,7 +242,7 @@ def sparsemax(x: torch.Tensor, *, dim: int = -1) -> torch.Tensor:
     """
     x, d = _prep("sparsemax", x, dim)
     if x.ndim == 0:
-        return torch.ones_like(x)
+        return x - x + 1  # 1, or NaN for NaN / inf
     z = up(x).movedim(d, -1)
     if z.numel() == 0:
         return x.clone()

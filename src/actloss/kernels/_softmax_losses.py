@@ -36,6 +36,7 @@ from actloss.kernels._common import (
     take_gradient,
     use_fused,
 )
+from actloss.losses._checks import check_all_finite
 from actloss.losses._reduction import check_reduction
 
 __all__ = ["cross_entropy", "linear_cross_entropy", "softmax_focal"]
@@ -453,6 +454,11 @@ def linear_cross_entropy(hidden: torch.Tensor, weight: torch.Tensor, target: tor
             raise InputError(f"`bias` of {owner} must have shape ({wgt.shape[0]},); "
                              f"got {tuple(bias.shape)}")
     t = _check_targets(owner, target, h.shape[0], wgt.shape[0], ig)
+    # NaN/inf refused as losses.cross_entropy refuses them (one sum each; value_checks)
+    check_all_finite(owner, "hidden", h)
+    check_all_finite(owner, "weight", wgt)
+    if bias is not None:
+        check_all_finite(owner, "bias", bias)
     cdt = torch.float32 if h.dtype in (torch.float16, torch.bfloat16) else h.dtype
     safe, v, wt = _row_terms(t.to(h.device), ig, None, cdt)
     denom = float(wt.sum()) if r == "mean" else 1.0

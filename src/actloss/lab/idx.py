@@ -20,52 +20,75 @@ Layout of an IDX file (all integers big-endian)::
 from __future__ import annotations
 
 import gzip
+import io
 import math
 import struct
 import zlib
 from dataclasses import replace
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from actloss._validation import Interval, Param, check_param
 from actloss.errors import InputError
-from actloss.lab.data import Dataset
 
-__all__ = ["DTYPES", "load_idx_dir", "read_idx"]
+if TYPE_CHECKING:  # the Dataset record; lab.data imports this module lazily, never back
+    from actloss.lab.data import Dataset
+
+__all__ = ["DTYPES", "MAX_BYTES", "MAX_CLASSES", "load_idx_dir", "read_idx"]
 
 # dtype code -> big-endian numpy dtype
 DTYPES: dict[int, str] = {
     0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8",
 }
+# the most data one file may declare, after decompression (MNIST's training images are
+# 47 MB): checked against the header before anything is allocated or decompressed
+MAX_BYTES = 1 << 30
+# class indices must lie in [0, MAX_CLASSES): a label of 2e9 would size a 2e9-way output
+MAX_CLASSES = 100_000
 
 
-def _read_bytes(path: Path) -> bytes:
+def _open(path: Path) -> tuple[IO[bytes], bool]:
+    """The file's byte stream, decompressed on the fly (and so bounded) when gzip."""
     if not path.is_file():
         raise InputError(f"IDX file {str(path)!r} does not exist")
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":  # the gzip magic number
-        try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"IDX file {str(path)!r} is a corrupt or truncated gzip "
-                             f"stream ({exc})") from exc
-    return raw
+    fh = path.open("rb")
+    if fh.read(2) == b"\x1f\x8b":  # the gzip magic number
+        fh.seek(0)
+        return gzip.GzipFile(fileobj=fh, mode="rb"), True
+    fh.seek(0)
+    return fh, False
 
 
-def read_idx(path: str | Path) -> np.ndarray:
+def _read(stream: IO[bytes], n: int, name: str) -> bytes:
+    """At most ``n`` bytes; a corrupt gzip stream is an InputError naming the file."""
+    try:
+        return stream.read(n)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"IDX file {name!r} is a corrupt or truncated gzip "
+                         f"stream ({exc})") from None
+
+
+def read_idx(path: str | Path, *, max_bytes: int = MAX_BYTES) -> np.ndarray:
     """Read one IDX file (optionally gzip-compressed) into a numpy array.
+
+    The header is read first and the size it declares is checked against ``max_bytes``
+    and against the file before the data is read: a gzip stream is decompressed only
+    up to the declared size (plus one byte, to detect trailing data), never further.
 
     Args:
         path: the file.
+        max_bytes: the most data bytes the file may declare (default 1 GiB).
 
     Returns:
         An array with the file's shape, in native byte order.
 
     Raises:
         InputError: missing file, bad magic number, unknown dtype code, truncated header
-            or data, or trailing bytes; the message names the file.
+            or data, trailing bytes, a declared size over ``max_bytes``, a corrupt gzip
+            stream; the message names the file.
 
     Example:
         >>> import struct, tempfile, pathlib
@@ -75,34 +98,61 @@ def read_idx(path: str | Path) -> np.ndarray:
         array([7, 2, 1], dtype=uint8)
     """
     path = Path(path)
-    raw = _read_bytes(path)
     name = str(path)
-    if len(raw) < 4:
-        raise InputError(f"IDX file {name!r} is truncated: {len(raw)} bytes, no header")
-    zero0, zero1, code, ndim = raw[0], raw[1], raw[2], raw[3]
-    if zero0 != 0 or zero1 != 0:
-        raise InputError(f"IDX file {name!r} has a wrong magic number "
-                         f"0x{raw[:4].hex()} (must start with 0x0000)")
-    if code not in DTYPES:
-        raise InputError(f"IDX file {name!r} has an unknown dtype code 0x{code:02x} "
-                         f"(known: {', '.join(f'0x{c:02x}' for c in DTYPES)})")
-    if ndim == 0:
-        raise InputError(f"IDX file {name!r} declares 0 dimensions")
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise InputError(f"IDX file {name!r} is truncated in its header: {ndim} dimensions "
-                         f"need {header} bytes, the file has {len(raw)}")
-    dims = struct.unpack(f">{ndim}I", raw[4:header])
-    dtype = np.dtype(DTYPES[code])
-    expected = math.prod(dims) * dtype.itemsize
-    body = len(raw) - header
-    if body < expected:
-        raise InputError(f"IDX file {name!r} is truncated: shape {dims} of {dtype.name} needs "
-                         f"{expected} data bytes, the file has {body}")
-    if body > expected:
-        raise InputError(f"IDX file {name!r} is corrupt: {body - expected} bytes after the "
-                         f"data of shape {dims}")
-    data = np.frombuffer(raw, dtype=dtype, count=math.prod(dims), offset=header)
+    stream, compressed = _open(path)
+    with stream:
+        head = _read(stream, 4, name)
+        if len(head) < 4:
+            raise InputError(f"IDX file {name!r} is truncated: {len(head)} bytes, no header")
+        zero0, zero1, code, ndim = head[0], head[1], head[2], head[3]
+        if zero0 != 0 or zero1 != 0:
+            raise InputError(f"IDX file {name!r} has a wrong magic number "
+                             f"0x{head.hex()} (must start with 0x0000)")
+        if code not in DTYPES:
+            raise InputError(f"IDX file {name!r} has an unknown dtype code 0x{code:02x} "
+                             f"(known: {', '.join(f'0x{c:02x}' for c in DTYPES)})")
+        if ndim == 0:
+            raise InputError(f"IDX file {name!r} declares 0 dimensions")
+        header = 4 + 4 * ndim
+        dims_raw = _read(stream, 4 * ndim, name)
+        if len(dims_raw) < 4 * ndim:
+            have = 4 + len(dims_raw) + len(_read(stream, 1 << 16, name))
+            raise InputError(f"IDX file {name!r} is truncated in its header: {ndim} "
+                             f"dimensions need {header} bytes, the file has {have}")
+        dims = struct.unpack(f">{ndim}I", dims_raw)
+        dtype = np.dtype(DTYPES[code])
+        count = math.prod(dims)
+        expected = count * dtype.itemsize
+        if expected > max_bytes:
+            raise InputError(
+                f"IDX file {name!r} declares shape {dims} of {dtype.name}: {expected:,} data "
+                f"bytes, over the reader's limit of {max_bytes:,} (read_idx(max_bytes=...))"
+            )
+        if not compressed:  # the file's size tells truncation before anything is read
+            body = path.stat().st_size - header
+            if body < expected:
+                raise InputError(f"IDX file {name!r} is truncated: shape {dims} of "
+                                 f"{dtype.name} needs {expected} data bytes, the file has "
+                                 f"{body}")
+            if body > expected:
+                raise InputError(f"IDX file {name!r} is corrupt: {body - expected} bytes "
+                                 f"after the data of shape {dims}")
+        buf = io.BytesIO()
+        while buf.tell() < expected:  # in chunks: a short stream never holds more
+            chunk = _read(stream, min(expected - buf.tell(), 1 << 24), name)
+            if not chunk:
+                break
+            buf.write(chunk)
+        raw = buf.getvalue()
+        if len(raw) < expected:
+            raise InputError(f"IDX file {name!r} is truncated: shape {dims} of {dtype.name} "
+                             f"needs {expected} data bytes, the file has {len(raw)}")
+        extra = _read(stream, 1 << 16, name)
+        if extra:
+            raise InputError(f"IDX file {name!r} is corrupt: {len(extra)}"
+                             f"{'+' if len(extra) == 1 << 16 else ''} bytes after the data of "
+                             f"shape {dims}")
+    data = np.frombuffer(raw, dtype=dtype, count=count)
     return data.reshape(dims).astype(dtype.newbyteorder("="))
 
 
@@ -115,6 +165,30 @@ def _find(directory: Path, split: str, kind: str, rank: int) -> Path:
                 return p
     raise InputError(f"IDX directory {str(directory)!r} has no {split}-{kind}-idx{rank}-ubyte "
                      f"file (optionally .gz)")
+
+
+def _check_labels(path: Path, labels: np.ndarray) -> np.ndarray:
+    """Class indices in [0, MAX_CLASSES) as int64: no NaN, no fractions, no negatives."""
+    name = str(path)
+    if labels.dtype.kind == "f":
+        if np.isnan(labels).any():
+            raise InputError(f"IDX file {name!r} holds NaN labels (sample "
+                             f"{int(np.argmax(np.isnan(labels)))})")
+        frac = ~np.isfinite(labels) | (labels != np.round(labels))
+        if frac.any():
+            i = int(np.argmax(frac))
+            raise InputError(f"IDX file {name!r} holds a label that is not a class index: "
+                             f"{labels[i].item()!r} (sample {i})")
+    lo, hi = (labels.min(), labels.max()) if labels.size else (0, 0)
+    if lo < 0:
+        i = int(np.argmax(labels < 0))
+        raise InputError(f"IDX file {name!r} holds the negative label {labels[i].item()!r} (sample "
+                         f"{i}); labels must be class indices 0, 1, ...")
+    if hi >= MAX_CLASSES:
+        i = int(np.argmax(labels >= MAX_CLASSES))
+        raise InputError(f"IDX file {name!r} holds the label {labels[i].item()!r} (sample "
+                         f"{i}), over the limit of {MAX_CLASSES - 1} for a class index")
+    return labels.astype(np.int64)
 
 
 def _pair(directory: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
@@ -130,7 +204,14 @@ def _pair(directory: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     if images.shape[0] != labels.shape[0]:
         raise InputError(f"IDX files disagree: {str(img_path)!r} holds {images.shape[0]} "
                          f"images but {str(lab_path)!r} holds {labels.shape[0]} labels")
-    return images, labels
+    if images.shape[0] == 0:
+        raise InputError(f"IDX file {str(img_path)!r} holds 0 images")
+    if images.size == 0:
+        raise InputError(f"IDX file {str(img_path)!r} holds images of shape "
+                         f"{images.shape[1:]}, with no pixels")
+    if images.dtype.kind == "f" and not np.isfinite(images).all():
+        raise InputError(f"IDX file {str(img_path)!r} holds NaN or infinite pixels")
+    return images, _check_labels(lab_path, labels)
 
 
 _MAX = Param("max_samples", None, int, Interval(1, math.inf, low_closed=True), optional=True)
@@ -168,6 +249,11 @@ def load_idx_dir(directory: str | Path, *, standardize: bool = False,
     std = np.where(std > 0, std, 1.0).astype(np.float32)  # blank border pixels stay 0
     x_tr, x_te = (x_tr - mean) / std, (x_te - mean) / std
     n_classes = int(max(y_tr.max(initial=0), y_te.max(initial=0))) + 1
+    if n_classes < 2:
+        raise InputError(f"IDX labels of {str(root)!r} hold one class (0) only: nothing to "
+                         "classify")
+    from actloss.lab.data import Dataset
+
     return Dataset(
         name=f"idx:{root}",
         x_train=torch.as_tensor(x_tr), y_train=torch.as_tensor(y_tr.astype(np.int64)),

@@ -19,7 +19,7 @@ from actloss.errors import InputError
 from actloss.kernels import _elementwise_losses as _kernels
 from actloss.kernels._common import use_fused_loss
 from actloss.losses._checks import check_pair, check_range, check_signed_binary
-from actloss.losses._reduction import check_reduction, reduce
+from actloss.losses._reduction import check_reduction, check_weight, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 
@@ -83,7 +83,11 @@ def binary_cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction
     x, y = _binary_pair("binary_cross_entropy", input, target, reduction)
     check_range("binary_cross_entropy", "input", x, 0.0, 1.0, what="probabilities")
     # -(y log p + (1 - y) log(1 - p)) with each log clamped at -100 (PyTorch's op)
-    loss = F.binary_cross_entropy(x, y, reduction="none")
+    try:
+        loss = F.binary_cross_entropy(x, y, reduction="none")
+    except RuntimeError as exc:  # PyTorch's own range check (NaN) with value checks off
+        raise InputError(f"`input` of binary_cross_entropy must hold probabilities in "
+                         f"[0, 1] ({exc})") from None
     return _finish("binary_cross_entropy", loss, reduction, weight)
 
 
@@ -455,13 +459,7 @@ def multilabel_soft_margin(input: torch.Tensor, target: torch.Tensor, *,
     # -(y log sigma(x) + (1-y) log sigma(-x)) per element, mean over classes
     per = -(y * F.logsigmoid(x) + (1 - y) * F.logsigmoid(-x))
     if weight is not None:
-        try:
-            per = per * weight
-        except RuntimeError as exc:
-            raise InputError(
-                f"`weight` of {owner} of shape {tuple(weight.shape)} does not broadcast to "
-                f"the input of shape {tuple(x.shape)}"
-            ) from exc
+        per = per * check_weight(owner, weight, per)
     return reduce(per.mean(dim=-1), reduction, owner=owner)
 
 

@@ -77,7 +77,8 @@ def check_pair(owner: str, input: object, target: object, *, cast_target: bool =
                log_space: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """Two tensors of one shape; the input floating point and free of NaN/inf.
 
-    Integer or bool targets are cast to the input's dtype when ``cast_target``. With
+    Integer or bool targets are cast to the input's dtype when ``cast_target``; two
+    floating dtypes are both promoted to their common dtype (``torch.promote_types``). With
     ``log_space`` (log-probabilities) ``-inf`` is a valid value (log 0) of both tensors.
     """
     x = check_tensor(owner, "input", input)
@@ -88,6 +89,10 @@ def check_pair(owner: str, input: object, target: object, *, cast_target: bool =
                 f"`target` of {owner} must be a floating-point tensor; got dtype {t.dtype}"
             )
         t = t.to(x.dtype)
+    elif t.dtype != x.dtype:
+        # mixed float dtypes: both promoted as PyTorch's binary ops promote them
+        common = torch.promote_types(x.dtype, t.dtype)
+        x, t = x.to(common), t.to(common)
     check_same_shape(owner, x, t)
     if log_space:
         _check_log_space(owner, "input", x)

@@ -159,8 +159,9 @@ def jensen_shannon(input: torch.Tensor, target: torch.Tensor, *, reduction: str 
     zero = torch.zeros((), dtype=x.dtype, device=x.device)
     # KL(p || m) + KL(y || m), dropping the terms with p = 0 or y = 0 (0 log 0 = 0); the
     # logs are made finite first so that the dropped branch has a finite gradient
-    kl_p = torch.where(p > 0, p * (x_s - log_m), zero)
-    kl_y = torch.where(y > 0, torch.xlogy(y, y) - y * log_m, zero)
+    # (``!= 0`` rather than ``> 0``: a NaN, reachable with value checks off, stays NaN)
+    kl_p = torch.where(p != 0, p * (x_s - log_m), zero)
+    kl_y = torch.where(y != 0, torch.xlogy(y, y) - y * log_m, zero)
     per = 0.5 * (kl_p + kl_y).sum(dim=d)
     return reduce(per, reduction, weight=weight, owner="jensen_shannon", mean_by="count")
 
@@ -171,13 +172,14 @@ def _log_mid(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def _finite(v: torch.Tensor) -> torch.Tensor:
-    return torch.where(torch.isfinite(v), v, torch.zeros((), dtype=v.dtype, device=v.device))
+    # log 0 = -inf becomes 0 (its term is dropped); NaN is kept, never made finite
+    return torch.where(v == -math.inf, torch.zeros((), dtype=v.dtype, device=v.device), v)
 
 
 def _js_grad(input: torch.Tensor, target: torch.Tensor, *, dim: int = -1,
              weight: torch.Tensor | None = None) -> torch.Tensor:
     p = torch.exp(input)
-    g = 0.5 * torch.where(p > 0, p * (_finite(input) - _finite(_log_mid(input, target))), 0.0)
+    g = 0.5 * torch.where(p != 0, p * (_finite(input) - _finite(_log_mid(input, target))), 0.0)
     return g if weight is None else g * weight.unsqueeze(dim)
 
 

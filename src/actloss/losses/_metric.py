@@ -127,7 +127,9 @@ def contrastive(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "
     x, y, m = _contrastive_args(input, target, margin)
     check_reduction("contrastive", reduction)
     _, sq, d = _pair_distance(x)
-    loss = 0.5 * y * sq + 0.5 * (1 - y) * F.relu(m - d) ** 2
+    # each pair takes one branch (labels are 0 or 1); selecting rather than multiplying
+    # by the label keeps 0 * inf = NaN out when distances overflow
+    loss = torch.where(y != 0, 0.5 * sq, 0.5 * F.relu(m - d) ** 2)
     out = reduce(loss, reduction, weight=weight, owner="contrastive", mean_by="count")
     return out.to(input.dtype)
 

@@ -6,7 +6,7 @@ import torch
 
 from actloss.errors import InputError, ParameterError
 
-__all__ = ["REDUCTIONS", "check_reduction", "reduce"]
+__all__ = ["REDUCTIONS", "check_reduction", "check_weight", "reduce"]
 
 REDUCTIONS = ("none", "mean", "sum", "batchmean")
 
@@ -22,6 +22,48 @@ def check_reduction(owner: str, reduction: object,
     return reduction
 
 
+def check_weight(owner: str, weight: object, loss: torch.Tensor) -> torch.Tensor:
+    """A weight that broadcasts to ``loss`` without enlarging it.
+
+    Python numbers and (nested) lists become tensors of the loss's dtype, as
+    ``torch.as_tensor`` reads them; any other non-tensor is refused. A weight whose
+    broadcast with the loss gives a *larger* shape than the loss (``w[:, None]`` against a
+    per-sample loss, an extra leading dimension) is refused: it would silently turn a
+    loss of N values into one of N x N.
+    """
+    if not isinstance(weight, torch.Tensor):
+        if isinstance(weight, bool) or not isinstance(weight, (int, float, list, tuple)):
+            raise InputError(
+                f"`weight` of {owner} must be a tensor, a number or a list of numbers; got "
+                f"{type(weight).__name__}"
+            )
+        try:
+            weight = torch.as_tensor(weight, dtype=loss.dtype, device=loss.device)
+        except (TypeError, ValueError, RuntimeError) as exc:
+            raise InputError(
+                f"`weight` of {owner} must be a tensor, a number or a list of numbers; "
+                f"could not read it as one ({exc})"
+            ) from None
+    elif weight.is_complex():
+        raise InputError(f"`weight` of {owner} must be real; got dtype {weight.dtype}")
+    try:
+        shape = torch.broadcast_shapes(weight.shape, loss.shape)
+    except RuntimeError:
+        raise InputError(
+            f"`weight` of {owner} of shape {tuple(weight.shape)} does not broadcast to "
+            f"the loss of shape {tuple(loss.shape)}"
+        ) from None
+    if shape != loss.shape:
+        raise InputError(
+            f"`weight` of {owner} of shape {tuple(weight.shape)} would enlarge the loss of "
+            f"shape {tuple(loss.shape)} to {tuple(shape)}; pass a weight that broadcasts to "
+            f"{tuple(loss.shape)}"
+        )
+    if not weight.is_floating_point():
+        weight = weight.to(loss.dtype)
+    return weight
+
+
 def reduce(
     loss: torch.Tensor,
     reduction: str = "mean",
@@ -33,7 +75,8 @@ def reduce(
 ) -> torch.Tensor:
     """Weight, mask and reduce a tensor of per-element (or per-sample) losses.
 
-    ``weight`` multiplies element-wise (it must broadcast to ``loss``); ``mask``
+    ``weight`` multiplies element-wise (it must broadcast to ``loss`` without
+    enlarging it, see :func:`check_weight`); ``mask``
     (bool) drops elements. ``'mean'`` divides by the number of kept elements when
     there is no weight, and by the sum of kept weights when there is one (PyTorch's
     convention for class-weighted NLL). ``'batchmean'`` divides the sum by
@@ -48,13 +91,7 @@ def reduce(
     tensor(4.)
     """
     if weight is not None:
-        try:
-            torch.broadcast_shapes(weight.shape, loss.shape)
-        except RuntimeError as exc:
-            raise InputError(
-                f"`weight` of {owner} of shape {tuple(weight.shape)} does not broadcast to "
-                f"the loss of shape {tuple(loss.shape)}"
-            ) from exc
+        weight = check_weight(owner, weight, loss)
         loss = loss * weight
     if mask is not None:
         loss = torch.where(mask, loss, loss.new_zeros(()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import torch
@@ -9,7 +10,7 @@ from torch import nn
 
 from actloss._peers import LOSS_NAMES, TWINS
 from actloss._registry import Registry
-from actloss._validation import check_params
+from actloss._validation import check_params, guard_keywords
 from actloss.losses._reduction import check_reduction
 from actloss.losses._spec import LossSpec
 
@@ -19,7 +20,12 @@ REGISTRY: Registry[LossSpec] = Registry("loss", peer_names=LOSS_NAMES, twins=TWI
 
 
 def register(spec: LossSpec) -> LossSpec:
-    """Add ``spec`` to the registry and return it."""
+    """Add ``spec`` to the registry and return it. Its function refuses unknown keywords
+    with :class:`~actloss.errors.ParameterError` and promotes a floating input and target
+    of different dtypes to their common dtype (``actloss._validation.guard_keywords``)."""
+    if spec.fn is not None:
+        spec = dataclasses.replace(
+            spec, fn=guard_keywords(spec.name, spec.fn, promote_pair=True))
     REGISTRY.add(spec)
     return spec
 
