@@ -75,7 +75,13 @@ OUTLIERS_ABOVE = 0.01  # share of robust |z| > 3.5 above which regression uses H
 ROBUST_Z = 3.5  # Iglewicz & Hoaglin (1993) cut-off for the modified z-score
 HUBER_K = 1.345  # 95 % efficiency at the normal (Huber 1964)
 MAD_TO_SIGMA = 1.4826  # 1 / Phi^-1(3/4): MAD of a normal sample -> its sigma
+IMBALANCE_TASKS = ("binary", "segmentation", "rnn")  # tasks that use `imbalance`
 MAX_CLASSES = 20  # integer targets with at most this many values are class labels
+# integer-valued floats are counts only when their dispersion fits a Poisson variable
+# (variance / mean = 1); outside this band they are real-valued regression targets
+POISSON_DISPERSION = (0.5, 2.0)
+SKEWED_ABOVE = 1.0  # right skew of positive targets above which y is log-transformed
+FOCAL_ALPHA, FOCAL_GAMMA = 0.25, 2.0  # Lin et al. (2017), Table 1a: best alpha at gamma 2
 
 _LANG = Param("lang", "en", str, choices=("en", "zh"))
 _IMBALANCE = Param("imbalance", None, float, OPEN_UNIT, optional=True)
@@ -142,6 +148,8 @@ class TargetFacts:
     outlier_fraction: float = 0.0
     skewness: float = 0.0
     sign: str = "signed"  # positive, nonnegative, nonpositive, negative, signed
+    dispersion: float | None = None  # variance / mean of non-negative integer targets
+    count_evidence: str = ""  # why integer targets are (or are not) read as counts
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -170,7 +178,10 @@ class Advice:
     ``output_activation`` is the catalog name of the output activation; when
     ``output_in_loss`` is true the model outputs logits and the loss applies that
     activation itself (apply it at inference time only). ``code`` is a runnable
-    PyTorch snippet.
+    PyTorch snippet. ``target_transform`` (``'log'`` or ``'log1p'``) is part of the
+    recommendation for skewed positive targets: the model is trained on the transformed
+    targets with ``loss`` and ``output_activation`` on that scale, and its predictions
+    are mapped back with ``exp`` (``expm1``).
     """
 
     task: str
@@ -189,6 +200,7 @@ class Advice:
     facts: TargetFacts | None = None
     features: FeatureFacts | None = None
     lang: str = "en"
+    target_transform: str | None = None  # 'log' / 'log1p': train on the transformed y
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -207,8 +219,10 @@ SELECTION_TABLE: tuple[SelectionRow, ...] = (
     _row("binary", "balanced", "binary_cross_entropy_with_logits", ("hinge",),
          f"{S000} §8.2, row 二分类 | 平衡 | 二元交叉熵 | Sigmoid; §3.2, row 二分类 | "
          "二元交叉熵 | Hinge Loss"),
-    _row("binary", "imbalanced", "binary_focal", ("binary_cross_entropy_with_logits",),
-         f"{S000} §8.2, row 二分类 | 不平衡 | Focal Loss | Sigmoid; §2.2 类别不平衡:Focal Loss"),
+    _row("binary", "imbalanced", "binary_cross_entropy_with_logits", ("binary_focal",),
+         "lab experiment 'imbalance' (1:20): BCE with pos_weight reaches the focal loss's "
+         f"average precision with a higher recall; {S000} §8.2, row 二分类 | 不平衡 | "
+         "Focal Loss | Sigmoid (the alternative)"),
     _row("multiclass", "single_label", "cross_entropy", ("kl_div",),
          f"{S000} §8.2, row 多分类 | 单标签 | 分类交叉熵 | Softmax; §3.2, row 多分类 | "
          "分类交叉熵 | KL散度"),
@@ -351,8 +365,11 @@ def inspect_target(y: Any) -> TargetFacts:
     string labels), ``one_hot`` / ``multi_hot`` / ``soft_labels`` (2-D, one column per
     class), ``masks`` (3-D or more, 0/1), ``boxes`` (2-D with 4 columns
     ``x1 <= x2, y1 <= y2``), ``counts`` (non-negative integers with more than 20
-    values, or skewness above 0.3 with a maximum of 8 or more) and ``real``. Integer
-    targets are ambiguous between labels and counts: pass the task to decide.
+    values, or skewness above 0.3 with a maximum of 8 or more, *and* evidence of counts:
+    an integer dtype, or a variance / mean inside :data:`POISSON_DISPERSION` as for a
+    Poisson variable; ``count_evidence`` says which) and ``real``. Integer-valued
+    floats without such evidence (a score that happens to be whole) are ``real``.
+    Integer targets are ambiguous between labels and counts: pass the task to decide.
 
     Args:
         y: numpy array, tensor, list or pandas Series / DataFrame.
@@ -454,7 +471,23 @@ def inspect_target(y: Any) -> TargetFacts:
     if integer and lo >= 0:
         long_tail = skew > 0.3 and hi >= 8  # a decaying tail of rare large values
         if distinct.size > MAX_CLASSES or long_tail:
-            return TargetFacts(kind="counts", **common)
+            disp = std**2 / mean if mean > 0 else float("nan")
+            low, high = POISSON_DISPERSION
+            if arr.dtype.kind in "biu":
+                evidence = f"integer dtype ({dtype})"
+            elif low <= disp <= high:
+                evidence = (f"variance / mean = {disp:.3g}, inside [{low:g}, {high:g}] "
+                            "as for a Poisson variable")
+            else:
+                evidence = ""
+            if evidence:
+                return TargetFacts(kind="counts", dispersion=disp, count_evidence=evidence,
+                                   **common)
+            return TargetFacts(
+                kind="real", dispersion=disp,
+                count_evidence=(f"whole numbers stored as {dtype} with variance / mean = "
+                                f"{disp:.3g}, outside [{low:g}, {high:g}]: no evidence of "
+                                "counts"), **common)
         counts = np.bincount(flat.astype(np.int64))
         present = counts[counts > 0]
         return TargetFacts(kind="class_indices", n_classes=int(hi) + 1,
@@ -610,6 +643,7 @@ class _Plan:
     notes: list[str] = field(default_factory=list)
     out_width: int = 1
     quantiles: tuple[float, ...] = ()
+    transform: str | None = None  # 'log' / 'log1p' of the targets
 
 
 def advise(task: str | None = None, y: Any = None, x: Any = None, *,
@@ -674,9 +708,17 @@ def advise(task: str | None = None, y: Any = None, x: Any = None, *,
         if facts is not None and x_arr.shape[0] != facts.shape[0]:
             raise InputError(f"`x` and `y` of advise must have the same number of rows; "
                              f"got {x_arr.shape[0]} and {facts.shape[0]}")
+    if facts is not None and facts.n_distinct < 2:
+        value = facts.labels[0] if facts.labels else f"{facts.minimum:g}"
+        raise InputError(f"`y` of advise holds a single value ({value!r} in all "
+                         f"{facts.n} rows): there is nothing to learn; a classifier needs "
+                         "at least two classes and a regression a varying target")
     if (facts is not None and canonical in ("multiclass", "binary", "rnn")
             and facts.kind == "counts"):
         facts = _as_classes(facts, y)  # the task says these integers are labels
+    if (facts is not None and canonical == "count" and facts.kind == "real"
+            and facts.integer and facts.minimum >= 0):
+        facts = replace(facts, kind="counts", count_evidence="given: task='count'")
     if y is not None and y_arr is None and canonical in ("regression", "quantile", "count"):
         raise InputError(f"`y` of advise holds text labels (dtype {facts.dtype}); task "
                          f"{canonical!r} needs numbers")
@@ -693,6 +735,11 @@ def advise(task: str | None = None, y: Any = None, x: Any = None, *,
                 f"({facts.n_distinct} distinct values, shape {facts.shape}); task "
                 f"{canonical!r} needs {' or '.join(sorted(_TASK_KINDS[canonical]))} targets")
 
+    if imbalance is not None and canonical not in IMBALANCE_TASKS:
+        raise ParameterError(
+            f"`imbalance` of advise applies to the tasks {', '.join(IMBALANCE_TASKS)}; "
+            f"got imbalance={imbalance:g} for task {canonical!r} "
+            f"({task_source})")
     plan = _PLANNERS[canonical](facts, y_arr, x_arr, imbalance, quantiles, lang)
     reasons = list(plan.reasons)
     notes = list(plan.notes)
@@ -735,7 +782,7 @@ def advise(task: str | None = None, y: Any = None, x: Any = None, *,
         loss=spec.name, loss_params=dict(plan.params), extra_losses=tuple(plan.extra),
         alternatives=tuple(dict.fromkeys(a for a in plan.alternatives if a != spec.name)),
         reasons=tuple(reasons), notes=tuple(notes), code=code, facts=facts,
-        features=features, lang=lang)
+        features=features, lang=lang, target_transform=plan.transform)
 
 
 def _feature_reasons(f: FeatureFacts, lang: str) -> list[Reason]:
@@ -794,34 +841,33 @@ def _plan_binary(facts: TargetFacts | None, y: Any, x: Any, imbalance: float | N
         fact = (f"given: imbalance = {share:g} (positive share)" if share is not None
                 else "no class counts given: assumed balanced")
     if imbalanced:
-        alpha = round(1.0 - pos, 4)
-        plan.params = _loss_params(row.loss, alpha=alpha, gamma=2.0)
+        pw = round((1 - pos) / pos, 4)
+        plan.params = _loss_params(row.loss, pos_weight=pw)
         plan.reasons.append(Reason(
-            _t(lang, f"imbalanced (positive share {pos:.3g} < {IMBALANCED_BELOW}): focal loss "
-                     f"down-weights the many easy negatives; alpha = 1 - {pos:.3g} = "
-                     f"{alpha:g} weights the rare positives by the class ratio, gamma = 2",
-               f"类别不平衡(正类比例 {pos:.3g} < {IMBALANCED_BELOW}):Focal Loss 降低大量"
-               f"易分负例的权重;alpha = 1 - {pos:.3g} = {alpha:g} 按类别比例加权少数类,"
-               "gamma = 2"),
-            row.source))
+            _t(lang, f"imbalanced (positive share {pos:.3g} < {IMBALANCED_BELOW}): binary "
+                     f"cross-entropy with pos_weight = n_neg / n_pos = {pw:g}, so the rare "
+                     "positives weigh as much as the negatives in the loss",
+               f"类别不平衡(正类比例 {pos:.3g} < {IMBALANCED_BELOW}):二元交叉熵,"
+               f"pos_weight = n_neg / n_pos = {pw:g},使少数的正类在损失中与负类同等重要"),
+            f"{row.source}; {fact}"))
         plan.reasons.append(Reason(
-            _t(lang, "alternative: binary_cross_entropy_with_logits with pos_weight = "
-                     f"n_neg / n_pos = {(1 - pos) / pos:.4g}",
-               "备选:binary_cross_entropy_with_logits,pos_weight = n_neg / n_pos = "
-               f"{(1 - pos) / pos:.4g}"), fact))
+            _t(lang, f"alternative: binary_focal(alpha={FOCAL_ALPHA:g}, gamma={FOCAL_GAMMA:g})"
+                     " down-weights the many easy negatives; alpha = 0.25 at gamma = 2 is "
+                     "the focal-loss paper's best setting (it is not 1 - positive share)",
+               f"备选:binary_focal(alpha={FOCAL_ALPHA:g}, gamma={FOCAL_GAMMA:g}) 降低大量易分"
+               "负例的权重;gamma = 2 时 alpha = 0.25 是 focal loss 论文的最佳设置"
+               "(不是 1 - 正类比例)"),
+            f"Lin et al. (2017) Focal Loss for Dense Object Detection, Table 1a; {S000} "
+            "§2.2 类别不平衡:Focal Loss"))
         plan.alternatives += _catalog_alternatives("binary_classification", imbalance=True,
                                                    exclude=(row.loss,))
     else:
-        pw = round((1 - pos) / pos, 4) if facts is not None and n_pos else None
-        plan.params = _loss_params(row.loss, pos_weight=pw) if pw is not None else {}
         plan.reasons.append(Reason(
             _t(lang, f"balanced enough (positive share {pos:.3g} >= {IMBALANCED_BELOW}): "
-                     "binary cross-entropy on one logit"
-                     + (f", pos_weight = n_neg / n_pos = {pw:g}" if pw is not None else ""),
+                     "plain binary cross-entropy on one logit (no pos_weight)",
                f"类别基本平衡(正类比例 {pos:.3g} >= {IMBALANCED_BELOW}):单个 logit 上的"
-               "二元交叉熵" + (f",pos_weight = n_neg / n_pos = {pw:g}" if pw is not None
-                             else "")),
-            row.source))
+               "普通二元交叉熵(不加 pos_weight)"),
+            f"{row.source}; {fact}"))
     plan.reasons.append(Reason(
         _t(lang, "output: one unit with a sigmoid (a single probability)",
            "输出层:一个单元 + Sigmoid(输出单个概率)"),
@@ -907,8 +953,48 @@ def _plan_multilabel(facts: TargetFacts | None, y: Any, x: Any, imbalance: float
     return plan
 
 
+def _skew_transform(facts: TargetFacts, y: Any) -> tuple[str, np.ndarray] | None:
+    """``('log' | 'log1p', transformed y)`` when a log makes skewed positive y symmetric."""
+    if (y is None or facts.skewness <= SKEWED_ABOVE or facts.minimum < 0
+            or (facts.maximum <= 1) or len(facts.shape) > 1 and facts.shape[1] > 1):
+        return None
+    flat = np.asarray(y, dtype=np.float64).reshape(-1)
+    flat = flat[np.isfinite(flat)]
+    name = "log" if facts.minimum > 0 else "log1p"
+    ty = np.log(flat) if name == "log" else np.log1p(flat)
+    sd = ty.std()
+    skew_t = float(np.mean((ty - ty.mean()) ** 3) / sd**3) if sd > 0 else 0.0
+    if abs(skew_t) >= facts.skewness / 2:  # the log does not remove most of the skew
+        return None
+    return name, ty
+
+
+def _plan_transformed(facts: TargetFacts, y: Any, x: Any, imbalance: float | None,
+                      quantiles: Any, lang: str, name: str, ty: np.ndarray) -> _Plan:
+    """Regression on ``log(y)`` / ``log1p(y)``: the rules applied on that scale."""
+    tfacts = inspect_target(ty)
+    plan = _plan_regression(tfacts, ty, x, imbalance, quantiles, lang, transformed=True)
+    plan.transform = name
+    plan.output = "identity"
+    inverse = "exp" if name == "log" else "expm1"
+    plan.alternatives = [a for a in [*plan.alternatives, "msle"] if a != plan.loss]
+    plan.reasons.insert(1, Reason(
+        _t(lang, f"y is positive and right-skewed (skewness {facts.skewness:.2f}, "
+                 f"{facts.minimum:.4g} to {facts.maximum:.4g}); {name}(y) has skewness "
+                 f"{tfacts.skewness:.2f}: train on {name}(y) with a linear output and "
+                 f"{plan.loss} on that scale, and predict {inverse}(output) (errors become "
+                 "relative errors; on the log scale the prediction estimates the median)",
+           f"y 为正且右偏(偏度 {facts.skewness:.2f},范围 {facts.minimum:.4g} 到 "
+           f"{facts.maximum:.4g});{name}(y) 的偏度为 {tfacts.skewness:.2f}:在 {name}(y) 上"
+           f"用线性输出和 {plan.loss} 训练,预测时取 {inverse}(输出)(误差变为相对误差;"
+           "在对数尺度上预测的是中位数)"),
+        f"data: skewness = {facts.skewness:.3g}, skewness of {name}(y) = "
+        f"{tfacts.skewness:.3g}; {S002} 回归 / 输出非负(如销量)"))
+    return plan
+
+
 def _plan_regression(facts: TargetFacts | None, y: Any, x: Any, imbalance: float | None,
-                     quantiles: Any, lang: str) -> _Plan:
+                     quantiles: Any, lang: str, transformed: bool = False) -> _Plan:
     hidden = _hidden_reason(lang)
     width = 1
     if facts is not None and len(facts.shape) == 2 and facts.shape[1] > 1:
@@ -924,9 +1010,13 @@ def _plan_regression(facts: TargetFacts | None, y: Any, x: Any, imbalance: float
         return plan
     if facts.kind == "counts":
         return _plan_count(facts, y, x, imbalance, quantiles, lang)
+    skewed = None if transformed else _skew_transform(facts, y)
+    if skewed is not None:
+        return _plan_transformed(facts, y, x, imbalance, quantiles, lang, *skewed)
     outliers = facts.outlier_fraction > OUTLIERS_ABOVE
-    bounded = facts.minimum >= 0 and facts.maximum <= 1 and facts.n_distinct > 2
-    nonneg = facts.minimum >= 0 and not bounded
+    bounded = (facts.minimum >= 0 and facts.maximum <= 1 and facts.n_distinct > 2
+               and not transformed)
+    nonneg = facts.minimum >= 0 and not bounded and not transformed
     if outliers:
         row = _table("regression", "outliers")
     elif bounded:
@@ -937,6 +1027,14 @@ def _plan_regression(facts: TargetFacts | None, y: Any, x: Any, imbalance: float
         row = _table("regression", "gaussian")
     plan = _Plan("regression", row.loss, alternatives=list(row.alternatives), out_width=width)
     plan.reasons.append(hidden)
+    if facts.count_evidence and facts.kind == "real":
+        plan.reasons.append(Reason(
+            _t(lang, f"whole-numbered targets read as real values, not counts: "
+                     f"variance / mean = {facts.dispersion:.3g} is far from the Poisson 1 "
+                     f"and the dtype is {facts.dtype}; pass task='count' if they are counts",
+               f"目标虽为整数值,但按实数回归处理而非计数:方差/均值 = {facts.dispersion:.3g},"
+               f"远离 Poisson 的 1,且数据类型为 {facts.dtype};若确为计数请传 task='count'"),
+            f"data: {facts.count_evidence}"))
     fact_out = (f"data: outlier_fraction = {facts.outlier_fraction:.3g} (modified z-score "
                 f"|0.6745 (y - median) / MAD| > {ROBUST_Z})")
     if outliers:
@@ -972,6 +1070,8 @@ def _plan_regression(facts: TargetFacts | None, y: Any, x: Any, imbalance: float
                "目标位于 [0, 1]:sigmoid 输出与该范围一致(或对软目标用 "
                "binary_cross_entropy_with_logits)"),
             f"{row.source}; {fact_range}"))
+    elif transformed:
+        plan.output = "identity"
     elif nonneg:
         plan.output = "relu"
         plan.reasons.append(Reason(
@@ -984,7 +1084,7 @@ def _plan_regression(facts: TargetFacts | None, y: Any, x: Any, imbalance: float
                 lang, f"y is right-skewed (skewness {facts.skewness:.2f}): consider "
                       "predicting log1p(y) or the msle loss",
                 f"y 右偏(偏度 {facts.skewness:.2f}):可考虑预测 log1p(y) 或使用 msle"))
-    else:
+    elif not transformed:
         plan.reasons.append(Reason(
             _t(lang, "targets take both signs: a linear output (identity); tanh with "
                      "scaling only when the range is known and bounded",
@@ -1042,7 +1142,8 @@ def _plan_count(facts: TargetFacts | None, y: Any, x: Any, imbalance: float | No
                      "variable)",
                f"计数范围 {facts.minimum:.0f} 到 {facts.maximum:.0f},均值 {facts.mean:.3g},"
                f"方差/均值 = {disp:.3g}(Poisson 变量为 1)"),
-            f"data: integer = {facts.integer}, sign = {facts.sign}"))
+            f"data: counts because {facts.count_evidence or 'integer values'}; "
+            f"sign = {facts.sign}"))
         if disp > 2:
             plan.notes.append(_t(lang, "over-dispersed counts (variance >> mean): a negative "
                                        "binomial likelihood may fit better",
@@ -1054,9 +1155,8 @@ def _plan_detection(facts: TargetFacts | None, y: Any, x: Any, imbalance: float 
                     quantiles: Any, lang: str) -> _Plan:
     row = _table("detection", "boxes")
     plan = _Plan("detection", row.loss, alternatives=list(row.alternatives))
-    share = imbalance if imbalance is not None else 0.25
-    alpha = 0.25 if imbalance is None else round(1 - share, 4)
-    plan.params = _loss_params(row.loss, alpha=alpha, gamma=2.0)
+    alpha = FOCAL_ALPHA
+    plan.params = _loss_params(row.loss, alpha=alpha, gamma=FOCAL_GAMMA)
     plan.extra.append(LossChoice("giou_loss", _loss_params("giou_loss"), role="boxes"))
     plan.reasons += [_hidden_reason(lang), Reason(
         _t(lang, "detection: focal loss on the per-anchor class logits (most anchors are "
@@ -1065,13 +1165,12 @@ def _plan_detection(facts: TargetFacts | None, y: Any, x: Any, imbalance: float 
            "目标检测:每个锚框的类别 logits 用 Focal Loss(多数锚框是容易的背景),"
            "边框 (x1, y1, x2, y2) 用交并比类损失(GIoU;备选 CIoU/DIoU)"),
         row.source), Reason(
-        _t(lang, f"focal alpha = {alpha:g}"
-                 + (" (1 - foreground share)" if imbalance is not None
-                    else " (RetinaNet's default without a measured foreground share)"),
-           f"focal alpha = {alpha:g}" + ("(1 - 前景比例)" if imbalance is not None
-                                          else "(未给出前景比例时采用 RetinaNet 默认值)")),
-        f"given: imbalance = {imbalance:g}" if imbalance is not None
-        else "Lin et al. (2017) focal loss, alpha = 0.25, gamma = 2")]
+        _t(lang, f"focal alpha = {alpha:g}, gamma = {FOCAL_GAMMA:g}: the focal-loss paper's "
+                 "best setting (RetinaNet), whatever the foreground share",
+           f"focal alpha = {alpha:g},gamma = {FOCAL_GAMMA:g}:focal loss 论文的最佳设置"
+           "(RetinaNet),与前景比例无关"),
+        "Lin et al. (2017) Focal Loss for Dense Object Detection, Table 1a: alpha = 0.25, "
+        "gamma = 2")]
     return plan
 
 
@@ -1257,6 +1356,14 @@ def _snippet(plan: _Plan, output: str, output_in_loss: bool,
                   _loss_line("loss_fn", plan.loss, plan.params),
                   "loss = loss_fn(model(x), y)",
                   "probabilities = torch.softmax(model(x), dim=1)  # at inference"]
+    elif task == "regression" and plan.transform:
+        fwd, inv = (("log", "exp") if plan.transform == "log" else ("log1p", "expm1"))
+        lines += [_mlp(d, w, plan.hidden, None, f"predicts {fwd}(y)"),
+                  f"x = torch.randn(32, {d})",
+                  f"y = torch.exp(torch.randn(32, {w}) * 0.5 + 12)  # positive, right-skewed",
+                  _loss_line("loss_fn", plan.loss, plan.params),
+                  f"loss = loss_fn(model(x), torch.{fwd}(y))  # trained on {fwd}(y)",
+                  f"prediction = torch.{inv}(model(x))  # at inference, back on the scale of y"]
     elif task == "regression":
         lines += [_mlp(d, w, plan.hidden, head), f"x = torch.randn(32, {d})"]
         if output == "sigmoid":

@@ -74,6 +74,24 @@ def read_csv(path: Path, target: str) -> tuple[list[Any], list[list[float]] | No
     return y, x, names
 
 
+def _read_targets(path: Path, targets: list[str]) -> tuple[Any, Any]:
+    """y (one column, or one column per target) and x (the other numeric columns)."""
+    twice = sorted({t for t in targets if targets.count(t) > 1})
+    if twice:
+        fail(f"--target {twice[0]!r} is given more than once")
+    y, x, names = read_csv(path, targets[0])
+    if len(targets) == 1:
+        return y, x
+    columns = [y] + [read_csv(path, t)[0] for t in targets[1:]]
+    text = [t for t, c in zip(targets, columns) if any(isinstance(v, str) for v in c)]
+    if text:
+        fail(f"several --target columns must be numeric (0/1 per label); column "
+             f"{text[0]!r} holds text")
+    keep = [i for i, n in enumerate(names) if n not in targets]
+    x = [[row[i] for i in keep] for row in x] if x is not None and keep else None
+    return [list(r) for r in zip(*columns)], x
+
+
 def load_factory(spec: str) -> Any:
     """The callable named by ``FILE.py:FACTORY`` (``make`` when no factory is named)."""
     path_text, sep, name = spec.rpartition(":")
@@ -169,8 +187,9 @@ def register(app: typer.Typer) -> None:
         data: Annotated[Path | None, typer.Argument(
             help="CSV file with a header row (the target column and numeric features)")
         ] = None,
-        target: Annotated[str | None, typer.Option(
-            "--target", "-t", help="target column of DATA")] = None,
+        target: Annotated[list[str] | None, typer.Option(
+            "--target", "-t", help="target column of DATA; repeat it for several 0/1 "
+                                   "columns (a multi-label task)")] = None,
         task: Annotated[str | None, typer.Option(
             help="binary, multiclass, multilabel, regression, quantile, count, detection, "
                  "segmentation, gan, metric_learning, rnn (detected from the data if "
@@ -189,12 +208,14 @@ def register(app: typer.Typer) -> None:
         if data is not None:
             if not data.is_file():
                 _missing_file(data, "file")
-            if target is None:
+            if not target:
                 with data.open(newline="", encoding="utf-8-sig") as fh:
                     header = next(csv.reader(fh), [])
                 fail(f"--target is required with a data file; columns: {', '.join(header)}")
-            y, x, _names = read_csv(data, target)
-        elif target is not None:
+            y, x = _read_targets(data, target)
+            if len(target) > 1 and task is None:
+                task = "multilabel"  # one 0/1 column per label
+        elif target:
             fail("--target needs a data file (actloss advise DATA.csv --target COLUMN)")
         qs = None
         if quantiles is not None:

@@ -70,14 +70,14 @@ def t_interval(values: Any, confidence: float = CONFIDENCE) -> tuple[float, floa
 @dataclass(frozen=True)
 class Config(BaseConfig):
     seeds: int = setting(5, interval=INT_POS, doc="seeds (train/test split and init)")
-    steps: int = setting(200, interval=INT_POS, doc="full-batch Adam steps")
-    hidden: int = setting(32, interval=INT_POS, doc="hidden width of the MLP")
+    steps: int = setting(100, interval=INT_POS, doc="full-batch Adam steps")
+    hidden: int = setting(16, interval=INT_POS, doc="hidden width of the MLP")
     lr: float = setting(0.01, interval=POSITIVE, doc="learning rate")
     test_size: float = setting(0.3, interval=Interval(0.05, 0.95, True, True),
                                doc="held-out share")
 
 
-QUICK = {"seeds": 2, "steps": 60}
+QUICK = {"seeds": 2, "steps": 50}
 
 
 # ----------------------------------------------------------------------- candidates
