@@ -956,7 +956,7 @@ def _plan_multilabel(facts: TargetFacts | None, y: Any, x: Any, imbalance: float
 def _skew_transform(facts: TargetFacts, y: Any) -> tuple[str, np.ndarray] | None:
     """``('log' | 'log1p', transformed y)`` when a log makes skewed positive y symmetric."""
     if (y is None or facts.skewness <= SKEWED_ABOVE or facts.minimum < 0
-            or (facts.maximum <= 1) or len(facts.shape) > 1 and facts.shape[1] > 1):
+            or facts.maximum <= 1 or (len(facts.shape) > 1 and facts.shape[1] > 1)):
         return None
     flat = np.asarray(y, dtype=np.float64).reshape(-1)
     flat = flat[np.isfinite(flat)]

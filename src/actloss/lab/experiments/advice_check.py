@@ -282,14 +282,14 @@ DATASETS: tuple[DataSet, ...] = (
 # -------------------------------------------------------------------------- training
 def _split(n: int, test_size: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     perm = np.random.default_rng(seed).permutation(n)
-    n_test = max(1, int(round(test_size * n)))
+    n_test = max(1, round(test_size * n))
     return perm[n_test:], perm[:n_test]
 
 
 def _corrupt(y: np.ndarray, fraction: float, seed: int) -> np.ndarray:
     g = np.random.default_rng(seed + 1000)
     y = y.copy()
-    idx = g.choice(y.shape[0], size=int(round(fraction * y.shape[0])), replace=False)
+    idx = g.choice(y.shape[0], size=round(fraction * y.shape[0]), replace=False)
     y[idx] += g.choice([-1.0, 1.0], size=idx.size) * g.uniform(10, 20, idx.size) * y.std()
     return y
 
@@ -548,5 +548,6 @@ EXPERIMENT = REGISTRY.add(Experiment(
     figure=figure,
     summary="The advisor on 9 data sets it was not written against; its choice and the "
             "main alternatives trained over seeds, with 95% intervals.",
-    summary_zh="顾问在 9 个未针对其编写的数据集上的建议;其选择与主要备选按多个种子训练,并给出 95% 区间。",
+    summary_zh="顾问在 9 个未针对其编写的数据集上的建议;其选择与主要备选按多个种子训练,"
+               "并给出 95% 区间。",
 ))
