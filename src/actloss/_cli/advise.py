@@ -126,7 +126,9 @@ def _render_advice(advice: Any) -> None:
     from rich.syntax import Syntax
     from rich.table import Table
 
-    zh = advice.lang == "zh"
+    from actloss.advisor.text import LABELS
+
+    lang = advice.lang
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
@@ -135,29 +137,30 @@ def _render_advice(advice: Any) -> None:
         inner = ", ".join(f"{k}={v!r}" for k, v in params.items())
         return f"{name}({inner})" if inner else name
 
-    labels = (("任务", "隐藏层激活", "输出激活", "损失", "附加损失", "备选") if zh else
-              ("task", "hidden activation", "output activation", "loss", "also", "alternatives"))
-    grid.add_row(labels[0], f"{advice.task} ({advice.task_source})")
-    grid.add_row(labels[1], advice.hidden_activation + (
-        f"  (or {', '.join(advice.hidden_alternatives)})" if advice.hidden_alternatives else ""))
+    grid.add_row(LABELS("task", lang), f"{advice.task} ({advice.task_source})")
+    grid.add_row(LABELS("hidden", lang), advice.hidden_activation + (
+        f"  ({LABELS('or', lang)} {', '.join(advice.hidden_alternatives)})"
+        if advice.hidden_alternatives else ""))
     out = advice.output_activation
     if advice.output_in_loss:
-        out += "  (inside the loss; the model outputs logits)" if not zh else \
-            "(在损失内部;模型输出 logits)"
-    grid.add_row(labels[2], out)
-    grid.add_row(labels[3], fmt(advice.loss, advice.loss_params))
+        out += f"  ({LABELS('in_loss', lang)})"
+    grid.add_row(LABELS("output", lang), out)
+    if advice.target_transform:
+        grid.add_row(LABELS("transform", lang), f"{advice.target_transform}(y)")
+    grid.add_row(LABELS("loss", lang), fmt(advice.loss, advice.loss_params))
     if advice.extra_losses:
-        grid.add_row(labels[4], " + ".join(f"{fmt(e.name, e.params)} [{e.role}]"
-                                           for e in advice.extra_losses))
+        grid.add_row(LABELS("also", lang), " + ".join(f"{fmt(e.name, e.params)} [{e.role}]"
+                                                      for e in advice.extra_losses))
     if advice.alternatives:
-        grid.add_row(labels[5], ", ".join(advice.alternatives))
+        grid.add_row(LABELS("alternatives", lang), ", ".join(advice.alternatives))
     console.print(Panel(grid, title="actloss advise", expand=False))
-    console.print("[bold]" + ("理由" if zh else "Reasons") + "[/]")
+    console.print(f"[bold]{LABELS('reasons', lang)}[/]")
     for r in advice.reasons:
         console.print(f"  • {r.text}", highlight=False, soft_wrap=True)
         console.print(f"    [dim]{r.source}[/]", highlight=False, soft_wrap=True)
     for n in advice.notes:
-        console.print(f"  [yellow]note:[/] {n}", highlight=False, soft_wrap=True)
+        console.print(f"  [yellow]{LABELS('note', lang)}:[/] {n}", highlight=False,
+                      soft_wrap=True)
     console.print(Syntax(advice.code, "python", theme="ansi_dark", background_color="default",
                          word_wrap=True))
 
