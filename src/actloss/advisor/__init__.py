@@ -169,13 +169,15 @@ def advise(task: str | None = None, y: Any = None, x: Any = None, *,
         raise InputError(f"`y` of advise holds a single value ({value!r} in all "
                          f"{facts.n} rows): there is nothing to learn; a classifier needs "
                          "at least two classes and a regression a varying target")
-    if (facts is not None and canonical in ("multiclass", "binary", "rnn")
-            and facts.kind == "counts"):
+    rule = TASK_RULES[canonical] if canonical is not None else None
+    if facts is not None and rule is not None and rule.reads == "labels" \
+            and facts.kind == "counts":
         facts = _as_classes(facts, y)  # the task says these integers are labels
-    if (facts is not None and canonical == "count" and facts.kind == "real"
-            and facts.integer and facts.minimum >= 0):
-        facts = replace(facts, kind="counts", count_evidence="given: task='count'")
-    if y is not None and y_arr is None and canonical in ("regression", "quantile", "count"):
+    if (facts is not None and rule is not None and rule.reads == "counts"
+            and facts.kind == "real" and facts.integer and facts.minimum >= 0):
+        facts = replace(facts, kind="counts", count_evidence=f"given: task={canonical!r}")
+    if y is not None and y_arr is None and rule is not None and rule.reads in ("numbers",
+                                                                                "counts"):
         raise InputError(f"`y` of advise holds text labels (dtype {facts.dtype}); task "
                          f"{canonical!r} needs numbers")
     if canonical is None:

@@ -653,7 +653,9 @@ class TaskRule:
 
     ``detects``: target kinds (:attr:`TargetFacts.kind`) for which this task is
     detected when none is given; ``accepts``: target kinds the task takes when it is
-    given (empty: any); ``uses_imbalance``: whether ``advise(imbalance=...)`` applies.
+    given (empty: any); ``uses_imbalance``: whether ``advise(imbalance=...)`` applies;
+    ``reads``: how the task reads integer targets (``'labels'``: as class indices,
+    ``'counts'``: as counts, ``'numbers'``: as real numbers; ``''``: no preference).
     """
 
     task: str
@@ -662,22 +664,26 @@ class TaskRule:
     detects: tuple[str, ...] = ()
     accepts: tuple[str, ...] = ()
     uses_imbalance: bool = False
+    reads: str = ""
 
 
 TASK_RULES: dict[str, TaskRule] = {r.task: r for r in (
     TaskRule("binary", ("binary_classification", "binary-classification", "二分类"),
-             _plan_binary, detects=("binary",), accepts=("binary",), uses_imbalance=True),
+             _plan_binary, detects=("binary",), accepts=("binary",), uses_imbalance=True,
+             reads="labels"),
     TaskRule("multiclass", ("multi_class", "multiclass_classification", "classification",
                             "多分类"), _plan_multiclass,
              detects=("class_indices", "one_hot", "soft_labels"),
-             accepts=("binary", "class_indices", "one_hot", "soft_labels")),
+             accepts=("binary", "class_indices", "one_hot", "soft_labels"), reads="labels"),
     TaskRule("multilabel", ("multi_label", "multilabel_classification", "多标签"),
              _plan_multilabel, detects=("multi_hot",),
              accepts=("multi_hot", "one_hot", "binary")),
-    TaskRule("regression", ("regress", "回归"), _plan_regression, detects=("real",)),
-    TaskRule("quantile", ("quantile_regression", "分位数"), _plan_quantile),
+    TaskRule("regression", ("regress", "回归"), _plan_regression, detects=("real",),
+             reads="numbers"),
+    TaskRule("quantile", ("quantile_regression", "分位数"), _plan_quantile, reads="numbers"),
     TaskRule("count", ("counts", "poisson", "count_regression", "计数"), _plan_count,
-             detects=("counts",), accepts=("counts", "class_indices", "binary")),
+             detects=("counts",), accepts=("counts", "class_indices", "binary"),
+             reads="counts"),
     TaskRule("detection", ("object_detection", "boxes", "目标检测"), _plan_detection,
              detects=("boxes",)),
     TaskRule("segmentation", ("masks", "semantic_segmentation", "分割"),
@@ -687,7 +693,7 @@ TASK_RULES: dict[str, TaskRule] = {r.task: r for r in (
     TaskRule("metric_learning", ("metric", "embedding", "triplet", "contrastive",
                                  "度量学习"), _plan_metric),
     TaskRule("rnn", ("sequence", "lstm", "gru", "recurrent", "循环网络"), _plan_rnn,
-             uses_imbalance=True),
+             uses_imbalance=True, reads="labels"),
 )}
 
 TASKS: dict[str, tuple[str, ...]] = {k: r.aliases for k, r in TASK_RULES.items()}
