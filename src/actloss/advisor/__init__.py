@@ -205,7 +205,7 @@ def advise(task: str | None = None, y: Any = None, x: Any = None, *,
         reasons.insert(0, Reason(
             tr(lang, f"task {canonical!r} detected: y holds {facts.kind.replace('_', '-')} "
                      f"targets ({facts.n_distinct} distinct values, shape {facts.shape})",
-               f"根据 y 判定任务为 {canonical!r}:目标类型为 {facts.kind}"
+               f"根据 y 判定任务为 {canonical!r}:目标类型为 {facts.kind.replace('_', '-')}"
                f"({facts.n_distinct} 个不同取值,形状 {facts.shape})"),
             f"data: kind = {facts.kind}"))
     if facts is not None and facts.n_missing:
@@ -227,8 +227,10 @@ def advise(task: str | None = None, y: Any = None, x: Any = None, *,
                      + f"): the last layer stays linear and {output} "
                      f"(range {_range_text(output)}) is applied inside the loss, and "
                      "explicitly only at inference",
-               f"{spec.name} 接收 logits(目录:input_kind = 'logits',pairs_with = "
-               f"{spec.pairs_with!r}):最后一层保持线性,{output}(值域 {_range_text(output)})"
+               f"{spec.name} 接收 logits(目录:input_kind = {spec.input_kind!r},pairs_with = "
+               f"{spec.pairs_with!r}"
+               + (", from_logits=True" if plan.params.get("from_logits") else "")
+               + f"):最后一层保持线性,{output}(值域 {_range_text(output)})"
                "在损失内部计算,推理时再显式使用"),
             f"catalog: losses.spec({spec.name!r}); {text.S000} §2.1 output-range table"))
     hidden_spec = activations.spec(plan.hidden)
