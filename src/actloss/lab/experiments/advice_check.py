@@ -29,7 +29,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from actloss._validation import POSITIVE, Interval
+from actloss._validation import POSITIVE
 from actloss.lab.experiments._base import (
     INT_POS,
     REGISTRY,
@@ -45,6 +45,7 @@ from actloss.lab.experiments._common import BaseConfig, new_figure
 __all__ = ["DATASETS", "Candidate", "Config", "figure", "judge", "run", "t_interval"]
 
 CONFIDENCE = 0.95
+TEST_SHARE = 0.3  # held-out share of every split
 
 
 def t_interval(values: Any, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
@@ -73,8 +74,6 @@ class Config(BaseConfig):
     steps: int = setting(100, interval=INT_POS, doc="full-batch Adam steps")
     hidden: int = setting(16, interval=INT_POS, doc="hidden width of the MLP")
     lr: float = setting(0.01, interval=POSITIVE, doc="learning rate")
-    test_size: float = setting(0.3, interval=Interval(0.05, 0.95, True, True),
-                               doc="held-out share")
 
 
 QUICK = {"seeds": 2, "steps": 50}
@@ -462,7 +461,7 @@ def run(cfg: Config) -> Result:
         advice_text = ""
         for s in range(cfg.seeds):
             seed = cfg.seed + s
-            tr, te = _split(x_all.shape[0], cfg.test_size, seed)
+            tr, te = _split(x_all.shape[0], TEST_SHARE, seed)
             x_tr, x_te, y_tr, y_te = x_all[tr], x_all[te], y_all[tr], y_all[te]
             if ds.name.startswith("outliers"):
                 y_tr = _corrupt(y_tr, 0.08, seed)
