@@ -96,8 +96,10 @@ def test_quick_run_supports_the_advisor():
     assert "poisson" not in data["diabetes"]["advice"]
     assert "log(y)" in data["prices-lognormal"]["advice"]
     assert result.verdict.status == "supported", result.verdict.because
-    table = result.tables[0]
-    assert len(table.rows) == len(A.DATASETS) and len(table.columns_zh) == len(table.columns)
+    summary, table = result.tables
+    assert len(summary.rows) == len(A.DATASETS)
+    assert len(table.rows) == sum(len(d["candidates"]) for d in data.values())
+    assert all(len(t.columns_zh) == len(t.columns) for t in result.tables)
     assert result.to_json()["verdict"]["status"] == "supported"
     fig = exp.figure(result)
     assert len([ax for ax in fig.axes if ax.get_visible()]) == len(A.DATASETS)

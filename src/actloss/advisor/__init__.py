@@ -120,10 +120,18 @@ def advise(task: str | None = None, y: Any = None, x: Any = None, *,
         x: features, ``(n_samples, n_features)``; its scale is checked and, for
             regression, a least-squares fit gives the residuals behind Huber's delta.
         imbalance: share of the minority (positive) class in (0, 1), when ``y`` is
-            not given; with ``y`` the measured share is used.
+            not given; with ``y`` the measured share is used. Only the tasks that use
+            it (binary, segmentation, rnn) take it; any other task raises
+            :class:`~actloss.errors.ParameterError`.
         quantiles: quantile levels in (0, 1) for ``task='quantile'``
             (default 0.1, 0.5, 0.9).
         lang: ``'en'`` or ``'zh'`` for the reasons and notes.
+
+    Whole-numbered targets are read as counts only with evidence (an integer dtype,
+    or a variance / mean near 1 as for a Poisson variable; ``facts.count_evidence``
+    says which); skewed positive targets get ``advice.target_transform`` (``'log'`` or
+    ``'log1p'``) with the output activation and the loss on that scale. A target with
+    a single value raises :class:`~actloss.errors.InputError`.
 
     Returns:
         An :class:`Advice`; ``advice.code`` runs as is.

@@ -492,24 +492,26 @@ def run(cfg: Config) -> Result:
         out[ds.name] = {"task": ds.task, "metric": ds.metric, "advice": advice_text,
                         "choice": choice, "candidates": rows, "outcome": outcome,
                         "higher_is_better": ds.higher_is_better}
-        alts_txt = "; ".join(f"{k} {r['mean']:.4g} [{r['lo']:.4g}, {r['hi']:.4g}]"
-                             for k, r in rows.items() if k != choice)
-        c = rows[choice]
-        table_rows.append((ds.name, advice_text, ds.metric,
-                           f"{c['mean']:.4g} [{c['lo']:.4g}, {c['hi']:.4g}]", alts_txt,
-                           outcome))
+        sign = 1.0 if ds.higher_is_better else -1.0
+        for k in sorted(rows, key=lambda k: -sign * rows[k]["mean"]):
+            r = rows[k]
+            table_rows.append((ds.name, "advisor" if k == choice else k, r["loss"],
+                               round(r["mean"], 4), f"[{r['lo']:.4g}, {r['hi']:.4g}]"))
+    summary_rows = tuple((name, d["metric"], d["advice"], d["outcome"])
+                         for name, d in out.items())
     metrics = {"datasets": out, "seeds": cfg.seeds, "confidence": CONFIDENCE}
-    table = Table("The advisor's choice against the main alternatives (mean [95% t-interval] "
-                  "over seeds)",
-                  "顾问的选择与主要备选(按种子的均值 [95% t 区间])",
-                  ("data set", "advisor's choice", "metric", "choice", "alternatives",
-                   "outcome"), tuple(table_rows),
-                  columns_zh=("数据集", "顾问的选择", "指标", "选择的得分", "备选", "结果"))
+    summary = Table("The advisor's choice per data set", "各数据集上顾问的选择",
+                    ("data set", "metric", "advisor's choice", "outcome"), summary_rows,
+                    columns_zh=("数据集", "指标", "顾问的选择", "结果"))
+    table = Table("Every candidate, best first (mean and 95% t-interval over seeds)",
+                  "所有候选,最佳在前(按种子的均值与 95% t 区间)",
+                  ("data set", "candidate", "loss", "mean", "95% interval"), tuple(table_rows),
+                  columns_zh=("数据集", "候选", "损失", "均值", "95% 区间"))
     note = (f"{cfg.seeds} seeds; each seed draws a new train/test split and initialisation; "
             "the advisor sees only the training split.")
     note_zh = (f"{cfg.seeds} 个种子;每个种子重新划分训练/测试集并重新初始化;"
                "顾问只看到训练集。")
-    return Result("advice-check", vars(cfg), metrics, (table,), judge(metrics),
+    return Result("advice-check", vars(cfg), metrics, (summary, table), judge(metrics),
                   notes=(note,), notes_zh=(note_zh,))
 
 
