@@ -462,3 +462,19 @@ def test_imbalance_for_a_task_that_ignores_it_is_a_clear_error():
         advise("regression", imbalance=0.1)
     with pytest.raises(ParameterError, match=r"task 'regression' \(detected from y\)"):
         advise(y=np.linspace(0, 1, 50) ** 2 - 0.3, imbalance=0.1)
+
+
+def test_snippet_activations_come_from_the_catalog():
+    from actloss import activations
+
+    for task in TASKS:
+        code = advise(task).code
+        names = re.findall(r"activations\.get\('([a-z_0-9]+)'", code)
+        for n in names:
+            assert activations.spec(n).name == n
+        assert "nn.ReLU()" not in code and "nn.LeakyReLU" not in code
+    gan = advise("gan")
+    # the discriminator's hidden activation is the advice's, with DCGAN's slope 0.2
+    assert gan.hidden_activation == "leaky_relu"
+    assert "activations.get('leaky_relu', negative_slope=0.2)" in gan.code
+    run_snippet(gan.code)

@@ -182,11 +182,14 @@ def _segmentation(plan: _Plan, d: int, w: int, head: str | None, output: str) ->
 
 
 def _gan(plan: _Plan, d: int, w: int, head: str | None, output: str) -> list[str]:
+    # the discriminator's hidden activation is the plan's (Leaky ReLU, slope 0.2 as in
+    # DCGAN); the generator ends in tanh for data scaled to [-1, 1]
+    slope = {"negative_slope": 0.2} if plan.hidden == "leaky_relu" else {}
     lines: list[str] = []
-    lines += ["generator = nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, "
-              f"{d}), nn.Tanh())",
-              f"discriminator = nn.Sequential(nn.Linear({d}, 64), nn.LeakyReLU(0.2), "
-              "nn.Linear(64, 1))  # raw scores",
+    lines += ["generator = nn.Sequential(nn.Linear(8, 64), activations.get('relu'), "
+              f"nn.Linear(64, {d}), {_module('tanh')})",
+              f"discriminator = nn.Sequential(nn.Linear({d}, 64), "
+              f"{_module(plan.hidden, **slope)}, nn.Linear(64, 1))  # raw scores",
               f"real = torch.rand(32, {d}) * 2 - 1",
               "fake = generator(torch.randn(32, 8))",
               _loss_line("d_loss_fn", plan.loss, plan.params),
