@@ -169,8 +169,9 @@ def _detection(plan: _Plan, d: int, w: int, head: str | None, output: str) -> li
 def _segmentation(plan: _Plan, d: int, w: int, head: str | None, output: str) -> list[str]:
     lines: list[str] = []
     bce = plan.extra[0]
-    lines += ["model = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(),",
-              "                      nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(),",
+    act = _module(plan.hidden) or "nn.Identity()"
+    lines += [f"model = nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), {act},",
+              f"                      nn.Conv2d(16, 16, 3, padding=1), {act},",
               "                      nn.Conv2d(16, 1, 1))  # mask logits",
               "x = torch.randn(4, 3, 32, 32)",
               "mask = (torch.rand(4, 1, 32, 32) < 0.2).float()",
