@@ -158,6 +158,10 @@ def test_multilabel_pos_weight_per_label():
     pos = y.mean(axis=0)
     np.testing.assert_allclose(a.loss_params["pos_weight"], (1 - pos) / pos, rtol=1e-3)
     run_snippet(a.code)
+    # every label balanced enough: no pos_weight, as for one binary target
+    b = advise(y=(rng.random((200, 3)) < [0.5, 0.3, 0.6]).astype(float))
+    assert b.task == "multilabel" and b.loss_params == {}
+    assert any("balanced enough" in r.text for r in b.reasons)
 
 
 # ------------------------------------------------------------------------ regression

@@ -89,7 +89,7 @@ def test_advise_usage_errors(capsys, csv_file):
 def test_advise_several_targets_make_a_multilabel_task(capsys, tmp_path):
     rows = ["f1,f2,tag_a,tag_b,tag_c"]
     for i in range(30):
-        rows.append(f"{i},{(i * 7) % 11},{i % 2},{int(i % 3 == 0)},{int(i % 5 == 0)}")
+        rows.append(f"{i},{(i * 7) % 11},{i % 2},{int(i % 3 == 0)},{int(i % 10 == 0)}")
     path = tmp_path / "tags.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     code, out, _ = run(capsys, "advise", str(path), "-t", "tag_a", "-t", "tag_b", "-t",
@@ -98,8 +98,9 @@ def test_advise_several_targets_make_a_multilabel_task(capsys, tmp_path):
     data = json.loads(out)
     assert data["task"] == "multilabel"
     assert data["loss"] == "binary_cross_entropy_with_logits"
-    # one pos_weight per label, n_neg / n_pos: 15/15, 20/10, 24/6
-    assert data["loss_params"]["pos_weight"] == pytest.approx([1.0, 2.0, 4.0])
+    # tag_c is on in 3 of 30 rows (share 0.1 < 0.2): one pos_weight per label,
+    # n_neg / n_pos = 15/15, 20/10, 27/3
+    assert data["loss_params"]["pos_weight"] == pytest.approx([1.0, 2.0, 9.0])
     assert data["facts"]["shape"] == [30, 3]
     assert data["features"]["n_features"] == 2  # the targets are not features
     code, _, err = run(capsys, "advise", str(path), "-t", "tag_a", "-t", "tag_a")

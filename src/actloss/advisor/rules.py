@@ -310,22 +310,38 @@ def _plan_multilabel(facts: TargetFacts | None, y: Any, x: Any, imbalance: float
     if facts is not None and facts.label_positive_fraction:
         pos = np.asarray(facts.label_positive_fraction)
         constant = [i for i, p in enumerate(pos) if p in (0.0, 1.0)]
-        # n_neg / n_pos per label; a label that is always (or never) on gets weight 1
-        pw = [1.0 if i in constant else round(float((1 - p) / p), 4) for i, p in enumerate(pos)]
-        plan.params = {"pos_weight": pw}
+        varying = pos[(pos > 0) & (pos < 1)]
+        # as for one binary target: weights only when some label is imbalanced
+        imbalanced = bool(varying.size) and float(
+            np.minimum(varying, 1 - varying).min()) < IMBALANCED_BELOW
+        shares = ", ".join(f"{p:.2g}" for p in pos)
         if constant:
             plan.notes.append(tr(lang, f"label column(s) {constant} never change in y; they "
-                                       "carry no signal (weight 1 used)",
-                                 f"标签列 {constant} 在 y 中恒定不变,不含信息(权重取 1)"))
-        plan.reasons.append(Reason(
-            tr(lang, "pos_weight per label = n_neg / n_pos (label shares "
-                     f"{', '.join(f'{p:.2g}' for p in pos)})",
-               "每个标签的 pos_weight = n_neg / n_pos(各标签正例比例 "
-               f"{', '.join(f'{p:.2g}' for p in pos)})"),
-            "data: label_positive_fraction"))
-        if float(pos.min()) < IMBALANCED_BELOW:
+                                       "carry no signal",
+                                 f"标签列 {constant} 在 y 中恒定不变,不含信息"))
+        if imbalanced:
+            # n_neg / n_pos per label; a label that is always (or never) on gets weight 1
+            pw = [1.0 if i in constant else round(float((1 - p) / p), 4)
+                  for i, p in enumerate(pos)]
+            plan.params = {"pos_weight": pw}
+            plan.reasons.append(Reason(
+                tr(lang, f"some labels are imbalanced (label shares {shares}; a share under "
+                         f"{IMBALANCED_BELOW} or over {1 - IMBALANCED_BELOW:g}): pos_weight "
+                         "per label = n_neg / n_pos (1 for a constant label)",
+                   f"部分标签不平衡(各标签正例比例 {shares};低于 {IMBALANCED_BELOW} 或高于 "
+                   f"{1 - IMBALANCED_BELOW:g}):每个标签的 pos_weight = n_neg / n_pos"
+                   "(恒定标签取 1)"),
+                "data: label_positive_fraction"))
             plan.alternatives += _catalog_alternatives("multi_label_classification",
                                                        imbalance=True, exclude=(row.loss,))
+        else:
+            plan.reasons.append(Reason(
+                tr(lang, f"every label is balanced enough (label shares {shares}, each "
+                         f"within [{IMBALANCED_BELOW}, {1 - IMBALANCED_BELOW:g}]): plain "
+                         "binary cross-entropy per label (no pos_weight)",
+                   f"每个标签都基本平衡(各标签正例比例 {shares},均在 [{IMBALANCED_BELOW}, "
+                   f"{1 - IMBALANCED_BELOW:g}] 内):每个标签用普通二元交叉熵(不加 pos_weight)"),
+                "data: label_positive_fraction"))
     return plan
 
 
