@@ -35,9 +35,10 @@ def test_advise_task_imbalance_json(capsys):
     code, out, _ = run(capsys, "advise", "--task", "binary", "--imbalance", "0.05", "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["loss"] == "binary_focal"
-    assert data["loss_params"]["alpha"] == pytest.approx(0.95)  # 1 - 0.05
+    assert data["loss"] == "binary_cross_entropy_with_logits"
+    assert data["loss_params"]["pos_weight"] == pytest.approx(19.0)  # 0.95 / 0.05
     assert data["output_activation"] == "sigmoid"
+    assert "binary_focal" in data["alternatives"]
 
 
 def test_advise_panel_and_chinese(capsys):
@@ -52,10 +53,10 @@ def test_advise_csv(capsys, csv_file):
     assert code == 0
     data = json.loads(out)
     assert data["task"] == "binary" and data["task_source"] == "detected from y"
-    # 4 'yes' among 41 rows: positive share 4/41 < 0.2 -> focal, alpha = 37/41
+    # 4 'yes' among 41 rows: positive share 4/41 < 0.2 -> pos_weight = 37 / 4
     assert data["facts"]["class_counts"] == [37, 4]
-    assert data["loss"] == "binary_focal"
-    assert data["loss_params"]["alpha"] == pytest.approx(37 / 41, abs=1e-4)
+    assert data["loss"] == "binary_cross_entropy_with_logits"
+    assert data["loss_params"]["pos_weight"] == pytest.approx(37 / 4, abs=1e-4)
     # numeric columns become x; the text column 'city' is left out
     assert data["features"]["n_features"] == 2
 
@@ -83,6 +84,38 @@ def test_advise_usage_errors(capsys, csv_file):
     assert code == 2 and "`imbalance` of advise must be a float in (0, 1); got 2.0" in err
     code, _, err = run(capsys, "advise", "--task", "quantile", "--quantiles", "a,b")
     assert code == 2 and "--quantiles must be comma-separated numbers" in err
+
+
+def test_advise_several_targets_make_a_multilabel_task(capsys, tmp_path):
+    rows = ["f1,f2,tag_a,tag_b,tag_c"]
+    for i in range(30):
+        rows.append(f"{i},{(i * 7) % 11},{i % 2},{int(i % 3 == 0)},{int(i % 10 == 0)}")
+    path = tmp_path / "tags.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "advise", str(path), "-t", "tag_a", "-t", "tag_b", "-t",
+                       "tag_c", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["task"] == "multilabel"
+    assert data["loss"] == "binary_cross_entropy_with_logits"
+    # tag_c is on in 3 of 30 rows (share 0.1 < 0.2): one pos_weight per label,
+    # n_neg / n_pos = 15/15, 20/10, 27/3
+    assert data["loss_params"]["pos_weight"] == pytest.approx([1.0, 2.0, 9.0])
+    assert data["facts"]["shape"] == [30, 3]
+    assert data["features"]["n_features"] == 2  # the targets are not features
+    code, _, err = run(capsys, "advise", str(path), "-t", "tag_a", "-t", "tag_a")
+    assert code == 2 and "--target 'tag_a' is given more than once" in err
+
+
+def test_advise_one_class_and_misapplied_imbalance(capsys, tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("x,y\n" + "".join(f"{i},yes\n" for i in range(5)), encoding="utf-8")
+    code, _, err = run(capsys, "advise", str(path), "-t", "y")
+    assert code == 2 and "holds a single value ('yes' in all 5 rows)" in err
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "advise", "--task", "regression", "--imbalance", "0.1")
+    assert code == 2 and "`imbalance` of advise applies to the tasks binary" in err
+    assert len(err.strip().splitlines()) == 1
 
 
 # ----------------------------------------------------------------------------- check

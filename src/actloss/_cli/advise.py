@@ -41,12 +41,32 @@ def read_csv(path: Path, target: str) -> tuple[list[Any], list[list[float]] | No
     return t.y, t.x, t.feature_names
 
 
+def _read_targets(path: Path, targets: list[str]) -> tuple[Any, Any]:
+    """y (one column, or one column per target) and x (the other numeric columns)."""
+    twice = sorted({t for t in targets if targets.count(t) > 1})
+    if twice:
+        fail(f"--target {twice[0]!r} is given more than once")
+    y, x, names = read_csv(path, targets[0])
+    if len(targets) == 1:
+        return y, x
+    columns = [y] + [read_csv(path, t)[0] for t in targets[1:]]
+    text = [t for t, c in zip(targets, columns) if any(isinstance(v, str) for v in c)]
+    if text:
+        fail(f"several --target columns must be numeric (0/1 per label); column "
+             f"{text[0]!r} holds text")
+    keep = [i for i, n in enumerate(names) if n not in targets]
+    x = [[row[i] for i in keep] for row in x] if x is not None and keep else None
+    return [list(r) for r in zip(*columns)], x
+
+
 def _render_advice(advice: Any) -> None:
     from rich.panel import Panel
     from rich.syntax import Syntax
     from rich.table import Table
 
-    zh = advice.lang == "zh"
+    from actloss.advisor.text import LABELS
+
+    lang = advice.lang
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
@@ -55,29 +75,30 @@ def _render_advice(advice: Any) -> None:
         inner = ", ".join(f"{k}={v!r}" for k, v in params.items())
         return f"{name}({inner})" if inner else name
 
-    labels = (("任务", "隐藏层激活", "输出激活", "损失", "附加损失", "备选") if zh else
-              ("task", "hidden activation", "output activation", "loss", "also", "alternatives"))
-    grid.add_row(labels[0], f"{advice.task} ({advice.task_source})")
-    grid.add_row(labels[1], advice.hidden_activation + (
-        f"  (or {', '.join(advice.hidden_alternatives)})" if advice.hidden_alternatives else ""))
+    grid.add_row(LABELS("task", lang), f"{advice.task} ({advice.task_source})")
+    grid.add_row(LABELS("hidden", lang), advice.hidden_activation + (
+        f"  ({LABELS('or', lang)} {', '.join(advice.hidden_alternatives)})"
+        if advice.hidden_alternatives else ""))
     out = advice.output_activation
     if advice.output_in_loss:
-        out += "  (inside the loss; the model outputs logits)" if not zh else \
-            "(在损失内部;模型输出 logits)"
-    grid.add_row(labels[2], out)
-    grid.add_row(labels[3], fmt(advice.loss, advice.loss_params))
+        out += f"  ({LABELS('in_loss', lang)})"
+    grid.add_row(LABELS("output", lang), out)
+    if advice.target_transform:
+        grid.add_row(LABELS("transform", lang), f"{advice.target_transform}(y)")
+    grid.add_row(LABELS("loss", lang), fmt(advice.loss, advice.loss_params))
     if advice.extra_losses:
-        grid.add_row(labels[4], " + ".join(f"{fmt(e.name, e.params)} [{e.role}]"
-                                           for e in advice.extra_losses))
+        grid.add_row(LABELS("also", lang), " + ".join(f"{fmt(e.name, e.params)} [{e.role}]"
+                                                      for e in advice.extra_losses))
     if advice.alternatives:
-        grid.add_row(labels[5], ", ".join(advice.alternatives))
+        grid.add_row(LABELS("alternatives", lang), ", ".join(advice.alternatives))
     console.print(Panel(grid, title="actloss advise", expand=False))
-    console.print("[bold]" + ("理由" if zh else "Reasons") + "[/]")
+    console.print(f"[bold]{LABELS('reasons', lang)}[/]")
     for r in advice.reasons:
         console.print(f"  • {r.text}", highlight=False, soft_wrap=True)
         console.print(f"    [dim]{r.source}[/]", highlight=False, soft_wrap=True)
     for n in advice.notes:
-        console.print(f"  [yellow]note:[/] {n}", highlight=False, soft_wrap=True)
+        console.print(f"  [yellow]{LABELS('note', lang)}:[/] {n}", highlight=False,
+                      soft_wrap=True)
     console.print(Syntax(advice.code, "python", theme="ansi_dark", background_color="default",
                          word_wrap=True))
 
@@ -107,8 +128,9 @@ def register(app: typer.Typer) -> None:
         data: Annotated[Path | None, typer.Argument(
             help="CSV file with a header row (the target column and numeric features)")
         ] = None,
-        target: Annotated[str | None, typer.Option(
-            "--target", "-t", help="target column of DATA")] = None,
+        target: Annotated[list[str] | None, typer.Option(
+            "--target", "-t", help="target column of DATA; repeat it for several 0/1 "
+                                   "columns (a multi-label task)")] = None,
         task: Annotated[str | None, typer.Option(
             help="binary, multiclass, multilabel, regression, quantile, count, detection, "
                  "segmentation, gan, metric_learning, rnn (detected from the data if "
@@ -127,13 +149,15 @@ def register(app: typer.Typer) -> None:
         if data is not None:
             if not data.is_file():
                 _missing_file(data, "file")
-            if target is None:
+            if not target:
                 from actloss._csv import read_header
 
                 header = read_header(data)
                 fail(f"--target is required with a data file; columns: {', '.join(header)}")
-            y, x, _names = read_csv(data, target)
-        elif target is not None:
+            y, x = _read_targets(data, target)
+            if len(target) > 1 and task is None:
+                task = "multilabel"  # one 0/1 column per label
+        elif target:
             fail("--target needs a data file (actloss advise DATA.csv --target COLUMN)")
         qs = None
         if quantiles is not None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from actloss.lab.experiments import (  # noqa: F401  (each module registers itself)
     activation_shootout,
+    advice_check,
     backprop_by_hand,
     dying_relu,
     gan_losses,
