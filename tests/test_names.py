@@ -23,26 +23,15 @@ PEER_DIR = Path(__file__).parent / "peer_names"
 
 # Names whose function another part of the catalog adds; the merge empties this set (every
 # name below must then resolve through the registry, bare or with its peer).
-PENDING_FUNCTIONS = {
-    ("keras", "activations", "exponential"), ("keras", "activations", "sparse_plus"),
-    ("keras", "activations", "sparse_sigmoid"),
-    ("keras", "losses", "ctc"), ("keras", "losses", "CTC"),
-    ("keras", "losses", "circle"), ("keras", "losses", "Circle"),
-    ("optax", "losses", "sparsemax_loss"), ("optax", "losses", "multiclass_sparsemax_loss"),
-    ("optax", "losses", "perceptron_loss"), ("optax", "losses", "multiclass_perceptron_loss"),
-    ("optax", "losses", "ranking_softmax_loss"),
-    ("optax", "losses", "generalized_kl_divergence"), ("optax", "losses", "smooth_labels"),
-    ("optax", "losses", "multiclass_generalized_dice_loss"),
-    ("optax", "losses", "ctc_loss"), ("optax", "losses", "ctc_loss_with_forward_probs"),
-    ("torch", "losses", "multilabel_margin_loss"), ("torch", "losses", "hinge_embedding_loss"),
-    ("torch", "losses", "soft_margin_loss"), ("torch", "losses", "cosine_embedding_loss"),
-    ("torch", "losses", "margin_ranking_loss"), ("torch", "losses", "ctc_loss"),
-}
+PENDING_FUNCTIONS: set[tuple[str, str, str]] = set()  # every listed peer function exists
 
 # Listed by the peer beside its functions, but not a function of the catalog's kind.
 NOT_A_FUNCTION = {
     ("optax", "losses", "make_fenchel_young_loss"): "a factory that builds a loss",
     ("torch", "activations", "gumbel_softmax"): "a random sampler, not a deterministic map",
+    ("optax", "losses", "smooth_labels"): "a label transform: actloss.losses.smooth_labels",
+    ("optax", "losses", "ctc_loss_with_forward_probs"): (
+        "returns the forward probabilities beside the loss; the loss is `ctc`"),
 }
 
 

@@ -17,13 +17,13 @@ column names, a file over the size cap. Nothing is padded, truncated or guessed.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from actloss._registry import close_matches
 from actloss.errors import InputError
 
 __all__ = ["MAX_BYTES", "MAX_FIELD", "Table", "read_header", "read_table"]
@@ -135,7 +135,7 @@ def read_table(path: str | Path, target: str, *, max_field: int = MAX_FIELD,
             raise InputError(f"'{path}' has two columns named {h!r}")
         seen.add(h)
     if target not in header:
-        close = difflib.get_close_matches(target, header, n=3, cutoff=0.5)
+        close = close_matches(target, header, n=3, cutoff=0.5)
         hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close
                 else f"; columns: {', '.join(header)}")
         raise InputError(f"column '{target}' not found in '{path}'{hint}")

@@ -218,9 +218,9 @@ def check_finite(owner: str, arg: str, value: torch.Tensor) -> None:
 
 
 def _unknown_keyword(owner: str, key: str, known: Sequence[str]) -> ParameterError:
-    import difflib
+    from actloss._registry import close_matches
 
-    close = difflib.get_close_matches(key, list(known), n=3, cutoff=0.5)
+    close = close_matches(key, known, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     valid = ", ".join(known) if known else "none"
     return ParameterError(f"{owner} has no parameter `{key}` (its parameters: {valid}){hint}")

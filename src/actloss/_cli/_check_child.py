@@ -17,13 +17,14 @@ this module wrote after ``check`` returned.
 
 from __future__ import annotations
 
-import difflib
 import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
+
+from actloss._registry import close_matches
 
 
 def _write(result: Path, data: dict[str, Any]) -> None:
@@ -67,7 +68,7 @@ def run(result: Path, path: Path, name: str, lr: float | None, optimizer: str) -
     if not callable(factory):
         names = [k for k, v in vars(module).items() if callable(v) and not k.startswith("_")
                  and getattr(v, "__module__", None) == module_name]
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        close = close_matches(name, names, n=3, cutoff=0.5)
         hint = (f"; did you mean {', '.join(repr(c) for c in close)}?" if close
                 else f"; callables: {', '.join(names) or 'none'}")
         return error("no_factory", f"'{path}' has no factory '{name}'{hint}")
