@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(TORCH_VERSION)
 JOBS ?= 2
 
-.PHONY: demo test lint bench browser kernels clean
+.PHONY: demo test fuzz lint bench browser kernels clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ browser:
 
 test: $(STAMP) browser lint kernels
 	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadgroup -p no:cacheprovider -rfE
+
+# The fuzzing suite with the long Hypothesis profile (many examples per property).
+fuzz: $(STAMP) kernels
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q -n $(JOBS) -p no:cacheprovider -rfE tests/fuzz
 
 bench: $(STAMP) kernels
 	$(BIN)/python -m benchmarks
