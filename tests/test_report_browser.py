@@ -44,7 +44,7 @@ def dom_and_log(quick_report, tmp_path_factory):
 def test_report_renders_in_chromium(dom_and_log):
     dom, _ = dom_and_log
     assert "<h1>actloss lab report</h1>" in dom
-    assert dom.count('class="experiment"') == 13
+    assert dom.count('class="experiment"') == 14  # the registered experiments
 
 
 def test_every_image_loads(dom_and_log):
@@ -52,7 +52,7 @@ def test_every_image_loads(dom_and_log):
     body = re.search(r"<body[^>]*>", dom).group(0)
     assert 'data-images-ok="true"' in body, body
     count = int(re.search(r'data-image-count="(\d+)"', body).group(1))
-    assert count == 14  # 13 experiment figures and the gallery
+    assert count == 15  # 14 experiment figures and the gallery
 
 
 def test_console_has_no_errors(dom_and_log):
