@@ -118,15 +118,15 @@ def _sample_weight(owner: str, weight: object, shape: torch.Size) -> torch.Tenso
     elif w.dim() == len(shape) - 1 and w.dim() > 0:
         w = w.unsqueeze(-1)
     try:
-        torch.broadcast_shapes(w.shape, shape)
-        if torch.broadcast_shapes(w.shape, shape) != shape:
-            raise RuntimeError
-    except RuntimeError as exc:
+        fits = torch.broadcast_shapes(w.shape, shape) == shape
+    except RuntimeError:
+        fits = False
+    if not fits:
         raise InputError(
             f"`weight` (sample_weight) of {owner} of shape {tuple(weight.shape)} does not fit "
             f"the per-sample loss of shape {tuple(shape)}: Keras takes (N,), (N, 1), (N, T) "
             "or (N, T, 1)"
-        ) from exc
+        )
     return w
 
 
