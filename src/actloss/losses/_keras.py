@@ -475,13 +475,12 @@ def _bce_elements(owner: str, input: object, target: object, from_logits: bool,
     _in_unit(owner, "target", t, "labels")
     if label_smoothing:
         t = t * (1 - label_smoothing) + 0.5 * label_smoothing
-    if from_logits:
-        # -(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))
-        #   = t softplus(-z) + (1 - t) softplus(z)   [log(1 - sigmoid(z)) = -softplus(z)]
-        return t * F.softplus(-x) + (1 - t) * F.softplus(x), t, torch.sigmoid(x)
+    if from_logits:  # the core family, in log space (softplus), never a clipped sigmoid
+        return (_core("binary_cross_entropy_with_logits")(x, t, reduction="none"), t,
+                torch.sigmoid(x))
     _in_unit(owner, "input", x, "probabilities (pass from_logits=True for logits)")
-    p = x.clamp(KERAS_EPSILON, 1 - KERAS_EPSILON)
-    return -(t * torch.log(p) + (1 - t) * torch.log1p(-p)), t, p
+    p = x.clamp(KERAS_EPSILON, 1 - KERAS_EPSILON)  # Keras's clip, then the core BCE
+    return _core("binary_cross_entropy")(p, t, reduction="none"), t, p
 
 
 def keras_binary_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
