@@ -199,3 +199,30 @@ def test_shared_spellings_are_listed():
     assert "kl_divergence" in shared and "poisson" in shared
     assert "huber_loss" not in shared  # twins
     assert "hinge" not in shared  # canonical
+
+
+def test_show_states_the_rule_and_the_conventions(capsys):
+    import json
+
+    from actloss.cli import main
+
+    assert main(["show", "hinge", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["same_spelling_elsewhere"] == {"keras": "keras_hinge"}
+    assert any("{0, 1} labels are refused" in c for c in data["conventions"])
+    assert main(["show", "keras:kl_divergence", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["name"] == "keras_kl_divergence"
+    assert data["shared_spellings"]["kl_divergence"]["optax"] == "optax_kl_divergence"
+    assert data["peer_names"]["keras"] == ["kl_divergence", "kld",
+                                           "kullback_leibler_divergence"]
+    assert main(["show", "huber"]) == 0
+    out = capsys.readouterr().out
+    assert "names in other libraries" in out and "huber_loss" in out
+    assert main(["show", "kl_divergence"]) == 2
+    err = capsys.readouterr().err
+    assert "means different things to different libraries" in err
+    assert "keras_kl_divergence" in err and "optax_kl_divergence" in err
+    assert main(["show", "l2_loss", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["name"] == "optax_l2_loss" and data["peer_names"] == {"optax": ["l2_loss"]}

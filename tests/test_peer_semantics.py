@@ -148,6 +148,9 @@ def test_keras_reductions():
         fn(y_pred, y_true, reduction="avg")
     module = L.get("mean_squared_error", reduction="mean_with_sample_weight")
     assert_close(module(y_pred, y_true), per.mean())
+    # Keras's reduction=None: no reduction, also through get
+    assert_close(L.get("mse", peer="keras", reduction=None)(y_pred, y_true), per)
+    assert_close(L.get("mse", peer="keras")(y_pred, y_true), per.mean())
 
 
 def test_keras_sparse_ignore_class_and_axis():

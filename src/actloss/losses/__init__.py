@@ -332,17 +332,20 @@ def specs() -> list[LossSpec]:
     return list(REGISTRY)
 
 
-def get(name: str, *, reduction: str | None = None, weight: torch.Tensor | None = None,
+def get(name: str, *, reduction: str | None = "default", weight: torch.Tensor | None = None,
         peer: str | None = None, **params: Any) -> nn.Module:
     """The loss ``name`` as an ``nn.Module`` whose ``forward(input, target)`` is the function.
 
     Hyper-parameters are validated now. Entries with their own module (learnable ones,
-    e.g. ``get('adaptive_robust', learnable=True)``) build it. ``reduction=None`` takes
-    the entry's own default (``'mean'``; ``'none'`` for the ``optax_…`` entries, which
-    return unreduced values as optax does). ``peer`` as for :func:`spec`.
+    e.g. ``get('adaptive_robust', learnable=True)``) build it. ``reduction='default'``
+    takes the entry's own default (``'mean'``; ``'none'`` for the ``optax_…`` entries,
+    which return unreduced values as optax does); ``None`` means no reduction, as in
+    Keras. ``peer`` as for :func:`spec`.
     """
     s = REGISTRY.spec(name, peer=peer)
     if reduction is None:
+        reduction = "none"
+    elif reduction == "default":
         import inspect
 
         default = inspect.signature(s.fn).parameters.get("reduction")

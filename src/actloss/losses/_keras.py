@@ -118,15 +118,15 @@ def _sample_weight(owner: str, weight: object, shape: torch.Size) -> torch.Tenso
     elif w.dim() == len(shape) - 1 and w.dim() > 0:
         w = w.unsqueeze(-1)
     try:
-        torch.broadcast_shapes(w.shape, shape)
-        if torch.broadcast_shapes(w.shape, shape) != shape:
-            raise RuntimeError
-    except RuntimeError as exc:
+        fits = torch.broadcast_shapes(w.shape, shape) == shape
+    except RuntimeError:
+        fits = False
+    if not fits:
         raise InputError(
             f"`weight` (sample_weight) of {owner} of shape {tuple(weight.shape)} does not fit "
             f"the per-sample loss of shape {tuple(shape)}: Keras takes (N,), (N, 1), (N, T) "
             "or (N, T, 1)"
-        ) from exc
+        )
     return w
 
 
@@ -475,13 +475,12 @@ def _bce_elements(owner: str, input: object, target: object, from_logits: bool,
     _in_unit(owner, "target", t, "labels")
     if label_smoothing:
         t = t * (1 - label_smoothing) + 0.5 * label_smoothing
-    if from_logits:
-        # -(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))
-        #   = t softplus(-z) + (1 - t) softplus(z)   [log(1 - sigmoid(z)) = -softplus(z)]
-        return t * F.softplus(-x) + (1 - t) * F.softplus(x), t, torch.sigmoid(x)
+    if from_logits:  # the core family, in log space (softplus), never a clipped sigmoid
+        return (_core("binary_cross_entropy_with_logits")(x, t, reduction="none"), t,
+                torch.sigmoid(x))
     _in_unit(owner, "input", x, "probabilities (pass from_logits=True for logits)")
-    p = x.clamp(KERAS_EPSILON, 1 - KERAS_EPSILON)
-    return -(t * torch.log(p) + (1 - t) * torch.log1p(-p)), t, p
+    p = x.clamp(KERAS_EPSILON, 1 - KERAS_EPSILON)  # Keras's clip, then the core BCE
+    return _core("binary_cross_entropy")(p, t, reduction="none"), t, p
 
 
 def keras_binary_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
