@@ -526,3 +526,12 @@ def test_evaluate_prints_keras_line_unless_silent(capsys):
     assert float(re.search(r"loss: (\S+)", out).group(1)) == pytest.approx(loss, abs=5e-5)
     model.evaluate(x, y, verbose=0)
     assert capsys.readouterr().out == ""
+
+
+def test_verbose_false_is_silent_and_true_is_one(capsys):
+    model = _compiled()
+    x, y = torch.randn(8, 2), torch.randn(8, 1)
+    model.fit(x, y, epochs=1, verbose=False)
+    assert capsys.readouterr().out == ""
+    model.fit(x, y, epochs=1, verbose=True)
+    assert capsys.readouterr().out.startswith("Epoch 1/1\n1/1 [")

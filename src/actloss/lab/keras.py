@@ -435,10 +435,11 @@ class _KerasProgress(Callback):
 
 
 def _verbosity(verbose: Any, owner: str) -> int:
-    """Keras's ``verbose``: ``'auto'`` is 1; 0 silent, 1 progress bar, 2 one line."""
-    if verbose == "auto":
+    """Keras's ``verbose``: ``'auto'`` is 1; 0 silent, 1 progress bar, 2 one line (a bool
+    counts as 0 or 1, as it does in Keras's comparisons)."""
+    if isinstance(verbose, str) and verbose == "auto":
         return 1
-    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+    if isinstance(verbose, str) or verbose not in (0, 1, 2):
         raise ParameterError(f"`verbose` of {owner} must be 'auto', 0, 1 or 2; got {verbose!r}")
     return int(verbose)
 

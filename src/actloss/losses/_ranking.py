@@ -148,21 +148,55 @@ def circle(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean"
     kw = check_params("circle", CIRCLE_PARAMS, {"gamma": gamma, "margin": margin,
                                                 "remove_diagonal": remove_diagonal})
     x, y = _circle_args(input, target, reduction)
+    p_loss, n_loss, _ = _circle_terms(x, y, kw)
+    loss = F.softplus(p_loss + n_loss)
+    return _finish("circle", loss, input, reduction, weight)
+
+
+def _circle_terms(x: torch.Tensor, y: torch.Tensor, kw: dict
+                  ) -> tuple[torch.Tensor, torch.Tensor, tuple[torch.Tensor, ...]]:
     m, g = kw["margin"], kw["gamma"]
-    dist = (1 - x @ x.T).clamp_min(0)
+    raw = 1 - x @ x.T
+    dist = raw.clamp_min(0)
     same = y[:, None] == y[None, :]
     pos = same.clone()
     if kw["remove_diagonal"]:
         pos.fill_diagonal_(False)
     neg = ~same
-    with torch.no_grad():
+    with torch.no_grad():  # Keras's stop_gradient on the pair weights
         a_pos = (m + dist) * pos
         a_neg = (1 + m - dist) * neg
     ninf = torch.full_like(dist, float("-inf"))
-    p_loss = torch.logsumexp(torch.where(pos, -g * a_pos * (m - dist), ninf), dim=1)
-    n_loss = torch.logsumexp(torch.where(neg, g * a_neg * (1 - m - dist), ninf), dim=1)
-    loss = F.softplus(p_loss + n_loss)
-    return _finish("circle", loss, input, reduction, weight)
+    s_pos = torch.where(pos, -g * a_pos * (m - dist), ninf)
+    s_neg = torch.where(neg, g * a_neg * (1 - m - dist), ninf)
+    return (torch.logsumexp(s_pos, dim=1), torch.logsumexp(s_neg, dim=1),
+            (raw, pos, neg, a_pos, a_neg, s_pos, s_neg))
+
+
+def _circle_grad(input: torch.Tensor, target: torch.Tensor, *,
+                 weight: torch.Tensor | None = None, gamma: float = 80.0, margin: float = 0.4,
+                 remove_diagonal: bool = True) -> torch.Tensor:
+    """d(sum of per-sample losses)/d(input) with the pair weights held constant.
+
+    ``d l_i / d d_ij = sigmoid(P_i + N_i) (softmax_P(i)_j g a^p_ij - softmax_N(i)_j g a^n_ij)``
+    and ``d d_ij / d x_i = -x_j`` where ``1 - x_i . x_j >= 0``: the gradient is
+    ``-(C + C^T) X`` with ``C_ij = w_i d l_i / d d_ij``.
+    """
+    kw = check_params("circle", CIRCLE_PARAMS, {"gamma": gamma, "margin": margin,
+                                                "remove_diagonal": remove_diagonal})
+    x, y = _circle_args(input, target, "none")
+    p_loss, n_loss, (raw, pos, neg, a_pos, a_neg, s_pos, s_neg) = _circle_terms(x, y, kw)
+    zero = torch.zeros_like(raw)
+    # softmax over each row's positives (negatives); rows without any have no gradient
+    sp = torch.where(pos, torch.exp(s_pos - p_loss[:, None]), zero)
+    sn = torch.where(neg, torch.exp(s_neg - n_loss[:, None]), zero)
+    has = (pos.any(1) & neg.any(1)).to(x.dtype)[:, None]
+    outer = torch.sigmoid(p_loss + n_loss)[:, None] * has
+    c = outer * kw["gamma"] * (sp * a_pos - sn * a_neg)
+    c = torch.where(has > 0, c, zero) * (raw >= 0).to(x.dtype)
+    if weight is not None:
+        c = c * torch.broadcast_to(weight.to(x.dtype), x.shape[:1])[:, None]
+    return (-(c + c.T) @ x).to(input.dtype)
 
 
 register(LossSpec(
@@ -182,7 +216,8 @@ register(LossSpec(
 ))
 
 register(LossSpec(
-    name="circle", fn=circle, params=CIRCLE_PARAMS, aliases=("circle_loss", "Circle"),
+    name="circle", fn=circle, gradient=_circle_grad, params=CIRCLE_PARAMS,
+    aliases=("circle_loss", "Circle"),
     family="metric_learning",
     summary="Circle loss: pair similarities re-weighted by how far each is from its optimum.",
     summary_zh="Circle 损失:按每个相似度离其最优值的距离重新加权。",
@@ -193,8 +228,9 @@ register(LossSpec(
     pros=_bi(("One loss for class-level labels and pairs, with adaptive pair weights.",),
              ("类别标签与成对样本统一于一个损失,且成对权重自适应。",)),
     cons=_bi(("Two hyper-parameters (gamma, margin); needs L2-normalised embeddings.",
-              "No closed-form gradient offered (autograd)."),
-             ("两个超参数(gamma、margin);需要 L2 归一化的嵌入。", "不提供闭式梯度(用自动微分)。")),
+              "Its gradient holds the pair weights constant: not the derivative of the value."),
+             ("两个超参数(gamma、margin);需要 L2 归一化的嵌入。",
+              "梯度把成对权重视为常数:并非损失值的导数。")),
     other_defaults={"keras": "gamma=80.0, margin=0.4, remove_diagonal=True; mean over "
                              "samples with a non-zero loss"},
     year=2020, reference="Sun et al. (2020), Circle Loss, CVPR; Keras 3 keras.losses.Circle",
