@@ -98,7 +98,7 @@ def _keras_reduce(owner: str, per_sample: torch.Tensor, reduction: str,
     The result has ``like``'s dtype (float16/bfloat16 inputs are computed in float32).
     """
     if weight is not None:
-        w = check_weight(owner, weight, per_sample)
+        w = check_weight(owner, weight, per_sample, what="`weight` (sample_weight)")
         per_sample = per_sample * w
     return reduce(per_sample, reduction, owner=owner).to(like.dtype)
 
