@@ -447,15 +447,14 @@ def test_errors_read_the_same_on_the_fused_path():
         L.tversky(big.sigmoid(), (big > 0).float(), reduction="avg")
 
 
-def test_element_wise_weight_that_enlarges_uses_the_plain_form():
-    # the plain form broadcasts a weight to a larger loss (reduce's rule); the kernel
-    # would refuse it, so the catalog keeps the plain form there
+def test_element_wise_weight_that_enlarges_is_refused():
+    # a weight may never broadcast the loss to a larger shape, on any path
     x = torch.randn(1, LOSS_BIG // 64, 64)
     t = torch.randn(x.shape)
     w = torch.rand(3, 1, 1)
-    out = L.log_cosh(x, t, weight=w, reduction="sum")
-    ref = (_log_cosh_ref(x, t) * w.double()).sum()
-    torch.testing.assert_close(out.double(), ref, rtol=1e-5, atol=1e-6)
+    with pytest.raises(InputError, match=r"`weight` of log_cosh of shape \(3, 1, 1\) would "
+                                         r"enlarge the loss of shape \(1, \d+, 64\)"):
+        L.log_cosh(x, t, weight=w, reduction="sum")
 
 
 # ------------------------------------------------------------------- activations

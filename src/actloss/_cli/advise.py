@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from actloss._cli.common import console, fail, print_json
+from actloss._cli.common import console, err_console, fail, print_json
 from actloss._registry import close_matches
 
 __all__ = ["read_csv", "register"]
@@ -38,6 +38,10 @@ def read_csv(path: Path, target: str) -> tuple[list[Any], list[list[float]] | No
     from actloss._csv import read_table
 
     t = read_table(path, target)
+    if t.text_columns:  # left out of x, said so rather than silently
+        err_console.print(f"note: text column(s) {', '.join(repr(c) for c in t.text_columns)} "
+                          "left out of the features (only numeric columns are used)",
+                          highlight=False, soft_wrap=True, markup=False)
     return t.y, t.x, t.feature_names
 
 

@@ -112,6 +112,8 @@ def _sample_weight(owner: str, weight: object, shape: torch.Size) -> torch.Tenso
     """Keras's ``squeeze_or_expand_to_same_rank``: a weight one rank above the per-sample
     loss loses its trailing 1 ((N, 1) -> (N,), (N, T, 1) -> (N, T)); one rank below gains
     a trailing 1 ((N,) against (N, T)). The result must broadcast to ``shape``."""
+    if not isinstance(weight, torch.Tensor) and isinstance(weight, (list, tuple, int, float)):
+        weight = torch.as_tensor(weight, dtype=torch.float32)  # as Keras takes array-likes
     w = check_tensor(owner, "weight", weight)
     if w.dim() == len(shape) + 1 and w.shape[-1] == 1:
         w = w.squeeze(-1)

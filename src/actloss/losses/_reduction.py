@@ -22,7 +22,8 @@ def check_reduction(owner: str, reduction: object,
     return reduction
 
 
-def check_weight(owner: str, weight: object, loss: torch.Tensor) -> torch.Tensor:
+def check_weight(owner: str, weight: object, loss: torch.Tensor, *,
+                 what: str = "`weight`") -> torch.Tensor:
     """A weight that broadcasts to ``loss`` without enlarging it.
 
     Python numbers and (nested) lists become tensors of the loss's dtype, as
@@ -34,28 +35,28 @@ def check_weight(owner: str, weight: object, loss: torch.Tensor) -> torch.Tensor
     if not isinstance(weight, torch.Tensor):
         if isinstance(weight, bool) or not isinstance(weight, (int, float, list, tuple)):
             raise InputError(
-                f"`weight` of {owner} must be a tensor, a number or a list of numbers; got "
+                f"{what} of {owner} must be a tensor, a number or a list of numbers; got "
                 f"{type(weight).__name__}"
             )
         try:
             weight = torch.as_tensor(weight, dtype=loss.dtype, device=loss.device)
         except (TypeError, ValueError, RuntimeError) as exc:
             raise InputError(
-                f"`weight` of {owner} must be a tensor, a number or a list of numbers; "
+                f"{what} of {owner} must be a tensor, a number or a list of numbers; "
                 f"could not read it as one ({exc})"
             ) from None
     elif weight.is_complex():
-        raise InputError(f"`weight` of {owner} must be real; got dtype {weight.dtype}")
+        raise InputError(f"{what} of {owner} must be real; got dtype {weight.dtype}")
     try:
         shape = torch.broadcast_shapes(weight.shape, loss.shape)
     except RuntimeError:
         raise InputError(
-            f"`weight` of {owner} of shape {tuple(weight.shape)} does not broadcast to "
+            f"{what} of {owner} of shape {tuple(weight.shape)} does not broadcast to "
             f"the loss of shape {tuple(loss.shape)}"
         ) from None
     if shape != loss.shape:
         raise InputError(
-            f"`weight` of {owner} of shape {tuple(weight.shape)} would enlarge the loss of "
+            f"{what} of {owner} of shape {tuple(weight.shape)} would enlarge the loss of "
             f"shape {tuple(loss.shape)} to {tuple(shape)}; pass a weight that broadcasts to "
             f"{tuple(loss.shape)}"
         )
