@@ -41,7 +41,8 @@ DTYPES = (torch.float64, torch.float32, torch.float16, torch.bfloat16)
 TOL = {torch.float64: (1e-7, 1e-9), torch.float32: (2e-3, 1e-4),
        torch.float16: (5e-2, 5e-2), torch.bfloat16: (1e-1, 1e-1)}
 # nll reads only the target's entry of each row: a NaN elsewhere is rightly ignored
-NAN_MAY_BE_IGNORED = {"nll"}
+# multilabel_margin reads only (target, non-target) pairs, as PyTorch's op does
+NAN_MAY_BE_IGNORED = {"nll", "multilabel_margin"}
 
 
 def _cast(t: Any, dtype: torch.dtype) -> Any:

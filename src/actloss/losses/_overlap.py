@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -176,9 +178,10 @@ def _mcc_args(input: object, target: object, from_logits: bool
     check_range(owner, "target", t, 0.0, 1.0, what="masks")
     if not from_logits:
         check_range(owner, "input", x, 0.0, 1.0, what="probabilities")
-    xu = _up(x).reshape(x.shape[0], -1)
+    flat = (x.shape[0], math.prod(x.shape[1:]))  # (N, -1), also for an empty batch
+    xu = _up(x).reshape(flat)
     p = torch.sigmoid(xu) if from_logits else xu
-    return p, _up(t).to(p.dtype).reshape(x.shape[0], -1)
+    return p, _up(t).to(p.dtype).reshape(flat)
 
 
 def _mcc_parts(p: torch.Tensor, t: torch.Tensor, eps: float) -> tuple[torch.Tensor, ...]:

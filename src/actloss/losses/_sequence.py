@@ -64,6 +64,9 @@ def _ctc_args(input: object, target: object, kw: dict) -> tuple[torch.Tensor, ..
         raise InputError(f"`input` of {owner} must hold log-probabilities of shape (T, N, C); "
                          f"got shape {tuple(x.shape)}")
     t_max, n, c = x.shape
+    if t_max == 0 or c == 0:
+        raise InputError(f"`input` of {owner} needs at least one frame and one class (T, C > "
+                         f"0); got shape {tuple(x.shape)}")
     if y.is_floating_point() or y.dim() != 2 or y.shape[0] != n:
         raise InputError(f"`target` of {owner} must hold int label sequences of shape (N, S) "
                          f"with N = {n}; got dtype {y.dtype}, shape {tuple(y.shape)}")

@@ -93,7 +93,7 @@ def sparsemax_simplex(z: torch.Tensor) -> torch.Tensor:
     k = torch.arange(1, z.shape[-1] + 1, device=z.device, dtype=z.dtype)
     cum = zs.cumsum(-1)
     support = (1 + k * zs) > cum
-    k_z = support.sum(-1, keepdim=True)
+    k_z = support.sum(-1, keepdim=True).clamp_min(1)  # 0 only for a NaN row: tau is NaN
     tau = (cum.gather(-1, k_z - 1) - 1) / k_z.to(z.dtype)
     return (z - tau).clamp_min(0)
 
