@@ -188,11 +188,12 @@ class ReportResult:
     timings: dict[str, float]
     total_seconds: float
     verdicts: dict[str, str] = field(default_factory=dict)
+    intervals: dict[str, str] = field(default_factory=dict)  # effect [95% interval], seeds
 
     def to_json(self) -> dict[str, Any]:
         return {"html_path": str(self.html_path), "json_path": str(self.json_path),
                 "timings": self.timings, "total_seconds": self.total_seconds,
-                "verdicts": self.verdicts}
+                "verdicts": self.verdicts, "intervals": self.intervals}
 
 
 def figure_to_base64(fig: Any, *, dpi: int = 90) -> str:
@@ -521,6 +522,7 @@ def _write_report(records: Sequence[Mapping[str, Any]], lang: str,
     sections: list[dict[str, Any]] = []
     results_json: list[dict[str, Any]] = []
     verdicts: dict[str, str] = {}
+    intervals: dict[str, str] = {}
     for name, settings, recs in _groups(records):
         exp = E.get(name)
         combined = exp.combine([Result.from_json(r["result"]) for r in recs])
@@ -532,6 +534,7 @@ def _write_report(records: Sequence[Mapping[str, Any]], lang: str,
         cpu = round(sum(float(r.get("cpu_seconds", 0.0)) for r in recs), 3)
         timings[label] = cpu
         verdicts[label] = combined.verdict.status
+        intervals[label] = interval_text(combined.verdict)
         sections.append(_section(exp, combined, lang, image, cpu, label=label,
                                  anchor=_anchor(label)))
         results_json.append({"title": exp.title, "title_zh": exp.title_zh,
@@ -559,7 +562,7 @@ def _write_report(records: Sequence[Mapping[str, Any]], lang: str,
                           "experiments": results_json}, indent=2, ensure_ascii=False)
     html_path, json_path = _write_atomic(Path(out_dir), {"report.html": html,
                                                          "results.json": payload})
-    return ReportResult(html_path, json_path, timings, total, verdicts)
+    return ReportResult(html_path, json_path, timings, total, verdicts, intervals)
 
 
 def _anchor(label: str) -> str:
