@@ -142,6 +142,15 @@ def test_bad_arguments_raise_before_anything_runs(tmp_path, kwargs, error, messa
     assert not (tmp_path / "out").exists()
 
 
+def test_given_results_must_match_the_report_settings(tmp_path):
+    other = E.run("zero-centred", quick=True, overrides={"steps": 2})
+    with pytest.raises(ParameterError, match="the result of zero-centred was run with other "
+                                             "settings than the report's quick settings"):
+        build_report(quick=True, out_dir=tmp_path / "out", experiments=["zero-centred"],
+                     results={"zero-centred": other})
+    assert not (tmp_path / "out").exists()
+
+
 def test_out_dir_must_not_be_a_file(tmp_path, capsys):
     f = tmp_path / "file.txt"
     f.write_text("x", encoding="utf-8")
@@ -164,9 +173,8 @@ def test_a_failure_leaves_nothing_behind(tmp_path, monkeypatch):
 
     monkeypatch.setattr(type(exp), "figure", property(lambda self: broken), raising=False)
     with pytest.raises(RuntimeError, match="figure failed"):
-        build_report(quick=True, out_dir=out, experiments=["zero-centred"],
-                     results={"zero-centred": E.run("zero-centred", quick=True,
-                                                    overrides={"steps": 2})})
+        build_report(quick=True, out_dir=out, experiments=["zero-centred"], workers=1,
+                     results={"zero-centred": E.run("zero-centred", quick=True)})
     assert (out / "report.html").read_text(encoding="utf-8") == "old report"  # untouched
     assert not (out / "results.json").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".actloss-report-")]

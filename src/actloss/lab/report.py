@@ -420,6 +420,12 @@ def build_report(quick: bool = False, lang: str = "en",
     for exp in exps:
         seed_list = [first] if exp.deterministic else list(range(first, first + n_seeds))
         have = (results or {}).get(exp.name)
+        if have is not None:
+            s0 = int(have.config.get("seed", 0))
+            if dict(have.config) != vars(exp.config(quick=quick, seed=s0)):
+                raise ParameterError(
+                    f"`results` of build_report: the result of {exp.name} was run with other "
+                    f"settings than the report's {'quick' if quick else 'full'} settings")
         for s in seed_list:
             t = Trial(exp.name, s, quick, (), figure=s == first)
             if have is not None and int(have.config.get("seed", 0)) == s:
