@@ -261,6 +261,36 @@ def test_activation_shootout(quick_results):
     best = max(v["accuracy"] for v in rows.values())
     assert rows["relu"]["accuracy"] >= best - 0.02
     assert r.verdict.status == "supported"
+    # one inner seed: no (always zero) spread column; time is thread CPU time
+    assert "sd" not in r.tables[0].columns and "CPU ms per epoch" in r.tables[0].columns
+
+
+def test_activation_shootout_ranks_with_intervals_over_seeds(quick_results):
+    exp = E.get("activation-shootout")
+    runs = [quick_results["activation-shootout"],
+            E.run("activation-shootout", quick=True, seed=1,
+                  overrides={"activations": "relu,gelu,tanh,softsign", "epochs": 2}),
+            E.run("activation-shootout", quick=True, seed=2,
+                  overrides={"activations": "relu,gelu,tanh,softsign", "epochs": 2})]
+    with pytest.raises(ParameterError, match="every seed's ranking must score the same entries"):
+        exp.combine(runs)  # seed 0 scored other activations
+    runs[0] = E.run("activation-shootout", quick=True, seed=0,
+                    overrides={"activations": "relu,gelu,tanh,softsign", "epochs": 2})
+    res = exp.combine(runs)
+    ranking = res.metrics["ranking"]
+    assert set(ranking) == {"relu", "gelu", "tanh", "softsign"}
+    # every entry sits in exactly one group; groups are ordered by their leader's mean
+    groups = res.metrics["groups"]
+    assert sorted(a for g in groups for a in g) == sorted(ranking)
+    leaders = [ranking[g[0]]["mean"] for g in groups]
+    assert leaders == sorted(leaders, reverse=True)
+    # the effect: ReLU minus the best other activation by mean, seed by seed
+    best = res.metrics["best_other"]
+    per_seed = [r.metrics["results"]["digits"] for r in sorted(runs, key=lambda r: r.config["seed"])]
+    assert res.metrics["seeds"]["effects"] == pytest.approx(
+        [d["relu"]["accuracy"] - d[best]["accuracy"] for d in per_seed])
+    assert res.tables[0].columns == ("entry", "mean", "95% interval", "group")
+    assert exp.figure(res).axes  # the ranking figure
 
 
 def test_hidden_activations_are_elementwise_hidden_entries():

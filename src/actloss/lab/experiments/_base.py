@@ -353,6 +353,10 @@ class Experiment:
         metrics = dict(first.metrics)
         if eff.ranking is not None:
             rankings = [dict(eff.ranking(r.metrics)) for r in runs]
+            if any(set(r) != set(rankings[0]) for r in rankings):
+                raise ParameterError(
+                    f"combine of experiment {self.name}: every seed's ranking must score the "
+                    f"same entries; got {[sorted(r) for r in rankings]!r}")
             if eff.reference is not None:
                 values, best = contrast(rankings, eff.reference)
                 metrics["best_other"] = best
