@@ -131,6 +131,7 @@ def test_report_from_sweep_and_cli(tmp_path, capsys) -> None:
         assert v["label"] in ("supported", "not supported", "inconclusive")
     html = res.html_path.read_text(encoding="utf-8")
     assert "steps=40" in html and "个随机种子" in html
+    assert "actloss lab run quantile --set n_train=400 --set steps=40<" in html
     main(["report", "--from", str(out), "--out", str(tmp_path / "rep")])
     assert "effect [95% interval]" in capsys.readouterr().out
 

@@ -541,8 +541,9 @@ def _write_report(records: Sequence[Mapping[str, Any]], lang: str,
         timings[label] = cpu
         verdicts[label] = combined.verdict.status
         intervals[label] = interval_text(combined.verdict)
-        sections.append(_section(exp, combined, lang, image, cpu, label=label,
-                                 anchor=_anchor(label)))
+        section = _section(exp, combined, lang, image, cpu, label=label, anchor=_anchor(label))
+        section["command"] += "".join(f" --set {k}={v}" for k, v in settings.items())
+        sections.append(section)
         results_json.append({"title": exp.title, "title_zh": exp.title_zh,
                              "claims": [c.to_json() for c in exp.claims],
                              "sources": {c.source: SOURCES.get(c.source, {})
@@ -586,6 +587,7 @@ def _section(exp: Any, result: Any, lang: str, image: str, seconds: float, *,
     return {
         "name": anchor or exp.name,
         "label": label or exp.name,
+        "command": f"actloss lab run {exp.name}",
         "lead": NARRATIVE.get(exp.name, {}).get(lang, ""),
         "interval": interval_text_zh(v) if lang == "zh" else interval_text(v),
         "deterministic": v.deterministic,
