@@ -384,7 +384,9 @@ def build_report(quick: bool = False, lang: str = "en",
             :func:`actloss.lab.experiments.run`): each stands for its own seed, and only
             the other seeds are run.
         seeds: seeds per experiment (at least 2).
-        workers: parallel trials (1: in this process).
+        workers: parallel trials (1: in this process). The pool starts fresh
+            interpreters ("spawn"): a script that calls this with ``workers > 1`` keeps its
+            top-level code under ``if __name__ == "__main__":``.
         sweep_dir: keep the trial records there (resumable); default a temporary
             directory removed afterwards.
 
