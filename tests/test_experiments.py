@@ -261,6 +261,36 @@ def test_activation_shootout(quick_results):
     best = max(v["accuracy"] for v in rows.values())
     assert rows["relu"]["accuracy"] >= best - 0.02
     assert r.verdict.status == "supported"
+    # one inner seed: no (always zero) spread column; time is thread CPU time
+    assert "sd" not in r.tables[0].columns and "CPU ms per epoch" in r.tables[0].columns
+
+
+def test_activation_shootout_ranks_with_intervals_over_seeds(quick_results):
+    exp = E.get("activation-shootout")
+    runs = [quick_results["activation-shootout"],
+            E.run("activation-shootout", quick=True, seed=1,
+                  overrides={"activations": "relu,gelu,tanh,softsign", "epochs": 2}),
+            E.run("activation-shootout", quick=True, seed=2,
+                  overrides={"activations": "relu,gelu,tanh,softsign", "epochs": 2})]
+    with pytest.raises(ParameterError, match="every seed's ranking must score the same entries"):
+        exp.combine(runs)  # seed 0 scored other activations
+    runs[0] = E.run("activation-shootout", quick=True, seed=0,
+                    overrides={"activations": "relu,gelu,tanh,softsign", "epochs": 2})
+    res = exp.combine(runs)
+    ranking = res.metrics["ranking"]
+    assert set(ranking) == {"relu", "gelu", "tanh", "softsign"}
+    # every entry sits in exactly one group; groups are ordered by their leader's mean
+    groups = res.metrics["groups"]
+    assert sorted(a for g in groups for a in g) == sorted(ranking)
+    leaders = [ranking[g[0]]["mean"] for g in groups]
+    assert leaders == sorted(leaders, reverse=True)
+    # the effect: ReLU minus the best other activation by mean, seed by seed
+    best = res.metrics["best_other"]
+    per_seed = [r.metrics["results"]["digits"] for r in sorted(runs, key=lambda r: r.config["seed"])]
+    assert res.metrics["seeds"]["effects"] == pytest.approx(
+        [d["relu"]["accuracy"] - d[best]["accuracy"] for d in per_seed])
+    assert res.tables[0].columns == ("entry", "mean", "95% interval", "group")
+    assert exp.figure(res).axes  # the ranking figure
 
 
 def test_hidden_activations_are_elementwise_hidden_entries():
@@ -479,3 +509,59 @@ def test_rules_turn_numbers_into_verdicts():
 
 def test_verdict_words_in_both_languages():
     assert E.VERDICTS == {"supported": "支持", "not supported": "不支持", "inconclusive": "无定论"}
+
+
+# ------------------------------------------------------------ verdicts over seeds
+
+
+def _toy(effect):
+    from actloss.lab.experiments._base import Experiment
+    from actloss.lab.experiments._common import BaseConfig
+
+    return Experiment("toy", "Toy", "玩具", (), BaseConfig, {}, lambda cfg: None,
+                      lambda r: None, effect=effect)
+
+
+def _toy_result(seed, x, verdict=None):
+    from actloss.lab.experiments._base import Result, Table
+
+    v = verdict or Verdict("supported", "own rule", "自身规则", f"x={x}")
+    return Result("toy", {"seed": seed}, {"x": x}, (Table("t", "表", ("a",), ((1,),)),), v)
+
+
+def test_combine_decides_over_seeds_with_a_t_interval():
+    from actloss.lab.stats import Effect
+
+    exp = _toy(Effect("x", "x", lambda m: m["x"], minimum=0.5))
+    # deliberately out of seed order: combine sorts by seed
+    res = exp.combine([_toy_result(2, 1.2), _toy_result(0, 1.0), _toy_result(1, 1.1)])
+    v = res.verdict
+    # float64 reference: mean 1.1, sd 0.1, t_{0.975,2} = 4.302652729911275 (NIST table 4.303)
+    half = 4.302652729911275 * 0.1 / 3 ** 0.5
+    assert v.label == "supported" and v.seeds == 3 and not v.deterministic
+    assert v.effect == pytest.approx(1.1) and v.interval == pytest.approx((1.1 - half, 1.1 + half))
+    assert res.metrics["seeds"]["seeds"] == [0, 1, 2] and "x=1.0" in v.because
+    assert res.tables[-1].rows == ((0, 1.0), (1, 1.1), (2, 1.2))
+    j = v.to_json()
+    assert j["label"] == "supported" and j["interval"] == pytest.approx([1.1 - half, 1.1 + half])
+    assert Verdict.from_json(j) == v
+    # the same data against a larger stated minimum: the interval excludes it
+    assert _toy(Effect("x", "x", lambda m: m["x"], minimum=2.0)).combine(
+        [_toy_result(0, 1.0), _toy_result(1, 1.1), _toy_result(2, 1.2)]
+    ).verdict.label == "not supported"
+
+
+def test_combine_deterministic_and_effectless():
+    from actloss.lab.stats import Effect
+
+    det = _toy(Effect("x", "x", lambda m: m["x"], minimum=0.5, deterministic=True))
+    v = det.combine([_toy_result(0, 0.1)]).verdict
+    assert v.deterministic and v.interval is None and v.seeds == 1 and v.effect == 0.1
+    assert v.label == "supported" and v.rule.startswith("deterministic")  # its own rule decides
+    none = _toy(None)
+    assert none.deterministic and none.combine([_toy_result(0, 0.1)]).verdict.deterministic
+    # an experiment that ran its own seeds keeps its own statistics
+    own = Verdict("inconclusive", "r", "r", seeds=4, effect=0.2, interval=(-0.1, 0.5))
+    assert none.combine([_toy_result(0, 0.1, own)]).verdict == own
+    with pytest.raises(ParameterError, match="combine of experiment toy needs at least one"):
+        none.combine([])

@@ -40,16 +40,58 @@ def test_report_images_are_png(quick_report):
         assert width > 100
 
 
-def test_results_json_matches_the_results(quick_report, quick_results):
+# t_{0.975, 2} (three seeds): NIST/SEMATECH e-Handbook, table 1.3.6.7.2, 4.303
+T975_DF2 = 4.302652729911275
+
+
+def test_results_json_carries_verdict_records(quick_report, quick_results):
     data = json.loads(quick_report.json_path.read_text(encoding="utf-8"))
     assert data["quick"] is True and data["lang"] == "en"
     assert [e["name"] for e in data["experiments"]] == E.names()
     for e in data["experiments"]:
-        r = quick_results[e["name"]]
-        assert e["verdict"]["status"] == r.verdict.status
-        assert e["claims"] and e["title_zh"]
+        exp = E.get(e["name"])
+        v = e["verdict"]
+        assert {"label", "seeds", "effect", "interval", "deterministic", "rule"} <= set(v)
+        assert v["label"] == v["status"] == quick_report.verdicts[e["name"]]
+        assert e["claims"] and e["title_zh"] and v["rule"]
+        if exp.deterministic:
+            assert v["deterministic"] and v["interval"] is None and v["seeds"] == 1
+            assert e["seeds"] == [0] and "deterministic" in v["rule"]
+            continue
+        # three seeds; seed 0 is the run given in quick_results
+        assert not v["deterministic"] and v["seeds"] == 3 and e["seeds"] == [0, 1, 2]
+        effects = e["metrics"]["seeds"]["effects"]
+        if exp.effect.reference is None:
+            assert effects[0] == pytest.approx(exp.effect_value(quick_results[e["name"]]))
+        # the mean and the t-interval, recomputed here in float64
+        mean = sum(effects) / 3
+        sd = (sum((x - mean) ** 2 for x in effects) / 2) ** 0.5
+        half = T975_DF2 * sd / 3 ** 0.5
+        assert v["effect"] == pytest.approx(mean, rel=1e-9, abs=1e-12)
+        assert v["interval"] == pytest.approx([mean - half, mean + half], rel=1e-9, abs=1e-12)
+    # the rules give other verdicts than "supported" where the data say so
+    assert {v for v in quick_report.verdicts.values()} != {"supported"}
     assert set(quick_report.verdicts) == set(E.names())
     assert set(quick_report.timings) == {*E.names(), "gallery"}
+
+
+def test_report_shows_intervals_narrative_and_article_titles(quick_report):
+    from actloss.lab.report import NARRATIVE, SOURCES
+
+    html = quick_report.html_path.read_text(encoding="utf-8")
+    data = json.loads(quick_report.json_path.read_text(encoding="utf-8"))
+    for e in data["experiments"]:
+        v = e["verdict"]
+        if v["interval"] is not None:
+            lo, hi = v["interval"]
+            assert f"[{lo:.4g}, {hi:.4g}], 3 seeds" in html
+    assert str(escape(NARRATIVE["dying-relu"]["en"])) in html
+    assert "Verdicts at a glance" in html
+    # articles cited by title, never by file name
+    assert "5b08fef0015a8918" not in html
+    assert str(escape(SOURCES["003_ee359a0e5008e516.txt"]["en"])) in html
+    # the shoot-out ranks with intervals and groups
+    assert "groups of entries whose intervals overlap" in html
 
 
 def test_verdicts_rules_and_claims_are_shown(quick_report, quick_results):
@@ -64,19 +106,22 @@ def test_verdicts_rules_and_claims_are_shown(quick_report, quick_results):
 
 def test_chinese_report(tmp_path, quick_results):
     res = build_report(quick=True, lang="zh", out_dir=tmp_path,
-                       experiments=["backprop-by-hand", "zero-centred"], results=quick_results)
+                       experiments=["backprop-by-hand", "zero-centred"], results=quick_results,
+                       workers=1)
     html = res.html_path.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html
     assert "actloss 实验报告" in html
     assert str(escape(E.get("zero-centred").title_zh)) in html
     assert "支持" in html and "判定规则" in html
-    assert str(escape(quick_results["zero-centred"].verdict.rule_zh)) in html
+    assert str(escape(E.get("zero-centred").effect.rule()[1])) in html
+    assert "个随机种子" in html and "确定性检验" in html and "结论一览" in html
+    assert "《【AI】激活函数》" in html
     assert str(escape(E.get("zero-centred").claims[0].en)) not in html  # the translation is not repeated
 
 
 def test_report_runs_experiments_itself(tmp_path):
     res = build_report(quick=True, out_dir=tmp_path / "new" / "dir",
-                       experiments=["backprop-by-hand"])
+                       experiments=["backprop-by-hand"], workers=1)
     assert res.html_path.exists() and res.json_path.exists()
     assert res.verdicts == {"backprop-by-hand": "supported"}
     assert res.timings["backprop-by-hand"] >= 0
@@ -89,10 +134,20 @@ def test_report_runs_experiments_itself(tmp_path):
     ({"experiments": ["nope"]}, UnknownNameError, r"unknown experiment 'nope'"),
     ({"experiments": "zero-centred"}, ParameterError,
      r"`experiments` of build_report must be a sequence of names; got the str"),
+    ({"seeds": 1}, ParameterError, r"`seeds` of build_report must be an int in \[2, inf\)"),
 ])
 def test_bad_arguments_raise_before_anything_runs(tmp_path, kwargs, error, message):
     with pytest.raises(error, match=message):
         build_report(out_dir=tmp_path / "out", **kwargs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_given_results_must_match_the_report_settings(tmp_path):
+    other = E.run("zero-centred", quick=True, overrides={"steps": 2})
+    with pytest.raises(ParameterError, match="the result of zero-centred was run with other "
+                                             "settings than the report's quick settings"):
+        build_report(quick=True, out_dir=tmp_path / "out", experiments=["zero-centred"],
+                     results={"zero-centred": other})
     assert not (tmp_path / "out").exists()
 
 
@@ -118,9 +173,8 @@ def test_a_failure_leaves_nothing_behind(tmp_path, monkeypatch):
 
     monkeypatch.setattr(type(exp), "figure", property(lambda self: broken), raising=False)
     with pytest.raises(RuntimeError, match="figure failed"):
-        build_report(quick=True, out_dir=out, experiments=["zero-centred"],
-                     results={"zero-centred": E.run("zero-centred", quick=True,
-                                                    overrides={"steps": 2})})
+        build_report(quick=True, out_dir=out, experiments=["zero-centred"], workers=1,
+                     results={"zero-centred": E.run("zero-centred", quick=True)})
     assert (out / "report.html").read_text(encoding="utf-8") == "old report"  # untouched
     assert not (out / "results.json").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".actloss-report-")]

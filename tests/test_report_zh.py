@@ -79,7 +79,7 @@ def test_zh_page_shows_the_chinese_headers_and_not_the_english_ones():
 def test_en_page_keeps_the_english_headers_and_layout():
     html = _html("en")
     headers = _headers(html)
-    assert ["epoch", "loss", "dead units"] == headers[3:6]  # after the summary's three
+    assert ["epoch", "loss", "dead units"] == headers[4:7]  # after the summary's four
     assert not any(CJK.search(h) for h in headers)
     # the settings table as it always was: name and value, no header row
     assert '<table><tr><td class="code">seed</td><td>0</td></tr>' in html
@@ -152,7 +152,7 @@ def test_built_zh_report_uses_chinese_headers(tmp_path, quick_results, monkeypat
     monkeypatch.setattr(R, "_gallery_figure", lambda: _TinyFigure())
     names = ["vanishing-gradients", "imbalance"]
     res = R.build_report(quick=True, lang="zh", out_dir=tmp_path, experiments=names,
-                         results=quick_results)
+                         results=quick_results, workers=1)
     headers = _headers(res.html_path.read_text(encoding="utf-8"))
     for n in names:
         for t in quick_results[n].tables:

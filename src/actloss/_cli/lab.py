@@ -131,37 +131,88 @@ def _write_files(out: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+@lab_app.command("sweep")
+def sweep(
+    name: Annotated[str, typer.Argument(help="Experiment name (see `actloss lab list`).")],
+    out: Annotated[Path, typer.Option("--out", help="Sweep directory (trials.jsonl).")],
+    seeds: Annotated[int, typer.Option("--seeds", help="Seeds 0 .. N-1 per grid point.")] = 5,
+    sets: Annotated[list[str] | None, typer.Option(
+        "--set", help="Grid of a setting: key=v1,v2 (a list setting: key=a,b/c); repeatable.")
+    ] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="Quick settings.")] = False,
+    backend: Annotated[str, typer.Option(
+        "--backend", help="local (process pool) or ray.")] = "local",
+    address: Annotated[str | None, typer.Option(
+        "--address", help="Address of an existing Ray cluster (with --backend ray).")] = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", help="Parallel trials (local pool size / local Ray CPUs).")] = 2,
+) -> None:
+    """Run an experiment over seeds and a settings grid; resumable, one JSON line a trial."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from actloss.lab import experiments as E
+    from actloss.lab.sweep import plan, run_sweep
+
+    trials = plan(name, seeds=seeds, quick=quick, sets=E.parse_sets(sets or []))
+
+    def progress(record: dict, done: int, total: int) -> None:
+        effect = record.get("effect")
+        shown = "" if effect is None else f" effect {effect:.4g}"
+        err_console.print(f"[{done}/{total}] {record['experiment']} seed {record['seed']} "
+                          f"{record['settings'] or ''}{shown}", highlight=False)
+
+    res = run_sweep(trials, out, backend=backend, address=address, workers=workers,
+                    progress=progress)
+    console.print(f"{res.ran} trial(s) run, {res.skipped} already recorded; records in "
+                  f"{res.path}; `actloss report --from {out}` writes the report")
+
+
 def report(
     quick: Annotated[bool, typer.Option("--quick", help="Quick settings (about a minute).")
                      ] = False,
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path(
-        "actloss-report"),
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Output directory (default actloss-report; with --from, the sweep's).")
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language: en or zh.")] = "en",
     only: Annotated[list[str] | None, typer.Option(
         "--only", help="Run only this experiment; repeatable.")] = None,
+    seeds: Annotated[int | None, typer.Option(
+        "--seeds", help="Seeds per experiment (default 5, quick 3).")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Parallel trials.")] = 2,
+    from_dir: Annotated[Path | None, typer.Option(
+        "--from", help="Write the report of a sweep directory instead of running.")] = None,
 ) -> None:
-    """Run every experiment and write one self-contained HTML report and results.json."""
+    """Run every experiment over seeds and write one self-contained HTML report and
+    results.json (or, with --from, the report of a sweep)."""
     import matplotlib
     from rich.progress import Progress
 
     matplotlib.use("Agg")
 
-    from actloss.lab.report import build_report
+    from actloss.lab.report import build_report, report_from_sweep
 
-    with Progress(console=err_console, transient=True) as bar:
-        task = bar.add_task("experiments", total=None)
+    if from_dir is not None:
+        res = report_from_sweep(from_dir, lang=lang, out_dir=out)
+    else:
+        with Progress(console=err_console, transient=True) as bar:
+            task = bar.add_task("experiments", total=None)
 
-        def progress(name: str, index: int, total: int) -> None:
-            bar.update(task, total=total + 1, completed=index, description=name)
+            def progress(name: str, index: int, total: int) -> None:
+                bar.update(task, total=total + 1, completed=index, description=name)
 
-        res = build_report(quick=quick, lang=lang, out_dir=out, experiments=only or None,
-                           progress=progress)
+            res = build_report(quick=quick, lang=lang, out_dir=out or Path("actloss-report"),
+                               experiments=only or None, progress=progress, seeds=seeds,
+                               workers=workers)
     table = RichTable(title="actloss report")
     table.add_column("experiment")
     table.add_column("verdict")
-    table.add_column("seconds", justify="right")
+    table.add_column("effect [95% interval]")
+    table.add_column("CPU s", justify="right")
     for name, status in res.verdicts.items():
-        table.add_row(name, f"[{_STYLE[status]}]{status}[/]", f"{res.timings[name]:.1f}")
+        shown = res.intervals.get(name, "")
+        table.add_row(name, f"[{_STYLE[status]}]{status}[/]", shown,
+                      f"{res.timings[name]:.1f}")
     console.print(table)
     console.print(f"wrote {res.html_path} and {res.json_path} in {res.total_seconds:.1f} s")
 

@@ -188,11 +188,12 @@ class ReportResult:
     timings: dict[str, float]
     total_seconds: float
     verdicts: dict[str, str] = field(default_factory=dict)
+    intervals: dict[str, str] = field(default_factory=dict)  # effect [95% interval], seeds
 
     def to_json(self) -> dict[str, Any]:
         return {"html_path": str(self.html_path), "json_path": str(self.json_path),
                 "timings": self.timings, "total_seconds": self.total_seconds,
-                "verdicts": self.verdicts}
+                "verdicts": self.verdicts, "intervals": self.intervals}
 
 
 def figure_to_base64(fig: Any, *, dpi: int = 90) -> str:
@@ -383,7 +384,9 @@ def build_report(quick: bool = False, lang: str = "en",
             :func:`actloss.lab.experiments.run`): each stands for its own seed, and only
             the other seeds are run.
         seeds: seeds per experiment (at least 2).
-        workers: parallel trials (1: in this process).
+        workers: parallel trials (1: in this process). The pool starts fresh
+            interpreters ("spawn"): a script that calls this with ``workers > 1`` keeps its
+            top-level code under ``if __name__ == "__main__":``.
         sweep_dir: keep the trial records there (resumable); default a temporary
             directory removed afterwards.
 
@@ -419,6 +422,12 @@ def build_report(quick: bool = False, lang: str = "en",
     for exp in exps:
         seed_list = [first] if exp.deterministic else list(range(first, first + n_seeds))
         have = (results or {}).get(exp.name)
+        if have is not None:
+            s0 = int(have.config.get("seed", 0))
+            if dict(have.config) != vars(exp.config(quick=quick, seed=s0)):
+                raise ParameterError(
+                    f"`results` of build_report: the result of {exp.name} was run with other "
+                    f"settings than the report's {'quick' if quick else 'full'} settings")
         for s in seed_list:
             t = Trial(exp.name, s, quick, (), figure=s == first)
             if have is not None and int(have.config.get("seed", 0)) == s:
@@ -521,6 +530,7 @@ def _write_report(records: Sequence[Mapping[str, Any]], lang: str,
     sections: list[dict[str, Any]] = []
     results_json: list[dict[str, Any]] = []
     verdicts: dict[str, str] = {}
+    intervals: dict[str, str] = {}
     for name, settings, recs in _groups(records):
         exp = E.get(name)
         combined = exp.combine([Result.from_json(r["result"]) for r in recs])
@@ -532,8 +542,10 @@ def _write_report(records: Sequence[Mapping[str, Any]], lang: str,
         cpu = round(sum(float(r.get("cpu_seconds", 0.0)) for r in recs), 3)
         timings[label] = cpu
         verdicts[label] = combined.verdict.status
-        sections.append(_section(exp, combined, lang, image, cpu, label=label,
-                                 anchor=_anchor(label)))
+        intervals[label] = interval_text(combined.verdict)
+        section = _section(exp, combined, lang, image, cpu, label=label, anchor=_anchor(label))
+        section["command"] += "".join(f" --set {k}={v}" for k, v in settings.items())
+        sections.append(section)
         results_json.append({"title": exp.title, "title_zh": exp.title_zh,
                              "claims": [c.to_json() for c in exp.claims],
                              "sources": {c.source: SOURCES.get(c.source, {})
@@ -559,7 +571,7 @@ def _write_report(records: Sequence[Mapping[str, Any]], lang: str,
                           "experiments": results_json}, indent=2, ensure_ascii=False)
     html_path, json_path = _write_atomic(Path(out_dir), {"report.html": html,
                                                          "results.json": payload})
-    return ReportResult(html_path, json_path, timings, total, verdicts)
+    return ReportResult(html_path, json_path, timings, total, verdicts, intervals)
 
 
 def _anchor(label: str) -> str:
@@ -577,6 +589,7 @@ def _section(exp: Any, result: Any, lang: str, image: str, seconds: float, *,
     return {
         "name": anchor or exp.name,
         "label": label or exp.name,
+        "command": f"actloss lab run {exp.name}",
         "lead": NARRATIVE.get(exp.name, {}).get(lang, ""),
         "interval": interval_text_zh(v) if lang == "zh" else interval_text(v),
         "deterministic": v.deterministic,

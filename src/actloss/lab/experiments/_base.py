@@ -6,6 +6,16 @@ sentence and its English translation), a frozen configuration dataclass with ful
 defaults and ``quick`` overrides, a rule that turns the measured numbers into a
 verdict, and ``figure(result) -> Figure``.
 
+Statistics over seeds: an experiment states, with ``effect=Effect(...)``
+(:class:`actloss.lab.stats.Effect`), the one number its claim is about, how to read it from
+one run's ``metrics``, the smallest effect that counts and whether the check is
+deterministic. :meth:`Experiment.combine` takes the runs of several seeds and returns one
+:class:`Result` whose :class:`Verdict` carries the label decided by the effect's rule,
+the number of seeds, the mean effect and its 95% interval. An experiment without an
+``effect`` runs once: if its own verdict says it rests on several seeds (``Verdict(seeds=n,
+effect=..., interval=...)``, from :func:`actloss.lab.stats.decide` over seeds it ran
+itself), that verdict stands; otherwise it is reported as deterministic.
+
 Configurations are validated in one place: every field may carry an interval or a set
 of choices (:func:`setting`); ``--set key=value`` strings from the command line and
 Python values go through the same checks and the one message format.
@@ -327,6 +337,9 @@ class Experiment:
         first = runs[0]
         eff = self.effect
         seeds = [int(r.config.get("seed", 0)) for r in runs]
+        if eff is None and first.verdict.seeds > 1:
+            # the experiment ran its seeds inside one run and stated its own statistics
+            return first
         if eff is None or eff.deterministic:
             value = self.effect_value(first)
             rule, rule_zh = eff.rule() if eff is not None else (
@@ -340,6 +353,10 @@ class Experiment:
         metrics = dict(first.metrics)
         if eff.ranking is not None:
             rankings = [dict(eff.ranking(r.metrics)) for r in runs]
+            if any(set(r) != set(rankings[0]) for r in rankings):
+                raise ParameterError(
+                    f"combine of experiment {self.name}: every seed's ranking must score the "
+                    f"same entries; got {[sorted(r) for r in rankings]!r}")
             if eff.reference is not None:
                 values, best = contrast(rankings, eff.reference)
                 metrics["best_other"] = best
