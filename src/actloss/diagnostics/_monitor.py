@@ -60,13 +60,15 @@ class LayerGradStats:
     """One parameterised layer (a weight of two or more dimensions) over one epoch.
 
     Medians over the sampled steps: ``grad_norm`` = ||dL/dW||_2, ``mean_abs_grad`` =
-    mean |dL/dW|, ``update_ratio`` = ||W_after - W_before||_2 / ||W_after||_2 per step.
+    mean |dL/dW|, ``update_ratio`` = ||W_after - W_before||_2 / ||W_after||_2 per step;
+    ``update_ratio_max`` is the largest update ratio of a sampled step.
     """
 
     name: str
     grad_norm: float
     mean_abs_grad: float
     update_ratio: float | None
+    update_ratio_max: float | None = None  # the largest ||dW||/||W|| of a sampled step
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,7 @@ class Monitor(Callback):
         self._grad_flow_names: list[str] = []
         self._curves: dict[str, LossSummary] = {}  # player -> fixed-size loss summary
         self._max_update = 0.0  # largest epoch median of ||dW||/||W|| seen so far
+        self._peak_update = 0.0  # largest ||dW||/||W|| of one sampled step so far
         self._first_nonfinite_step: int | None = None
         self._nonfinite_op: str | None = None  # the op that first made NaN/Inf
         self._first_nonfinite: tuple[str, int, int] | None = None  # path, epoch, batch
@@ -697,10 +700,16 @@ class Monitor(Callback):
                 cols.append((g[:, 0] / g[:, n - 1]).unsqueeze(1))  # first / last
             med = _medians(torch.cat(cols, dim=1).numpy())  # one call for every column
             um = med[2 * n: 3 * n] if upd is not None else [None] * n
+            umax: list[float | None] = [None] * n
+            if upd is not None:
+                finite = torch.where(torch.isfinite(upd), upd, torch.nan)
+                umax = [None if math.isnan(v) else v
+                        for v in torch.nan_to_num(finite, nan=-1.0).amax(0).tolist()]
+                umax = [None if v is not None and v < 0 else v for v in umax]
             for i, (path, _) in enumerate(weights):
                 layers.append(LayerGradStats(
                     name=path, grad_norm=med[i] or 0.0, mean_abs_grad=med[n + i] or 0.0,
-                    update_ratio=um[i]))
+                    update_ratio=um[i], update_ratio_max=umax[i]))
             if n >= 2:
                 ratio = med[-1]
             self._record_flow(rows, mean_abs, [p for p, _ in weights])
@@ -728,6 +737,9 @@ class Monitor(Callback):
         upd_seen = [la.update_ratio for la in layers if la.update_ratio is not None]
         if upd_seen and not self._first_nonfinite:
             self._max_update = max(self._max_update, max(upd_seen))
+        peaks = [la.update_ratio_max for la in layers if la.update_ratio_max is not None]
+        if peaks:
+            self._peak_update = max(self._peak_update, max(peaks))
         stats = EpochStats(
             epoch=self._epoch, steps=self._batch, sampled_steps=len(rows),
             loss=loss_mean, activations=tuple(acts), layers=tuple(layers), grad_ratio=ratio,
@@ -910,6 +922,14 @@ class Monitor(Callback):
         if upd and hi > t["update_ratio_high"]:
             out.append(finding("learning_rate_high", hi_name, reason="updates", evidence={
                 "ratio": hi, "threshold": t["update_ratio_high"], "update_ratios": ratios}))
+        elif (self._max_update > t["update_ratio_high"]
+              or self._peak_update > t["update_ratio_peak"]):
+            # an earlier epoch, or single steps: units may have died since, and updates
+            # with them
+            big = max(self._max_update, self._peak_update)
+            out.append(finding("learning_rate_high", "model", reason="peak", evidence={
+                "ratio": big, "threshold": t["update_ratio_peak"],
+                "update_ratios": ratios}))
         elif blowup is not None:
             out.append(finding("learning_rate_high", "model", reason="blowup", evidence={
                 "step": blowup[0], "what": blowup[1], "max_update_ratio": self._max_update},
@@ -921,7 +941,8 @@ class Monitor(Callback):
         elif (upd and hi < t["update_ratio_low"] and not dead_found and blowup is None
               and self._first_nonfinite is None and decrease is not None
               and decrease < t["slow_decrease"]
-              and self._max_update < t["update_ratio_high"]):
+              and self._max_update < t["update_ratio_high"]
+              and self._peak_update < t["update_ratio_peak"]):
             out.append(finding("learning_rate_low", "model", evidence={
                 "ratio": hi, "threshold": t["update_ratio_low"], "update_ratios": ratios,
                 "relative_decrease": decrease}))

@@ -40,6 +40,8 @@ MONITOR_PARAMS: tuple[Param, ...] = (
           doc="first/last layer gradient-norm ratio above which gradients explode"),
     Param("update_ratio_high", 0.1, float, POSITIVE,
           doc="median ||dW||/||W|| per step above which the learning rate is too high"),
+    Param("update_ratio_peak", 0.5, float, POSITIVE,
+          doc="||dW||/||W|| of one sampled step above which the learning rate is too high"),
     Param("update_ratio_low", 1e-5, float, POSITIVE,
           doc="median ||dW||/||W|| per step below which every layer barely moves"),
     Param("slow_decrease", 0.1, float, OPEN_UNIT,
