@@ -202,6 +202,7 @@ _KEEP_ROWS = 256
 _KEEP_FLOW = 512
 _KEEP_EPOCHS = 64
 _FLUSH_LOSSES = 256
+_MIN_STEPS_PER_WINDOW = 4  # the loss curve is judged from 4 x loss_windows steps on
 
 
 def _distributed() -> Any:
@@ -907,6 +908,8 @@ class Monitor(Callback):
                 continue
             if t["adversarial"]:
                 continue  # adversarial losses rise and fall by design: only NaN counts
+            if curve.steps < _MIN_STEPS_PER_WINDOW * t["loss_windows"]:
+                continue  # windows of one or two mini-batches are noise, not a curve
             for f in loss_curve_findings(curve.means(), **curve_t):
                 out.append(replace(f, where=where) if where != f.where else f)
                 if f.code == "divergence":

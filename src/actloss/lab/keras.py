@@ -323,9 +323,11 @@ class Sequential(nn.Module):
     def fit(self, x: Any, y: Any, epochs: int = 1, batch_size: int = 32, verbose: Any = "auto",
             callbacks: Sequence[Callback] | None = None, validation_split: float = 0.0,
             validation_data: tuple[Any, Any] | None = None, shuffle: bool = True, *,
-            seed: int = 0) -> _train.History:
+            seed: int = 0, watch: Any = None) -> _train.History:
         """Train; return a History whose ``.history`` holds ``loss``, metrics and ``val_*``.
 
+        ``watch`` (``True`` or a dict of settings) lints the first batch and monitors
+        training (:func:`actloss.watch`; ``History.watch.findings()``).
         ``validation_split`` holds out the LAST fraction of ``x``/``y`` (before shuffling);
         ``validation_data`` takes precedence over it. ``verbose=0`` hides the progress bar,
         ``'auto'`` shows it only on a terminal.
@@ -348,7 +350,7 @@ class Sequential(nn.Module):
         history = _train.fit(module, loss_fn, (x, y), epochs=epochs, batch_size=batch_size,
                              optimizer=c["optimizer_obj"], metrics=c["metrics"],
                              validation=validation, callbacks=tuple(callbacks or ()), seed=seed,
-                             progress=progress, shuffle=shuffle, task=c["task"])
+                             progress=progress, shuffle=shuffle, task=c["task"], watch=watch)
         history.model = self
         return history
 
