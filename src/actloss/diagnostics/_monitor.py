@@ -1002,10 +1002,10 @@ def monitor(model: nn.Module, **thresholds: Any) -> Monitor:
     Args:
         model: the ``nn.Module`` to watch; hooks are registered at once.
         **thresholds: ``every`` (10), ``unit_dim`` (1), ``check_finite`` (True),
-            ``functional`` (False: also watch ``torch.relu``/``F.gelu``-style calls in
+            ``functional`` (True: also watch ``torch.relu``/``F.gelu``-style calls in
             custom forwards, through a TorchFunctionMode during sampled passes),
             ``dead_threshold`` (0.5), ``saturation_rel`` (0.01), ``saturation_threshold``
-            (0.5), ``vanishing_ratio`` (1e-3), ``exploding_ratio`` (70),
+            (0.5), ``vanishing_ratio`` (1e-2), ``exploding_ratio`` (70),
             ``update_ratio_high`` (0.1), ``update_ratio_low`` (1e-5), ``plateau_tol``
             (0.01), ``divergence_fraction`` (0.5), ``divergence_rise`` (0.1),
             ``oscillation_rise`` (0.1), ``oscillation_rate`` (0.25), ``loss_windows`` (10);

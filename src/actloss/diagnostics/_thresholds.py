@@ -34,7 +34,7 @@ MONITOR_PARAMS: tuple[Param, ...] = (
           doc="|f'(x)| below this fraction of sup|f'| counts as saturated"),
     Param("saturation_threshold", 0.5, float, _HALF_OPEN_UNIT,
           doc="a layer is flagged when more than this fraction of its activations saturate"),
-    Param("vanishing_ratio", 1e-3, float, POSITIVE,
+    Param("vanishing_ratio", 1e-2, float, POSITIVE,
           doc="first/last layer gradient-norm ratio below which gradients vanish"),
     Param("exploding_ratio", 70.0, float, POSITIVE,
           doc="first/last layer gradient-norm ratio above which gradients explode"),
