@@ -37,10 +37,10 @@ keeps the last 64 epochs.
 
 Statistics stay on the device and are read once per epoch; ``every=k`` samples one
 batch in k (batches 0, k, 2k, ... of each epoch) for the activation and gradient
-statistics, while the NaN check and the losses see every batch. The default, 10, keeps
-the cost within 15% of a training step even for the 64-256-256-10 digits MLP on one CPU
-core, whose 1 ms steps make every extra kernel count (``python -m
-benchmarks.monitor_overhead``); ``every=1`` costs about 45% there and is meant for short
+statistics, while the NaN check and the losses see every batch. ``every=1`` is meant
+for short diagnostic runs; ``python -m benchmarks.monitor`` measures the cost of
+:func:`actloss.watch` at its defaults on the digits MLP and a small CNN (interleaved
+medians) next to its calibration table. The monitor's own statistics are meant for
 diagnostic runs. A unit counts as dead when f'(x) = 0 on every *sampled* sample.
 
 Thresholds and where they come from

@@ -949,7 +949,10 @@ class Monitor(Callback):
             out.append(finding("learning_rate_low", "model", evidence={
                 "ratio": hi, "threshold": t["update_ratio_low"], "update_ratios": ratios,
                 "relative_decrease": decrease}))
-        return sorted(out, key=lambda f: _PRIORITY.get(f.code, len(_PRIORITY)))
+        order = dict(_PRIORITY)
+        if blowup is not None:  # the step caused the NaN: the learning rate goes first
+            order["learning_rate_high"] = -1
+        return sorted(out, key=lambda f: order.get(f.code, len(order)))
 
     def _module_at(self, path: str) -> nn.Module | None:
         return next((m for m, p in self._paths.items() if p == path), None)
