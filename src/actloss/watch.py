@@ -168,6 +168,7 @@ class Watch(Callback):
         self._window = 0
         self.steps = 0
         self._inside_lint = False
+        self._owner_cache: dict[tuple[int, int], list[str]] = {}
         self._rank = 0
         self._open = False
         self.open()
@@ -358,9 +359,14 @@ class Watch(Callback):
             self._report(f, source="lint")
 
     def _owners(self, opt: torch.optim.Optimizer) -> list[str]:
-        ids = {id(p) for g in opt.param_groups for p in g["params"]}
-        return [name for name, m in self.players.items()
+        key = (id(opt), sum(len(g["params"]) for g in opt.param_groups))
+        found = self._owner_cache.get(key)
+        if found is None:  # once per optimizer (and after a param group is added)
+            ids = {id(p) for g in opt.param_groups for p in g["params"]}
+            found = self._owner_cache[key] = [
+                name for name, m in self.players.items()
                 if any(id(p) in ids for p in m.parameters())]
+        return found
 
     def _pre_step(self, opt: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
         if self._inside_lint:

@@ -24,6 +24,7 @@ from actloss.diagnostics._activations import (
     probe_for,
 )
 from actloss.diagnostics._loss_curve import LossSummary, loss_curve_findings, window_means
+from actloss.diagnostics._remedies import try_remedies
 from actloss.diagnostics._text import finding
 from actloss.diagnostics._thresholds import MONITOR_PARAMS, Thresholds
 from actloss.errors import InputError
@@ -609,7 +610,9 @@ class Monitor(Callback):
     def log_loss(self, loss: torch.Tensor | float, player: str = "loss") -> None:
         """Record one step's loss of ``player`` (done by :meth:`step_end` when given one)."""
         if isinstance(loss, torch.Tensor):
-            value = loss.detach().reshape(-1)[:1].reshape(())
+            value = loss.detach()
+            if value.dim():
+                value = value.reshape(-1)[0]
         else:
             value = torch.tensor(float(loss), dtype=torch.float64)
         pending = self._losses.setdefault(player, [])
@@ -994,8 +997,6 @@ class Monitor(Callback):
     def try_remedies(self, model: nn.Module | Callable[[], nn.Module], loss_fn: Any,
                      batch: tuple[torch.Tensor, torch.Tensor], **kwargs: Any) -> list[Finding]:
         """Try each finding's remedies on copies; see :func:`actloss.diagnostics.try_remedies`."""
-        from actloss.diagnostics._remedies import try_remedies
-
         return try_remedies(self.findings(), model, loss_fn, batch, monitor=self, **kwargs)
 
 
