@@ -750,6 +750,31 @@ def test_cli_monitor_reports_dead_units_as_json(tmp_path):
     assert fig.stat().st_size > 1000
 
 
+def test_readme_and_help_examples_show_the_findings_they_promise():
+    import json
+
+    # README: `actloss monitor --activation sigmoid --hidden 64,64,64,64,64`
+    code, out = _cli(["monitor", "--activation", "sigmoid", "--hidden", "64,64,64,64,64",
+                      "--json"])
+    assert code == 0
+    data = json.loads(out)
+    vanish = [f for f in data["findings"] if f["code"] == "vanishing_gradient"]
+    assert len(vanish) == 1
+    assert vanish[0]["evidence"]["ratio"] == pytest.approx(data["last"]["grad_ratio"])
+    assert vanish[0]["evidence"]["ratio"] < vanish[0]["evidence"]["threshold"]
+    # --help: `actloss monitor -a sigmoid --hidden 32,32,32,32,32,32,32,32 --init xavier
+    # --remedies` shows vanishing gradients and what ReLU + He init does about them
+    # (one epoch instead of the default three, to keep the test short)
+    code, out = _cli(["monitor", "-a", "sigmoid", "--hidden", "32,32,32,32,32,32,32,32",
+                      "--init", "xavier", "--remedies", "--epochs", "1", "--json"])
+    assert code == 0
+    data = json.loads(out)
+    vanish = [f for f in data["findings"] if f["code"] == "vanishing_gradient"]
+    assert len(vanish) == 1 and "relu_he" in vanish[0]["effect"]["after"]
+    after = vanish[0]["effect"]["after"]["relu_he"]["grad_ratio"]
+    assert after > 10 * vanish[0]["effect"]["before"]["grad_ratio"]
+
+
 def test_cli_monitor_rejects_bad_widths(capsys):
     code, _ = _cli(["monitor", "--hidden", "16,x"])
     assert code == 2

@@ -26,6 +26,7 @@ __all__ = [
     "advise",
     "check",
     "monitor",
+    "watch",
 ]
 
 
@@ -51,3 +52,13 @@ def monitor(*args: Any, **kwargs: Any) -> Any:
     from actloss.diagnostics import monitor as _monitor
 
     return _monitor(*args, **kwargs)
+
+
+def watch(*args: Any, **kwargs: Any) -> Any:
+    """Lint the first real batch, then monitor training, in an unmodified loop.
+
+    See :func:`actloss.watch.watch`.
+    """
+    from actloss.watch import watch as _watch
+
+    return _watch(*args, **kwargs)

@@ -11,6 +11,7 @@ unknown.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,31 +23,74 @@ from torch import nn
 __all__ = ["FUNCTIONAL_NAMES", "TORCH_TO_CATALOG", "ActivationProbe", "functional_probe",
            "probe_for"]
 
-# torch.nn activation class -> (catalog name, {torch attribute: catalog parameter names}).
-# A torch attribute is handed to the catalog under the first candidate name the catalog
-# entry declares; one that the entry does not declare (and that differs from the
-# catalog default) sends the module to the autograd fallback instead.
-TORCH_TO_CATALOG: dict[type[nn.Module], tuple[str, dict[str, tuple[str, ...]]]] = {
-    nn.ReLU: ("relu", {}),
-    nn.Sigmoid: ("sigmoid", {}),
-    nn.Tanh: ("tanh", {}),
-    nn.LeakyReLU: ("leaky_relu", {"negative_slope": ("negative_slope", "alpha", "slope")}),
-    nn.ELU: ("elu", {"alpha": ("alpha",)}),
-    nn.CELU: ("celu", {"alpha": ("alpha",)}),
-    nn.SELU: ("selu", {}),
-    nn.GELU: ("gelu", {"approximate": ("approximate",)}),
-    nn.SiLU: ("silu", {}),
-    nn.Mish: ("mish", {}),
-    nn.Softplus: ("softplus", {"beta": ("beta",), "threshold": ("threshold",)}),
-    nn.ReLU6: ("relu6", {}),
-    nn.Hardtanh: ("hardtanh", {"min_val": ("min_val", "low"), "max_val": ("max_val", "high")}),
-    nn.Hardsigmoid: ("hard_sigmoid", {}),
-    nn.Hardswish: ("hard_swish", {}),
-    nn.Softsign: ("softsign", {}),
-    nn.Tanhshrink: ("tanhshrink", {}),
-    nn.LogSigmoid: ("log_sigmoid", {}),
-    nn.PReLU: ("prelu", {"weight": ("weight", "alpha", "a", "negative_slope")}),
+# How PyTorch names the attributes of its activation modules, and the catalog parameter
+# names each may go to (the first one the catalog entry declares). A torch attribute
+# that the entry does not declare (and that differs from the catalog default) sends the
+# module to the autograd fallback instead. Which catalog entry a module is comes from the
+# catalog itself (``spec.torch_equivalent``), see :func:`torch_to_catalog`.
+_TORCH_ATTRS: dict[str, dict[str, tuple[str, ...]]] = {
+    "leaky_relu": {"negative_slope": ("negative_slope", "alpha", "slope")},
+    "elu": {"alpha": ("alpha",)},
+    "celu": {"alpha": ("alpha",)},
+    "gelu": {"approximate": ("approximate",)},
+    "softplus": {"beta": ("beta",), "threshold": ("threshold",)},
+    "hardtanh": {"min_val": ("min_val", "low"), "max_val": ("max_val", "high")},
+    "prelu": {"weight": ("weight", "alpha", "a", "negative_slope")},
 }
+
+
+def _snake(name: str) -> str:
+    """``LeakyReLU`` -> ``leaky_relu``, ``ReLU6`` -> ``relu6``, ``SiLU`` -> ``silu``."""
+    return {"LeakyReLU": "leaky_relu", "LogSigmoid": "logsigmoid"}.get(name, name.lower())
+
+
+def _catalog_twins() -> dict[str, str]:
+    """PyTorch function name -> catalog name, read from the catalog's ``torch_equivalent``.
+
+    Where two entries share a twin (``gelu`` and ``gelu_tanh``), the entry whose name is
+    the function's own (ignoring underscores) wins.
+    """
+    try:
+        import actloss.activations  # noqa: F401  (fills the registry)
+        from actloss.activations._registry import REGISTRY
+    except ImportError:  # pragma: no cover - the catalog is part of the package
+        return {}
+    out: dict[str, str] = {}
+    for spec in REGISTRY:
+        twin = getattr(spec, "torch_equivalent", None)
+        if not twin or getattr(spec, "kind", "elementwise") != "elementwise":
+            continue
+        fn = twin.rsplit(".", 1)[-1]
+        if fn not in out or spec.name.replace("_", "") == fn.replace("_", ""):
+            out[fn] = spec.name
+    return out
+
+
+def torch_to_catalog() -> dict[type[nn.Module], tuple[str, dict[str, tuple[str, ...]]]]:
+    """``torch.nn`` activation class -> (catalog name, {torch attribute: catalog names})."""
+    twins = _catalog_twins()
+    out: dict[type[nn.Module], tuple[str, dict[str, tuple[str, ...]]]] = {}
+    for cls_name in nn.modules.activation.__all__:
+        cls = getattr(nn, cls_name, None)
+        fn = _snake(cls_name)
+        if not (isinstance(cls, type) and fn in twins):
+            continue
+        attrs = _TORCH_ATTRS.get(fn, {})
+        try:
+            extra = {n for n, p in inspect.signature(cls).parameters.items()
+                     if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+            # inplace changes no value; min_value/max_value are Hardtanh's old spellings
+            extra -= {"inplace", "device", "dtype", "min_value", "max_value"}
+        except (TypeError, ValueError):  # pragma: no cover - every torch class has one
+            continue
+        if fn == "prelu":
+            extra = set()  # num_parameters and init set the learnable weight, read as such
+        if extra <= set(attrs):  # a module whose every setting the catalog can take
+            out[cls] = (twins[fn], attrs)
+    return out
+
+
+TORCH_TO_CATALOG = torch_to_catalog()
 
 
 @dataclass
@@ -166,17 +210,23 @@ def probe_for(module: nn.Module) -> ActivationProbe | None:
     return probe
 
 
-# functional forms -> catalog names, and the keyword arguments they pass on
+# functional forms -> catalog names: every spelling of each catalog twin
 F = torch.nn.functional
-FUNCTIONAL_NAMES: dict[Any, str] = {
-    F.relu: "relu", torch.relu: "relu", F.relu6: "relu6", F.sigmoid: "sigmoid",
-    torch.sigmoid: "sigmoid", F.tanh: "tanh", torch.tanh: "tanh", F.leaky_relu: "leaky_relu",
-    F.elu: "elu", F.selu: "selu", torch.selu: "selu", F.celu: "celu", F.gelu: "gelu",
-    F.silu: "silu", F.mish: "mish", F.softplus: "softplus", F.softsign: "softsign",
-    F.hardtanh: "hardtanh", F.hardsigmoid: "hard_sigmoid", F.hardswish: "hard_swish",
-    F.logsigmoid: "log_sigmoid", F.tanhshrink: "tanhshrink",
-    torch.Tensor.relu: "relu", torch.Tensor.sigmoid: "sigmoid", torch.Tensor.tanh: "tanh",
-}
+
+
+def _functional_names() -> dict[Any, str]:
+    out: dict[Any, str] = {}
+    for fn, name in _catalog_twins().items():
+        for owner in (F, torch, torch.Tensor):
+            f = getattr(owner, fn, None)
+            if f is not None and fn not in ("softmax", "log_softmax", "softmin", "glu",
+                                            "threshold", "prelu", "rrelu", "hardshrink",
+                                            "softshrink"):
+                out[f] = name
+    return out
+
+
+FUNCTIONAL_NAMES: dict[Any, str] = _functional_names()
 _FUNCTIONAL_KWARGS = {"leaky_relu": ("negative_slope",), "elu": ("alpha",),
                       "celu": ("alpha",), "gelu": ("approximate",),
                       "softplus": ("beta", "threshold"), "hardtanh": ("min_val", "max_val")}

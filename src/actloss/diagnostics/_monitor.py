@@ -24,6 +24,7 @@ from actloss.diagnostics._activations import (
     probe_for,
 )
 from actloss.diagnostics._loss_curve import LossSummary, loss_curve_findings, window_means
+from actloss.diagnostics._remedies import try_remedies
 from actloss.diagnostics._text import finding
 from actloss.diagnostics._thresholds import MONITOR_PARAMS, Thresholds
 from actloss.errors import InputError
@@ -60,13 +61,15 @@ class LayerGradStats:
     """One parameterised layer (a weight of two or more dimensions) over one epoch.
 
     Medians over the sampled steps: ``grad_norm`` = ||dL/dW||_2, ``mean_abs_grad`` =
-    mean |dL/dW|, ``update_ratio`` = ||W_after - W_before||_2 / ||W_after||_2 per step.
+    mean |dL/dW|, ``update_ratio`` = ||W_after - W_before||_2 / ||W_after||_2 per step;
+    ``update_ratio_max`` is the largest update ratio of a sampled step.
     """
 
     name: str
     grad_norm: float
     mean_abs_grad: float
     update_ratio: float | None
+    update_ratio_max: float | None = None  # the largest ||dW||/||W|| of a sampled step
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,7 @@ _KEEP_ROWS = 256
 _KEEP_FLOW = 512
 _KEEP_EPOCHS = 64
 _FLUSH_LOSSES = 256
+_MIN_STEPS_PER_WINDOW = 4  # the loss curve is judged from 4 x loss_windows steps on
 
 
 def _distributed() -> Any:
@@ -281,6 +285,7 @@ class Monitor(Callback):
         self._grad_flow_names: list[str] = []
         self._curves: dict[str, LossSummary] = {}  # player -> fixed-size loss summary
         self._max_update = 0.0  # largest epoch median of ||dW||/||W|| seen so far
+        self._peak_update = 0.0  # largest ||dW||/||W|| of one sampled step so far
         self._first_nonfinite_step: int | None = None
         self._nonfinite_op: str | None = None  # the op that first made NaN/Inf
         self._first_nonfinite: tuple[str, int, int] | None = None  # path, epoch, batch
@@ -605,7 +610,9 @@ class Monitor(Callback):
     def log_loss(self, loss: torch.Tensor | float, player: str = "loss") -> None:
         """Record one step's loss of ``player`` (done by :meth:`step_end` when given one)."""
         if isinstance(loss, torch.Tensor):
-            value = loss.detach().reshape(-1)[:1].reshape(())
+            value = loss.detach()
+            if value.dim():
+                value = value.reshape(-1)[0]
         else:
             value = torch.tensor(float(loss), dtype=torch.float64)
         pending = self._losses.setdefault(player, [])
@@ -697,10 +704,16 @@ class Monitor(Callback):
                 cols.append((g[:, 0] / g[:, n - 1]).unsqueeze(1))  # first / last
             med = _medians(torch.cat(cols, dim=1).numpy())  # one call for every column
             um = med[2 * n: 3 * n] if upd is not None else [None] * n
+            umax: list[float | None] = [None] * n
+            if upd is not None:
+                finite = torch.where(torch.isfinite(upd), upd, torch.nan)
+                umax = [None if math.isnan(v) else v
+                        for v in torch.nan_to_num(finite, nan=-1.0).amax(0).tolist()]
+                umax = [None if v is not None and v < 0 else v for v in umax]
             for i, (path, _) in enumerate(weights):
                 layers.append(LayerGradStats(
                     name=path, grad_norm=med[i] or 0.0, mean_abs_grad=med[n + i] or 0.0,
-                    update_ratio=um[i]))
+                    update_ratio=um[i], update_ratio_max=umax[i]))
             if n >= 2:
                 ratio = med[-1]
             self._record_flow(rows, mean_abs, [p for p, _ in weights])
@@ -728,6 +741,9 @@ class Monitor(Callback):
         upd_seen = [la.update_ratio for la in layers if la.update_ratio is not None]
         if upd_seen and not self._first_nonfinite:
             self._max_update = max(self._max_update, max(upd_seen))
+        peaks = [la.update_ratio_max for la in layers if la.update_ratio_max is not None]
+        if peaks:
+            self._peak_update = max(self._peak_update, max(peaks))
         stats = EpochStats(
             epoch=self._epoch, steps=self._batch, sampled_steps=len(rows),
             loss=loss_mean, activations=tuple(acts), layers=tuple(layers), grad_ratio=ratio,
@@ -895,6 +911,8 @@ class Monitor(Callback):
                 continue
             if t["adversarial"]:
                 continue  # adversarial losses rise and fall by design: only NaN counts
+            if curve.steps < _MIN_STEPS_PER_WINDOW * t["loss_windows"]:
+                continue  # windows of one or two mini-batches are noise, not a curve
             for f in loss_curve_findings(curve.means(), **curve_t):
                 out.append(replace(f, where=where) if where != f.where else f)
                 if f.code == "divergence":
@@ -910,6 +928,14 @@ class Monitor(Callback):
         if upd and hi > t["update_ratio_high"]:
             out.append(finding("learning_rate_high", hi_name, reason="updates", evidence={
                 "ratio": hi, "threshold": t["update_ratio_high"], "update_ratios": ratios}))
+        elif (self._max_update > t["update_ratio_high"]
+              or self._peak_update > t["update_ratio_peak"]):
+            # an earlier epoch, or single steps: units may have died since, and updates
+            # with them
+            big = max(self._max_update, self._peak_update)
+            out.append(finding("learning_rate_high", "model", reason="peak", evidence={
+                "ratio": big, "threshold": t["update_ratio_peak"],
+                "update_ratios": ratios}))
         elif blowup is not None:
             out.append(finding("learning_rate_high", "model", reason="blowup", evidence={
                 "step": blowup[0], "what": blowup[1], "max_update_ratio": self._max_update},
@@ -921,11 +947,15 @@ class Monitor(Callback):
         elif (upd and hi < t["update_ratio_low"] and not dead_found and blowup is None
               and self._first_nonfinite is None and decrease is not None
               and decrease < t["slow_decrease"]
-              and self._max_update < t["update_ratio_high"]):
+              and self._max_update < t["update_ratio_high"]
+              and self._peak_update < t["update_ratio_peak"]):
             out.append(finding("learning_rate_low", "model", evidence={
                 "ratio": hi, "threshold": t["update_ratio_low"], "update_ratios": ratios,
                 "relative_decrease": decrease}))
-        return sorted(out, key=lambda f: _PRIORITY.get(f.code, len(_PRIORITY)))
+        order = dict(_PRIORITY)
+        if blowup is not None:  # the step caused the NaN: the learning rate goes first
+            order["learning_rate_high"] = -1
+        return sorted(out, key=lambda f: order.get(f.code, len(order)))
 
     def _module_at(self, path: str) -> nn.Module | None:
         return next((m for m, p in self._paths.items() if p == path), None)
@@ -967,8 +997,6 @@ class Monitor(Callback):
     def try_remedies(self, model: nn.Module | Callable[[], nn.Module], loss_fn: Any,
                      batch: tuple[torch.Tensor, torch.Tensor], **kwargs: Any) -> list[Finding]:
         """Try each finding's remedies on copies; see :func:`actloss.diagnostics.try_remedies`."""
-        from actloss.diagnostics._remedies import try_remedies
-
         return try_remedies(self.findings(), model, loss_fn, batch, monitor=self, **kwargs)
 
 
@@ -978,10 +1006,10 @@ def monitor(model: nn.Module, **thresholds: Any) -> Monitor:
     Args:
         model: the ``nn.Module`` to watch; hooks are registered at once.
         **thresholds: ``every`` (10), ``unit_dim`` (1), ``check_finite`` (True),
-            ``functional`` (False: also watch ``torch.relu``/``F.gelu``-style calls in
+            ``functional`` (True: also watch ``torch.relu``/``F.gelu``-style calls in
             custom forwards, through a TorchFunctionMode during sampled passes),
             ``dead_threshold`` (0.5), ``saturation_rel`` (0.01), ``saturation_threshold``
-            (0.5), ``vanishing_ratio`` (1e-3), ``exploding_ratio`` (70),
+            (0.5), ``vanishing_ratio`` (1e-2), ``exploding_ratio`` (70),
             ``update_ratio_high`` (0.1), ``update_ratio_low`` (1e-5), ``plateau_tol``
             (0.01), ``divergence_fraction`` (0.5), ``divergence_rise`` (0.1),
             ``oscillation_rise`` (0.1), ``oscillation_rate`` (0.25), ``loss_windows`` (10);

@@ -174,38 +174,85 @@ def apply_remedy(model: nn.Module, remedy: str) -> int:
         f"got {remedy!r}")
 
 
+class _Probe:
+    """Dead and saturated fractions of every activation module over a short run.
+
+    The same definitions as the monitor's (a unit is dead when f'(x) = 0 on every
+    sample seen; saturated when |f'(x)| < 1% of sup|f'|), kept here so that the remedy
+    trials do not depend on the monitor (which offers them).
+    """
+
+    def __init__(self, model: nn.Module) -> None:
+        self.peaks: dict[str, torch.Tensor] = {}
+        self.sat: dict[str, list[float]] = {}
+        self.order: list[nn.Module] = []
+        self.handles = []
+        for path, m in model.named_modules():
+            probe = probe_for(m)
+            if probe is not None:
+                self.handles.append(m.register_forward_hook(self._hook(path, probe)))
+            self.handles.append(m.register_forward_hook(self._seen))
+
+    def _seen(self, module: nn.Module, args: Any, out: Any) -> None:
+        if module not in self.order:
+            self.order.append(module)
+
+    def _hook(self, path: str, probe: Any) -> Callable[..., None]:
+        def hook(module: nn.Module, args: Any, out: Any) -> None:
+            x = args[0] if args else None
+            if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() < 2:
+                return
+            with torch.no_grad():
+                d = probe.derivative(x.detach()).abs()
+                peak = d.transpose(0, 1).reshape(d.shape[1], -1).amax(dim=1)
+                old = self.peaks.get(path)
+                self.peaks[path] = peak if old is None else torch.maximum(old, peak)
+                if probe.has_saturation:
+                    level = 0.01 * probe.max_abs_derivative
+                    self.sat.setdefault(path, []).append(float((d < level).double().mean()))
+
+        return hook
+
+    def close(self) -> None:
+        for h in self.handles:
+            h.remove()
+
+
 def _measure(model: nn.Module, loss_fn: Callable[..., torch.Tensor], x: torch.Tensor,
              y: torch.Tensor, *, steps: int, lr: float, optimizer: str, clip: float | None,
              seed: int) -> dict[str, Any]:
-    from actloss.diagnostics._monitor import Monitor
-
     torch.manual_seed(seed)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     opt: torch.optim.Optimizer = (torch.optim.Adam(params, lr=lr) if optimizer == "adam"
                                   else torch.optim.SGD(params, lr=lr))
-    m = Monitor(model, every=1, check_finite=False)
+    probe = _Probe(model)
+    ratios: list[float] = []
     try:
         for _ in range(steps):
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(x), y)
             loss.backward()
-            m.after_backward()
+            weights = [w for m in probe.order
+                       for w in [m._parameters.get("weight")] if isinstance(w, torch.Tensor)
+                       and w.dim() >= 2 and w.requires_grad and w.grad is not None]
+            if len(weights) >= 2:
+                last = float(weights[-1].grad.norm())
+                if last > 0 and math.isfinite(last):
+                    ratios.append(float(weights[0].grad.norm()) / last)
             if clip is not None:
                 nn.utils.clip_grad_norm_(params, clip)
             opt.step()
-            m.step_end(loss.detach())
-        stats = m.epoch_end()
     finally:
-        m.close()
+        probe.close()
     with torch.no_grad():
         final = float(loss_fn(model(x), y))
-    dead = max((a.dead_fraction for a in stats.activations), default=0.0) if stats else 0.0
-    sats = [a.saturation_fraction for a in stats.activations
-            if a.saturation_fraction is not None] if stats else []
+    dead = max((float((p == 0).double().mean()) for p in probe.peaks.values()), default=0.0)
+    sats = [sum(v) / len(v) for v in probe.sat.values() if v]
+    ratios.sort()
     return {
         "loss": final if math.isfinite(final) else str(final),
-        "grad_ratio": stats.grad_ratio if stats else None,
+        "grad_ratio": ratios[len(ratios) // 2] if ratios else None,
         "dead_fraction": dead,
         "saturation_fraction": max(sats) if sats else None,
     }

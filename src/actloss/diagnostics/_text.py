@@ -135,6 +135,10 @@ _DETAIL = {
                 "healthy; threshold {threshold:g})",
                 "{where} 每步 ||dW||/||W|| 的中位数为 {ratio:.3g}(1e-3 左右较健康;阈值 "
                 "{threshold:g})"),
+    "peak": ("single optimizer steps moved weights by {ratio:.3g} of their norm "
+             "(||dW||/||W||; about 1e-3 is healthy; threshold {threshold:g})",
+             "单次优化器更新使权重移动了其范数的 {ratio:.3g} 倍(||dW||/||W||;1e-3 左右较健康;"
+             "阈值 {threshold:g})"),
     "curve": ("the loss {curve} while the largest median ||dW||/||W|| per step is "
               "{ratio:.3g}",
               "损失{curve_zh},同时每步 ||dW||/||W|| 中位数的最大值为 {ratio:.3g}"),

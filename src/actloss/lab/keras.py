@@ -605,7 +605,7 @@ class Sequential(nn.Module):
     def fit(self, x: Any, y: Any, epochs: int = 1, batch_size: int = 32, verbose: Any = "auto",
             callbacks: Sequence[Callback] | None = None, validation_split: float = 0.0,
             validation_data: tuple[Any, Any] | None = None, shuffle: bool = True, *,
-            seed: int = 0) -> _train.History:
+            seed: int = 0, watch: Any = None) -> _train.History:
         """Train; return a History whose ``.history`` holds ``loss``, metrics and ``val_*``.
 
         ``validation_split`` holds out the LAST fraction of ``x``/``y``, before any
@@ -617,6 +617,9 @@ class Sequential(nn.Module):
         and a progress line per epoch (redrawn in place on a terminal and finished with a
         newline, written once per epoch elsewhere); ``2`` one plain line per epoch,
         ``469/469 - 2s - loss: 0.3500 - accuracy: 0.9000 - val_loss: ...``; ``0`` nothing.
+
+        ``watch`` (``True`` or a dict of settings) lints the first batch and monitors
+        training (:func:`actloss.watch`; ``History.watch.findings()``).
         """
         c = self._require_compiled("fit")
         level = _verbosity(verbose, "fit")
@@ -638,7 +641,7 @@ class Sequential(nn.Module):
         history = _train.fit(module, loss_fn, (x, y), epochs=epochs, batch_size=batch_size,
                              optimizer=optimizer, metrics=c["metrics"],
                              validation=validation, callbacks=tuple(hooks), seed=seed,
-                             progress=False, shuffle=shuffle, task=c["task"])
+                             progress=False, shuffle=shuffle, task=c["task"], watch=watch)
         history.model = self
         return history
 

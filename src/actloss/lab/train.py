@@ -279,6 +279,7 @@ class History:
     stopped_early: bool = False
     seconds: float = 0.0
     model: nn.Module | None = field(default=None, repr=False)
+    watch: Any = field(default=None, repr=False)  # the actloss.watch.Watch of fit(watch=)
 
     def last(self, key: str) -> float:
         """The last value recorded for ``key``."""
@@ -517,6 +518,7 @@ def fit(
     progress: bool | None = None,
     shuffle: bool = True,
     task: str | None = None,
+    watch: Any = None,
 ) -> History:
     """Train ``model`` on ``data`` with ``loss``; return the per-epoch :class:`History`.
 
@@ -535,6 +537,8 @@ def fit(
             fraction in (0, 1) taken from the END of the training data (as Keras's
             ``validation_split``), or an ``(x, y)`` pair.
         callbacks: :class:`~actloss.lab.callbacks.Callback` objects, called in order.
+        watch: ``True``, a dict of settings or an :class:`actloss.watch.Watch`: lint the
+            first batch and monitor training (``History.watch.findings()``).
         seed: seeds the batch order and any randomness in the model (dropout) inside the
             call without touching the caller's global generator; same seed, same history.
         device: where to train; ``None`` keeps the model's device.
@@ -586,6 +590,12 @@ def fit(
                               "optimizer": type(opt).__name__, "lr": opt.defaults.get("lr"),
                               "samples": n}, model=model)
     state.history = history.history
+    if watch is not None and watch is not False:
+        from actloss.watch import Watch
+
+        history.watch = watch if isinstance(watch, Watch) else Watch(
+            model, loss_fn, opt, hooks=False, **({} if watch is True else dict(watch)))
+        callbacks = (*callbacks, history.watch)
     threshold = 0.5 if output_kind(model, loss_fn) == "probabilities" else 0.0
     bar = _Progress(epochs) if _want_progress(progress) else None
     started = time.perf_counter()
