@@ -29,11 +29,11 @@ demo: $(STAMP) kernels
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
-# Headless Chromium for the report's browser test (Debian package).
+# Headless Chromium and a CJK font for the report's browser tests (Debian packages).
 browser:
-	@command -v chromium >/dev/null 2>&1 || \
-	  { (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || \
-	    echo "warning: chromium could not be installed; the browser test will be skipped"; }
+	@{ command -v chromium >/dev/null 2>&1 && dpkg -s fonts-wqy-microhei >/dev/null 2>&1; } || \
+	  { (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei) >/dev/null 2>&1 || \
+	    echo "warning: chromium or the CJK font could not be installed; browser tests will be skipped"; }
 
 test: $(STAMP) browser lint kernels
 	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadgroup -p no:cacheprovider -rfE

@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lab")]
 
 ALL = ["linear-collapse", "vanishing-gradients", "dying-relu", "zero-centred",
        "activation-shootout", "pairing-matrix", "loss-robustness", "imbalance", "quantile",
-       "source-examples", "gan-losses", "transformer-block", "backprop-by-hand", "advice-check"]
+       "source-examples", "advice-check", "gan-losses", "transformer-block", "backprop-by-hand"]
 
 
 # ----------------------------------------------------------------------------- framework

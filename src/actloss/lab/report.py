@@ -324,6 +324,12 @@ NARRATIVE: dict[str, dict[str, str]] = {
         "en": "The same pieces appear in a Transformer block: a feed-forward activation and "
               "cross-entropy from logits.",
         "zh": "同样的组件也出现在 Transformer 块中：前馈层的激活函数与基于 logits 的交叉熵。"},
+    "advice-check": {
+        "en": "The articles' selection tables say which output activation and loss suit a "
+              "task. Here the advisor built from them chooses on data sets it was not "
+              "written against, and its choice is trained against the main alternatives.",
+        "zh": "文章的选择表给出了各类任务适合的输出激活与损失函数。这里，依据这些表构建的顾问在"
+              "它并非为之编写的数据集上做出选择，并与主要替代方案一同训练比较。"},
     "backprop-by-hand": {
         "en": "Finally, the mechanics under every experiment: the derivatives the articles "
               "write by hand, checked against autograd.",

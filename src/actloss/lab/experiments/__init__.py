@@ -58,7 +58,7 @@ __all__ = [
 ORDER = (
     "linear-collapse", "vanishing-gradients", "dying-relu", "zero-centred",
     "activation-shootout", "pairing-matrix", "loss-robustness", "imbalance", "quantile",
-    "source-examples", "gan-losses", "transformer-block", "backprop-by-hand",
+    "source-examples", "advice-check", "gan-losses", "transformer-block", "backprop-by-hand",
 )
 
 

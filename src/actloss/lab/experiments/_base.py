@@ -129,6 +129,9 @@ class Verdict:
 # Chinese of the words that experiments put in table cells and verdict texts (names of
 # functions, numbers and settings such as "lr=0.5" stay as they are).
 CELL_ZH: dict[str, str] = {
+    "holds": "成立",
+    "fails": "不成立",
+    "unclear": "不明确",
     "recommended": "推荐",
     "mistake": "常见错误",
     "binary": "二分类",

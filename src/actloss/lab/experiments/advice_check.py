@@ -41,6 +41,7 @@ from actloss.lab.experiments._base import (
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, new_figure
+from actloss.lab.stats import mean_interval
 
 __all__ = ["DATASETS", "Candidate", "Config", "figure", "judge", "run", "t_interval"]
 
@@ -49,7 +50,8 @@ TEST_SHARE = 0.3  # held-out share of every split
 
 
 def t_interval(values: Any, confidence: float = CONFIDENCE) -> tuple[float, float, float]:
-    """Mean and two-sided Student-t interval of ``values`` (one value per seed).
+    """Mean and two-sided Student-t interval of ``values`` (one value per seed), through
+    :func:`actloss.lab.stats.mean_interval`.
 
     One value gives the interval ``(mean, mean)`` widened to nothing (no spread known).
 
@@ -57,15 +59,10 @@ def t_interval(values: Any, confidence: float = CONFIDENCE) -> tuple[float, floa
     >>> round(m, 3), round(lo, 3), round(hi, 3)
     (2.0, -0.484, 4.484)
     """
-    from scipy import stats
-
-    v = np.asarray(values, dtype=np.float64)
-    m = float(v.mean())
-    if v.size < 2:
-        return m, m, m
-    half = float(stats.t.ppf(0.5 + confidence / 2, v.size - 1) * v.std(ddof=1)
-                 / math.sqrt(v.size))
-    return m, m - half, m + half
+    s = mean_interval([float(v) for v in np.asarray(values, dtype=np.float64).ravel()],
+                      confidence)
+    lo, hi = s.interval if s.interval is not None else (s.mean, s.mean)
+    return s.mean, lo, hi
 
 
 @dataclass(frozen=True)
@@ -448,7 +445,12 @@ def judge(m: dict[str, Any]) -> Verdict:
     because = "; ".join(f"{k}: {v}" for k, v in per.items())
     zh_word = {"holds": "成立", "fails": "不成立", "unclear": "不明确"}
     because_zh = ";".join(f"{k}:{zh_word[v]}" for k, v in per.items())
-    return Verdict(status, RULE, RULE_ZH, because, because_zh)
+    # the effect: the share of data sets on which the choice holds (1 is the claim)
+    share = sum(v == "holds" for v in per.values()) / max(len(per), 1)
+    return Verdict(status, RULE, RULE_ZH, because, because_zh, seeds=int(m.get("seeds", 1)),
+                   effect=share, interval=None, deterministic=False,
+                   effect_name="share of data sets where the advisor's choice holds",
+                   effect_name_zh="顾问的选择成立的数据集比例")
 
 
 def run(cfg: Config) -> Result:
