@@ -25,7 +25,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from actloss import _fast
 from actloss._meta import spec_to_json
+from actloss._reduction import reduce
 from actloss._validation import check_params
 from actloss.losses._binary import (
     asymmetric,
@@ -47,7 +49,6 @@ from actloss.losses._multiclass import (
     nll,
     poly1,
 )
-from actloss.losses._reduction import reduce
 from actloss.losses._registry import REGISTRY, Loss
 from actloss.losses._regression import (
     AdaptiveRobustLoss,
@@ -107,6 +108,7 @@ from actloss.losses._keras import (
     keras_squared_hinge as keras_squared_hinge,
     keras_tversky as keras_tversky,
 )
+from actloss.losses._linear import linear_cross_entropy as linear_cross_entropy
 from actloss.losses._metric import (
     contrastive as contrastive,
     info_nce as info_nce,
@@ -123,7 +125,6 @@ from actloss.losses._segmentation import (
     jaccard as jaccard,
     tversky as tversky,
 )
-from actloss.kernels._softmax_losses import linear_cross_entropy as linear_cross_entropy
 # isort: on
 # --- end ---
 
@@ -235,16 +236,24 @@ def specs() -> list[LossSpec]:
 
 
 def get(name: str, *, reduction: str = "mean", weight: torch.Tensor | None = None,
-        **params: Any) -> nn.Module:
+        fast: bool = False, **params: Any) -> nn.Module:
     """The loss ``name`` as an ``nn.Module`` whose ``forward(input, target)`` is the function.
 
     Hyper-parameters are validated now. Entries with their own module (learnable ones,
-    e.g. ``get('adaptive_robust', learnable=True)``) build it.
+    e.g. ``get('adaptive_robust', learnable=True)``) build it. ``fast=True`` binds the
+    module to the opt-in fast implementations now (see the *Fast paths* page of the
+    documentation); calls they do not support run the reference.
     """
     s = REGISTRY.spec(name)
     if s.module is not None:
-        return s.module(reduction=reduction, weight=weight, **params)
-    return Loss(s, reduction=reduction, weight=weight, **params)
+        module: nn.Module = s.module(reduction=reduction, weight=weight, **params)
+    else:
+        module = Loss(s, reduction=reduction, weight=weight, **params)
+    if fast.__class__ is not bool:
+        from actloss.errors import ParameterError
+
+        raise ParameterError(f"`fast` of get({name!r}) must be True or False; got {fast!r}")
+    return _fast.bind(module) if fast else module
 
 
 def gradient(name: str, input: torch.Tensor, target: torch.Tensor, *,

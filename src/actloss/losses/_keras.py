@@ -38,10 +38,10 @@ import torch.nn.functional as F
 
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
+from actloss._reduction import check_reduction, reduce
 from actloss._registry import normalise_name
 from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Param, check_params, check_tensor
 from actloss.errors import InputError, UnknownNameError
-from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import REGISTRY, register
 from actloss.losses._spec import LossSpec
 

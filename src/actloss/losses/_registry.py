@@ -7,9 +7,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from actloss._reduction import check_reduction
 from actloss._registry import Registry
 from actloss._validation import check_params
-from actloss.losses._reduction import check_reduction
 from actloss.losses._spec import LossSpec
 
 __all__ = ["REGISTRY", "Loss", "register"]
