@@ -15,6 +15,7 @@ def fresh_state(monkeypatch: pytest.MonkeyPatch, tmp_path):
     """An empty cache directory and a module that has loaded nothing yet."""
     monkeypatch.setenv("ACTLOSS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(N, "_fallback_dir", lambda: tmp_path / "fallback")
+    monkeypatch.setattr(N._NATIVE, "on", True)  # as without ACTLOSS_NATIVE=0
     for name, value in (("_lib", None), ("_lib_path", None), ("_tried", False),
                         ("_state", "not built"), ("_reason", ""), ("_build_seconds", None)):
         monkeypatch.setattr(N, name, value)

@@ -30,6 +30,8 @@ EPS32 = 2.0**-24  # half an ulp of 1 in float32: the unit of a correctly rounded
 ROOT = Path(__file__).resolve().parents[1]
 CC = N._compiler()
 needs_cc = pytest.mark.skipif(CC is None, reason="no C compiler on PATH")
+# the numerics need the library itself (conftest builds it where a compiler exists)
+needs_lib = pytest.mark.skipif(N.library() is None, reason="native library not available")
 
 
 @pytest.fixture
@@ -252,6 +254,7 @@ def test_native_related_tests_pass_without_the_library(tmp_path: Path, mode: str
 
 
 # ------------------------------------------------------------------ 3. numerics
+@needs_lib
 def test_status_fields_and_kind_tables() -> None:
     st = N.status()
     assert isinstance(st.state, str) and isinstance(st.reason, str)
@@ -354,6 +357,7 @@ ACT_CASES = [(k, PARAMS.get(k, (0.0, 0.0))) for k in N.ACT_KINDS] + EXTRA_PARAMS
 ACT_IDS = [f"{k}{'' if (k, p) == (k, PARAMS.get(k, (0.0, 0.0))) else p}" for k, p in ACT_CASES]
 
 
+@needs_lib
 @pytest.mark.parametrize(("kind", "p"), ACT_CASES, ids=ACT_IDS)
 def test_act_forward_and_backward_match_float64(kind: str, p: tuple[float, float]) -> None:
     x = _grid(kind)
@@ -378,6 +382,7 @@ def test_act_forward_and_backward_match_float64(kind: str, p: tuple[float, float
                           None if flush is None else 3 * flush)
 
 
+@needs_lib
 @pytest.mark.parametrize("kind", ["sigmoid", "tanh", "mish", "gelu_tanh", "softplus"])
 def test_act_against_mpmath(kind: str) -> None:
     # 30-digit values and derivatives at a few points, tails included
@@ -421,6 +426,7 @@ LIMITS = {
 }
 
 
+@needs_lib
 @pytest.mark.parametrize("kind", list(N.ACT_KINDS))
 def test_act_infinities_are_the_mathematical_limits(kind: str) -> None:
     # expected values from mathematics, not from one instruction set's PyTorch path
@@ -433,6 +439,7 @@ def test_act_infinities_are_the_mathematical_limits(kind: str) -> None:
     torch.testing.assert_close(d, torch.tensor([d_pos, d_neg]), rtol=0, atol=0)
 
 
+@needs_lib
 @pytest.mark.parametrize("kind", list(N.ACT_KINDS))
 def test_act_nan_matches_pytorch_float32(kind: str) -> None:
     x = torch.tensor([math.nan, 1.0])
@@ -444,6 +451,7 @@ def test_act_nan_matches_pytorch_float32(kind: str) -> None:
     torch.testing.assert_close(d[:1], xr.grad[:1], rtol=0, atol=0, equal_nan=True)
 
 
+@needs_lib
 def test_gelu_exact_huge_input() -> None:
     x = torch.tensor([1e38, -1e38, 3e19, -3e19])
     y, d = N.act_forward("gelu", x, with_derivative=True)
@@ -459,6 +467,7 @@ FROM_OUTPUT_TORCH = {
 }
 
 
+@needs_lib
 @pytest.mark.parametrize(("kind", "alpha"),
                          [("sigmoid", 0.0), ("tanh", 0.0), ("elu", 1.0), ("elu", 0.3)])
 def test_from_output_backward_is_pytorch_rule(kind: str, alpha: float) -> None:
@@ -472,6 +481,7 @@ def test_from_output_backward_is_pytorch_rule(kind: str, alpha: float) -> None:
     torch.testing.assert_close(got, ref, rtol=2 * EPS32 * 2, atol=1e-37, equal_nan=True)
 
 
+@needs_lib
 def test_from_output_elu_nan_output_is_pytorch_rule() -> None:
     y = torch.tensor([math.nan])
     g = torch.tensor([0.5])
@@ -480,6 +490,7 @@ def test_from_output_elu_nan_output_is_pytorch_rule() -> None:
     torch.testing.assert_close(got, ref, rtol=0, atol=0, equal_nan=True)
 
 
+@needs_lib
 def test_from_output_nan_sigmoid_tanh() -> None:
     y, g = torch.tensor([math.nan]), torch.tensor([0.5])
     for kind in ("sigmoid", "tanh"):
@@ -488,6 +499,7 @@ def test_from_output_nan_sigmoid_tanh() -> None:
         assert math.isnan(float(got)), kind
 
 
+@needs_lib
 @pytest.mark.parametrize("slope", [0.0, 0.01, 0.2])
 def test_relu_mask_semantics_match_pytorch(slope: float) -> None:
     x = torch.tensor([-2.0, -0.0, 0.0, 1e-30, -1e-30, 3.0, math.inf, -math.inf, math.nan,
