@@ -16,10 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev,mnist,lightning,hf,ray]'
 	touch $@
 
-# The native kernels (a small C library, a few seconds with the system compiler);
-# without a compiler everything still runs, on the eager paths.
+# The native kernels of the opt-in fast paths (a small C library, a few seconds with the
+# system compiler; never built during a call). Without a compiler everything still runs:
+# the catalog never needs it, and the fast paths run eagerly.
 kernels: $(STAMP)
-	@$(BIN)/actloss kernels --build || echo "note: native kernels not built; the eager paths run"
+	@$(BIN)/actloss kernels --build || echo "note: native kernels not built; the fast paths run eagerly"
 
 demo: $(STAMP) kernels
 	COLUMNS=$${COLUMNS:-150} $(BIN)/actloss list

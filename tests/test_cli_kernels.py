@@ -14,8 +14,10 @@ from actloss.kernels import _native as N
 def fresh_state(monkeypatch: pytest.MonkeyPatch, tmp_path):
     """An empty cache directory and a module that has loaded nothing yet."""
     monkeypatch.setenv("ACTLOSS_CACHE_DIR", str(tmp_path / "cache"))
-    for name, value in (("_lib", None), ("_state", "not built"), ("_reason", ""),
-                        ("_build_seconds", None), ("_thread", None)):
+    monkeypatch.setattr(N, "_fallback_dir", lambda: tmp_path / "fallback")
+    monkeypatch.setattr(N._NATIVE, "on", True)  # as without ACTLOSS_NATIVE=0
+    for name, value in (("_lib", None), ("_lib_path", None), ("_tried", False),
+                        ("_state", "not built"), ("_reason", ""), ("_build_seconds", None)):
         monkeypatch.setattr(N, name, value)
     return tmp_path / "cache"
 
@@ -36,8 +38,10 @@ def test_build_then_json_status(fresh_state, capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["state"] == "ready"
     assert data["path"].startswith(str(fresh_state))
-    # one library file, no temporary build directory left behind
-    assert [p.suffix for p in fresh_state.iterdir()] == [".so"]
+    # one library file and its manifest, nothing temporary left behind
+    assert sorted(p.suffix for p in fresh_state.iterdir()) == [".json", ".so"]
+    assert fresh_state.stat().st_mode & 0o777 == 0o700
+    assert (fresh_state / "manifest.json").stat().st_mode & 0o777 == 0o600
 
 
 def test_build_without_a_compiler_fails_with_the_reason(fresh_state, monkeypatch,
@@ -70,8 +74,8 @@ def test_a_corrupt_cached_library_is_built_again(fresh_state) -> None:
         pytest.skip("no C compiler on this machine")
     # a truncated file under the library's name (never loaded: writing over a loaded
     # shared library would break this process)
-    target = N._target(cc, N._source())
-    target.parent.mkdir(parents=True)
+    target = fresh_state / N._name(cc, N._source())
+    target.parent.mkdir(parents=True, mode=0o700)
     target.write_bytes(b"\x7fELF")
     st = N.build()
     assert st.state == "ready"

@@ -1,5 +1,6 @@
-"""The direct call of PyTorch's op for small plain tensors (``small_plain`` in
-``actloss.activations._common``): the same values, gradients and errors as before.
+"""The direct call of PyTorch's op for plain tensors (``small_plain`` in
+``actloss.activations._common``): the same values, gradients and errors as the full path,
+at every size while no fast path is enabled.
 
 Every expected value comes from PyTorch's own op called here with the same parameters;
 the results must be bit-for-bit equal (``rtol=0, atol=0``), since the same op runs.
@@ -15,7 +16,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-import actloss.kernels._common as KC
+from actloss import _fast
 from actloss import activations as A
 from actloss.activations import _classic, _relu, _smooth
 from actloss.activations._common import small_plain
@@ -70,7 +71,7 @@ def _inputs() -> list[torch.Tensor]:
     g = torch.Generator().manual_seed(7)
     special = torch.tensor([0.0, -0.0, 1e-30, -1e-30, 30.0, -30.0, 1e30, -1e30,
                             math.inf, -math.inf, math.nan])
-    big = torch.randn(KC.MIN_FUSED_ELEMENTS - 1, generator=g)  # the largest small size
+    big = torch.randn(_fast.MIN_ELEMENTS + 1, generator=g)  # large: still PyTorch's op
     return [
         torch.cat([torch.randn(4096, generator=g) * 5, special]),
         torch.randn(6, 5, generator=g).t(),  # non-contiguous
@@ -159,13 +160,16 @@ def test_module_form_takes_the_direct_call(no_full_path):
     _exact(A.get("leaky_relu", negative_slope=1)(x), F.leaky_relu(x, 1.0))
 
 
-def test_small_plain_reads_the_threshold_at_call_time(monkeypatch):
+def test_small_plain_reads_the_seam_at_call_time(monkeypatch):
     x = torch.zeros(8)
     assert small_plain(x)
     assert not small_plain(x.long())
     assert not small_plain([0.0] * 8)
-    assert not small_plain(torch.zeros(KC.MIN_FUSED_ELEMENTS))
-    monkeypatch.setattr(KC, "MIN_FUSED_ELEMENTS", 8)
+    assert small_plain(torch.zeros(_fast.MIN_ELEMENTS))  # no fast path enabled: any size
+    monkeypatch.setattr(_fast, "route", lambda *a, **k: None)  # a fast path is enabled
+    assert small_plain(x)
+    assert not small_plain(torch.zeros(_fast.MIN_ELEMENTS))
+    monkeypatch.setattr(_fast, "MIN_ELEMENTS", 8)
     assert not small_plain(x)
 
 

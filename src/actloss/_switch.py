@@ -1,7 +1,7 @@
-"""Process-wide on/off settings: the fused kernels, the native kernels, the value checks.
+"""Process-wide on/off settings: the native kernels, the value checks.
 
-Each public setting (``set_fused_enabled`` / ``fused_enabled`` / ``fused``, and the
-native and value-check ones) is a thin function over one :class:`Switch`, which holds
+Each public setting (``set_native_enabled`` / ``native_enabled`` / ``native``, and the
+value-check ones) is a thin function over one :class:`Switch`, which holds
 the state, validates the new value in the one error format and restores the previous
 value at the end of a ``with`` block. Hot paths read :attr:`Switch.on` directly.
 """

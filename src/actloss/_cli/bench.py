@@ -44,9 +44,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """State of the native kernels (float32 CPU, one pass): built, cached, or why not.
 
-        Without a built library every kernel runs its eager path; a build takes a
-        few seconds with the system C compiler and is cached per machine. Exits 1 when a
-        requested build fails.
+        Only the fast paths (opt-in: ``actloss.kernels.enable()``) use the library;
+        without it they run eagerly. A build takes a few seconds with the system C
+        compiler and is cached per machine and CPU. Exits 1 when a requested build fails.
         """
         from actloss.kernels import _native, _pool
 
@@ -69,11 +69,11 @@ def register(app: typer.Typer) -> None:
             if st.reason:
                 err_console.print(f"  {st.reason}", highlight=False, soft_wrap=True)
             if st.state == "not built":
-                console.print("  (built on first use in the background, or now with "
+                console.print("  (never built during a call: build it with "
                               "`actloss kernels --build`)", highlight=False)
             limit = _pool.pool_limit()
-            pool = (f"keeps up to {limit / (1 << 20):g} MiB of idle buffers for outputs "
-                    f"of {_pool.POOL_MIN_BYTES >> 20} MiB and up" if limit else
+            pool = (f"keeps up to {limit / (1 << 20):g} MiB of idle buffers for what the "
+                    f"fast paths save ({_pool.POOL_MIN_BYTES >> 20} MiB and up)" if limit else
                     "off (ACTLOSS_POOL_MB=0 or set_pool_limit(0))")
             console.print(f"buffer pool: {pool}", highlight=False)
         if (build or rebuild) and not st.available:

@@ -26,6 +26,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from actloss import _fast
 from actloss._meta import spec_to_json
 from actloss._validation import check_params, check_same_shape, check_tensor
 from actloss.activations._classic import (
@@ -78,7 +79,7 @@ from actloss.activations._smooth import (
 from actloss.activations._sparse import exponential, sparse_plus, sparse_sigmoid
 from actloss.activations._spec import ActivationSpec
 from actloss.activations._vector import log_softmax, softmax, softmin, sparsemax
-from actloss.errors import ActlossError
+from actloss.errors import ActlossError, ParameterError
 
 __all__ = [
     "REGISTRY",
@@ -171,7 +172,7 @@ def spec(name: str) -> ActivationSpec:
     return REGISTRY.spec(name)
 
 
-def get(name: str, **params: Any) -> nn.Module:
+def get(name: str, *, fast: bool = False, **params: Any) -> nn.Module:
     """A module for ``name`` with ``params``.
 
     Parameter-free entries give an :class:`Activation` that calls the function;
@@ -183,13 +184,20 @@ def get(name: str, **params: Any) -> nn.Module:
         UnknownNameError: unknown ``name``.
         ParameterError: a parameter unknown to the entry or outside its interval.
 
+    ``fast=True`` binds the module to the opt-in fast implementations now (see the
+    *Fast paths* page of the documentation); calls they do not support run the reference.
+
     >>> get("GELU", approximate="tanh")
     Gelu(approximate='tanh')
     """
     s = spec(name)
     if s.module is None:
-        return Activation(s, **params)
-    return s.module(**check_params(s.name, s.module_params or s.params, params))
+        module: nn.Module = Activation(s, **params)
+    else:
+        module = s.module(**check_params(s.name, s.module_params or s.params, params))
+    if fast.__class__ is not bool:
+        raise ParameterError(f"`fast` of get({name!r}) must be True or False; got {fast!r}")
+    return _fast.bind(module) if fast else module
 
 
 def _elementwise_only(s: ActivationSpec, what: str) -> None:

@@ -13,13 +13,12 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from actloss import _fast
 from actloss._validation import Interval, Param
 from actloss.activations._common import bi, down, params, small_plain, tensor, up
 from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
 from actloss.errors import ParameterError
-from actloss.kernels import _activations as _kernels
-from actloss.kernels._common import below_fused_size
 
 __all__ = [
     "hard_sigmoid",
@@ -112,12 +111,10 @@ def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         :math:`f(x)`, with the dtype and device of ``x``.
 
     Performance:
-        Runs :func:`actloss.kernels.sigmoid`: PyTorch's op unless
-        ``actloss.kernels._common.FUSED_WINS['sigmoid']`` is set (PyTorch's single pass
-        won where measured). The fused form has no double backward: a
-        backward with ``create_graph=True`` through it raises
-        :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):``.
+        The reference path: PyTorch's op, bitwise, at every size and on every run;
+        twice differentiable. With the opt-in fast paths enabled (see the *Fast
+        paths* page of the documentation) a fast implementation may run instead,
+        within its stated error bound.
 
     Example:
         >>> import torch
@@ -132,10 +129,8 @@ def sigmoid(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         return torch.sigmoid(x)  # PyTorch's op: see small_plain
     p = params("sigmoid", SIGMOID_PARAMS, memory_efficient=memory_efficient)
     x = tensor("sigmoid", x)
-    if below_fused_size(x):
-        return torch.sigmoid(x)
-    return _kernels.strict_call("sigmoid", _kernels.sigmoid, x,
-                                memory_efficient=p["memory_efficient"])
+    y = _fast.call("sigmoid", x, **p)
+    return torch.sigmoid(x) if y is None else y
 
 
 def sigmoid_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
@@ -210,7 +205,7 @@ def hard_sigmoid(x: torch.Tensor) -> torch.Tensor:
 
 
 class _HardSigmoid(torch.autograd.Function):
-    """PyTorch's one-pass hardsigmoid kernels, plus a double backward.
+    """PyTorch's one-pass hardsigmoid ops, plus a double backward.
 
     ``hardsigmoid_backward`` has no derivative of its own, so a backward that builds a
     graph (``create_graph=True``) uses the closed form instead: ``g * f'(x)``, linear in
@@ -287,12 +282,10 @@ def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         :math:`f(x)`, with the dtype and device of ``x``.
 
     Performance:
-        Runs :func:`actloss.kernels.tanh`: PyTorch's op unless
-        ``actloss.kernels._common.FUSED_WINS['tanh']`` is set (PyTorch's single pass won
-        where measured). The fused form has no double backward: a
-        backward with ``create_graph=True`` through it raises
-        :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):``.
+        The reference path: PyTorch's op, bitwise, at every size and on every run;
+        twice differentiable. With the opt-in fast paths enabled (see the *Fast
+        paths* page of the documentation) a fast implementation may run instead,
+        within its stated error bound.
 
     Example:
         >>> import torch
@@ -303,9 +296,8 @@ def tanh(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         return torch.tanh(x)  # PyTorch's op: see small_plain
     p = params("tanh", TANH_PARAMS, memory_efficient=memory_efficient)
     x = tensor("tanh", x)
-    if below_fused_size(x):
-        return torch.tanh(x)
-    return _kernels.strict_call("tanh", _kernels.tanh, x, memory_efficient=p["memory_efficient"])
+    y = _fast.call("tanh", x, **p)
+    return torch.tanh(x) if y is None else y
 
 
 def tanh_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:

@@ -8,10 +8,10 @@ from typing import Any
 
 import torch
 
+from actloss import _fast as _seam
 from actloss._meta import bilingual as bi
 from actloss._numeric import LOW_PRECISION, down, up
 from actloss._validation import Param, check_params, check_tensor
-from actloss.kernels import _common as _kernel_common
 
 __all__ = ["LOW_PRECISION", "bi", "check_dim", "down", "params", "small_plain", "tensor", "up"]
 
@@ -23,28 +23,23 @@ def tensor(owner: str, x: object) -> torch.Tensor:
 
 
 def small_plain(x: Any) -> bool:
-    """Whether ``x`` is a plain floating-point ``torch.Tensor`` (not a subclass) below
-    ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements (the test of
-    :func:`actloss.kernels._common.below_fused_size`, inlined).
+    """Whether ``x`` is a plain floating-point ``torch.Tensor`` (not a subclass) that
+    goes straight to the reference op: always while no fast path is enabled, else below
+    the fewest elements any fast implementation takes.
 
-    Exists for the per-call overhead on small tensors: the catalog's element-wise
-    activations check this, and cheap comparisons on their keyword arguments, before
-    anything else, and then call PyTorch's op directly. Measured per forward + backward
-    on a 4096-element float32 tensor (``python -m benchmarks --only "@4K"``, medians
-    of 5 runs on 2 cores): the full path (:func:`params`, :func:`tensor`, the size
-    test) cost 11-19 us more than PyTorch's op, as the argument checks (about 3 us on
-    their own) also slow the ops that follow them; with this check first, 2-6 us, where
-    the benchmark's run-to-run noise is about 4 us. Anything it does not accept
-    (subclasses such as ``nn.Parameter``, other types, ints or NumPy scalars for float
-    parameters) takes the full path, which gives the same result or the same error.
+    Exists for the per-call overhead: the catalog's element-wise activations check this,
+    and cheap comparisons on their keyword arguments, before anything else, and then call
+    PyTorch's op directly (the argument checks cost about 3 us a call on their own).
+    Anything it does not accept (subclasses such as ``nn.Parameter``, other types, ints
+    or NumPy scalars for float parameters) takes the full path, which gives the same
+    result or the same error.
 
     >>> import torch
     >>> small_plain(torch.zeros(3)), small_plain(torch.zeros(3, dtype=torch.int64))
     (True, False)
     """
-    return (x.__class__ is torch.Tensor
-            and x.numel() < _kernel_common.MIN_FUSED_ELEMENTS
-            and x.is_floating_point())
+    return (x.__class__ is torch.Tensor and x.is_floating_point()
+            and (_seam.route is None or x.numel() < _seam.MIN_ELEMENTS))
 
 
 def _fast(p: Param, v: Any) -> tuple[bool, Any]:

@@ -15,13 +15,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from actloss import _fast
 from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Interval, Param
 from actloss.activations._common import bi, down, params, small_plain, tensor, up
 from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
 from actloss.errors import ParameterError
-from actloss.kernels import _activations as _kernels
-from actloss.kernels._common import below_fused_size
 
 __all__ = [
     "RReLU",
@@ -39,10 +38,6 @@ __all__ = [
 _INF = math.inf
 MEMORY_EFFICIENT = Param("memory_efficient", False, bool,
                          doc="save less for the backward and recompute (same values)")
-_ONCE = (
-    "The fused form is differentiable once (no double backward through it); "
-    "``with actloss.kernels.fused(False):`` turns every fused path off."
-)
 _RELU_CONS = bi(
     ((
         "Dying ReLU: for x < 0 the derivative is 0; a unit whose input stays negative never "
@@ -81,13 +76,10 @@ def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         :math:`f(x)`, with the dtype and device of ``x``.
 
     Performance:
-        Runs :func:`actloss.kernels.relu`: PyTorch's op, or with ``memory_efficient=True``
-        on a float32/float64 CPU tensor of at least
-        ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements, the fused form that
-        saves the ``uint8`` mask. The fused form has no double backward: a
-        backward with ``create_graph=True`` through it raises
-        :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):``.
+        The reference path: PyTorch's op, bitwise, at every size and on every run;
+        twice differentiable. With the opt-in fast paths enabled (see the *Fast
+        paths* page of the documentation) a fast implementation may run instead,
+        within its stated error bound.
 
     Example:
         >>> import torch
@@ -101,10 +93,8 @@ def relu(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         return torch.relu(x)  # PyTorch's op: see small_plain
     p = params("relu", RELU_PARAMS, memory_efficient=memory_efficient)
     x = tensor("relu", x)
-    if below_fused_size(x):
-        return torch.relu(x)
-    return _kernels.strict_call("relu", _kernels.relu, x,
-                                memory_efficient=p["memory_efficient"])
+    y = _fast.call("relu", x, **p)
+    return torch.relu(x) if y is None else y
 
 
 def relu_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
@@ -229,13 +219,10 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
         :math:`f(x)`, with the dtype and device of ``x``.
 
     Performance:
-        Runs :func:`actloss.kernels.leaky_relu` for :math:`\alpha \le 1` (PyTorch's op
-        otherwise): PyTorch's op, or with ``memory_efficient=True`` on a float32/float64
-        CPU tensor of at least ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements,
-        the fused form that saves the ``uint8`` mask. The fused form has no double backward: a
-        backward with ``create_graph=True`` through it raises
-        :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):``.
+        The reference path: PyTorch's op, bitwise, at every size and on every run;
+        twice differentiable. With the opt-in fast paths enabled (see the *Fast
+        paths* page of the documentation) a fast implementation may run instead,
+        within its stated error bound.
 
     Example:
         >>> import torch
@@ -248,12 +235,10 @@ def leaky_relu(x: torch.Tensor, *, negative_slope: float = 0.01,
     p = params("leaky_relu", LEAKY_PARAMS, negative_slope=negative_slope,
                memory_efficient=memory_efficient)
     x = tensor("leaky_relu", x)
-    # the kernel's mask form covers slopes in [0, 1]; below its size it calls PyTorch's op
-    if p["negative_slope"] > 1.0 or below_fused_size(x):
+    if p["negative_slope"] > 1.0:
         return F.leaky_relu(x, p["negative_slope"])
-    return _kernels.strict_call("leaky_relu", _kernels.leaky_relu, x,
-                                negative_slope=p["negative_slope"],
-                                memory_efficient=p["memory_efficient"])
+    y = _fast.call("leaky_relu", x, **p)
+    return F.leaky_relu(x, p["negative_slope"]) if y is None else y
 
 
 def leaky_relu_derivative(x: torch.Tensor, *, negative_slope: float = 0.01,
@@ -433,12 +418,10 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) 
         :math:`f(x)`, with the dtype and device of ``x``.
 
     Performance:
-        Runs :func:`actloss.kernels.elu` for :math:`\alpha > 0` (PyTorch's op for 0):
-        PyTorch's op unless ``actloss.kernels._common.FUSED_WINS['elu']`` is set (it lost
-        to PyTorch's single pass where measured). The fused form has no double backward: a
-        backward with ``create_graph=True`` through it raises
-        :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):``.
+        The reference path: PyTorch's op, bitwise, at every size and on every run;
+        twice differentiable. With the opt-in fast paths enabled (see the *Fast
+        paths* page of the documentation) a fast implementation may run instead,
+        within its stated error bound.
 
     Example:
         >>> import torch
@@ -450,11 +433,10 @@ def elu(x: torch.Tensor, *, alpha: float = 1.0, memory_efficient: bool = False) 
         return F.elu(x, alpha)  # PyTorch's op: see small_plain
     p = params("elu", ELU_PARAMS, alpha=alpha, memory_efficient=memory_efficient)
     x = tensor("elu", x)
-    # the kernel takes alpha in (0, inf); below its size it would call PyTorch's op
-    if p["alpha"] == 0.0 or below_fused_size(x):
+    if p["alpha"] == 0.0:
         return F.elu(x, p["alpha"])
-    return _kernels.strict_call("elu", _kernels.elu, x, alpha=p["alpha"],
-                                memory_efficient=p["memory_efficient"])
+    y = _fast.call("elu", x, **p)
+    return F.elu(x, p["alpha"]) if y is None else y
 
 
 def elu_derivative(x: torch.Tensor, *, alpha: float = 1.0,

@@ -9,12 +9,11 @@ import math
 import torch
 import torch.nn.functional as F
 
+from actloss import _fast
 from actloss._validation import NONNEGATIVE, POSITIVE, Interval, Param
 from actloss.activations._common import bi, down, params, small_plain, tensor, up
 from actloss.activations._registry import register
 from actloss.activations._spec import ActivationSpec
-from actloss.kernels import _activations as _kernels
-from actloss.kernels._common import below_fused_size
 
 __all__ = [
     "gelu",
@@ -67,7 +66,7 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
         x: input tensor of any shape.
         approximate: ``'none'`` (default, PyTorch and Keras) or ``'tanh'`` (JAX's default).
         memory_efficient: save only the input and recompute :math:`f'(x)` in the
-            backward when the fused form runs (same values and gradients), default
+            backward when a fast form runs (same values and gradients), default
             ``False``.
 
     Shape:
@@ -77,14 +76,10 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
         :math:`f(x)`, with the dtype and device of ``x``.
 
     Performance:
-        Runs :func:`actloss.kernels.gelu`. The tanh form is fused (one sigmoid in place of
-        PyTorch's tanh chain) on float32/float64 CPU tensors of at least
-        ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements where
-        ``actloss.kernels._common.FUSED_WINS['gelu_tanh']`` says it wins (not on AVX-512
-        builds); the exact form runs PyTorch's op. The fused form has no double backward: a
-        backward with ``create_graph=True`` through it raises
-        :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):``.
+        The reference path: PyTorch's op, bitwise, at every size and on every run;
+        twice differentiable. With the opt-in fast paths enabled (see the *Fast
+        paths* page of the documentation) a fast implementation may run instead,
+        within its stated error bound.
 
     Example:
         >>> import torch
@@ -100,10 +95,8 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
         return F.gelu(x) if approximate == "none" else F.gelu(x, approximate="tanh")
     p = params("gelu", GELU_PARAMS, approximate=approximate, memory_efficient=memory_efficient)
     x = tensor("gelu", x)
-    if below_fused_size(x):
-        return F.gelu(x, approximate=p["approximate"])
-    return _kernels.strict_call("gelu", _kernels.gelu, x, approximate=p["approximate"],
-                                memory_efficient=p["memory_efficient"])
+    y = _fast.call("gelu", x, **p)
+    return F.gelu(x, approximate=p["approximate"]) if y is None else y
 
 
 def _gelu_tanh_derivative(xu: torch.Tensor) -> torch.Tensor:
@@ -187,7 +180,10 @@ def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
         :math:`f(x)`, with the dtype and device of ``x``.
 
     Performance:
-        Runs ``actloss.kernels.gelu(x, approximate='tanh')``: see :func:`gelu`.
+        The reference path: PyTorch's op, bitwise, at every size and on every run;
+        twice differentiable. With the opt-in fast paths enabled (see the *Fast
+        paths* page of the documentation) a fast implementation may run instead,
+        within its stated error bound.
 
     Example:
         >>> import torch
@@ -195,9 +191,8 @@ def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
         tensor([ 0., 10.])
     """
     x = tensor("gelu_tanh", x)
-    if below_fused_size(x):
-        return F.gelu(x, approximate="tanh")
-    return _kernels.strict_call("gelu_tanh", _kernels.gelu, x, approximate="tanh")
+    y = _fast.call("gelu_tanh", x)
+    return F.gelu(x, approximate="tanh") if y is None else y
 
 
 def gelu_tanh_derivative(x: torch.Tensor) -> torch.Tensor:
@@ -257,7 +252,7 @@ def silu(x: torch.Tensor, *, beta: float = 1.0, memory_efficient: bool = False) 
         x: input tensor of any shape.
         beta: :math:`\beta \in [0, \infty)`, default 1.
         memory_efficient: save only the input and recompute :math:`f'(x)` in the
-            backward when the fused form runs (same values and gradients), default
+            backward when a fast form runs (same values and gradients), default
             ``False``.
 
     Shape:
@@ -267,12 +262,10 @@ def silu(x: torch.Tensor, *, beta: float = 1.0, memory_efficient: bool = False) 
         :math:`f(x)`, with the dtype and device of ``x``.
 
     Performance:
-        :math:`\beta = 1` runs :func:`actloss.kernels.silu`: PyTorch's op unless
-        ``actloss.kernels._common.FUSED_WINS['silu']`` is set (PyTorch's single pass won
-        where measured). The fused form has no double backward: a
-        backward with ``create_graph=True`` through it raises
-        :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):``.
+        The reference path: PyTorch's op, bitwise, at every size and on every run;
+        twice differentiable. With the opt-in fast paths enabled (see the *Fast
+        paths* page of the documentation) a fast implementation may run instead,
+        within its stated error bound.
 
     Example:
         >>> import torch
@@ -288,11 +281,11 @@ def silu(x: torch.Tensor, *, beta: float = 1.0, memory_efficient: bool = False) 
         return F.silu(x)  # PyTorch's op: see small_plain
     p = params("silu", SILU_PARAMS, beta=beta, memory_efficient=memory_efficient)
     x = tensor("silu", x)
-    if p["beta"] == 1.0 and below_fused_size(x):
-        return F.silu(x)
+    y = _fast.call("silu", x, **p)
+    if y is not None:
+        return y
     if p["beta"] == 1.0:
-        return _kernels.strict_call("silu", _kernels.silu, x,
-                                    memory_efficient=p["memory_efficient"])
+        return F.silu(x)
     return x * torch.sigmoid(p["beta"] * x)
 
 
@@ -412,7 +405,7 @@ def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
     Args:
         x: input tensor of any shape.
         memory_efficient: save only the input and recompute :math:`f'(x)` in the
-            backward when the fused form runs (same values and gradients), default
+            backward when a fast form runs (same values and gradients), default
             ``False``.
 
     Shape:
@@ -422,13 +415,10 @@ def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         :math:`f(x)`, with the dtype and device of ``x``.
 
     Performance:
-        Runs :func:`actloss.kernels.mish`: fused (one exponential for the value and the
-        derivative, computed together block by block) on float32/float64 CPU tensors of
-        at least ``actloss.kernels._common.MIN_FUSED_ELEMENTS`` elements; PyTorch's op
-        otherwise. The fused form has no double backward: a
-        backward with ``create_graph=True`` through it raises
-        :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):``.
+        The reference path: PyTorch's op, bitwise, at every size and on every run;
+        twice differentiable. With the opt-in fast paths enabled (see the *Fast
+        paths* page of the documentation) a fast implementation may run instead,
+        within its stated error bound.
 
     Example:
         >>> import torch
@@ -442,9 +432,8 @@ def mish(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
         return F.mish(x)  # PyTorch's op: see small_plain
     p = params("mish", MISH_PARAMS, memory_efficient=memory_efficient)
     x = tensor("mish", x)
-    if below_fused_size(x):
-        return F.mish(x)
-    return _kernels.strict_call("mish", _kernels.mish, x, memory_efficient=p["memory_efficient"])
+    y = _fast.call("mish", x, **p)
+    return F.mish(x) if y is None else y
 
 
 def mish_derivative(x: torch.Tensor, *, memory_efficient: bool = False) -> torch.Tensor:
@@ -514,7 +503,7 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
         beta: :math:`\beta \in (0, \infty)`, default 1.
         threshold: in :math:`(0, \infty)`, default 20.
         memory_efficient: save only the input and recompute :math:`f'(x)` in the
-            backward when the fused form runs (same values and gradients), default
+            backward when a fast form runs (same values and gradients), default
             ``False``.
 
     Shape:
@@ -524,12 +513,10 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
         :math:`f(x)`, with the dtype and device of ``x``.
 
     Performance:
-        Runs :func:`actloss.kernels.softplus`: PyTorch's op unless
-        ``actloss.kernels._common.FUSED_WINS['softplus']`` is set (PyTorch's single pass
-        won where measured). The fused form has no double backward: a
-        backward with ``create_graph=True`` through it raises
-        :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):``.
+        The reference path: PyTorch's op, bitwise, at every size and on every run;
+        twice differentiable. With the opt-in fast paths enabled (see the *Fast
+        paths* page of the documentation) a fast implementation may run instead,
+        within its stated error bound.
 
     Example:
         >>> import torch
@@ -546,11 +533,8 @@ def softplus(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,
     p = params("softplus", SOFTPLUS_PARAMS, beta=beta, threshold=threshold,
                memory_efficient=memory_efficient)
     x = tensor("softplus", x)
-    if below_fused_size(x):
-        return F.softplus(x, p["beta"], p["threshold"])
-    return _kernels.strict_call("softplus", _kernels.softplus, x,
-                                beta=p["beta"], threshold=p["threshold"],
-                                memory_efficient=p["memory_efficient"])
+    y = _fast.call("softplus", x, **p)
+    return F.softplus(x, p["beta"], p["threshold"]) if y is None else y
 
 
 def softplus_derivative(x: torch.Tensor, *, beta: float = 1.0, threshold: float = 20.0,

@@ -1,4 +1,4 @@
-"""Reused memory for the kernels' large CPU outputs.
+"""Reused memory for what the fast paths keep for their backward (large CPU buffers).
 
 The C library behind PyTorch's CPU allocator hands out every block of 32 MiB or more
 (on 64-bit glibc) as a fresh mapping and unmaps it when the tensor dies. A fresh mapping
@@ -16,8 +16,9 @@ size first. Like PyTorch's CUDA caching allocator, it trades idle memory for spe
 :func:`empty_cache` unmaps every idle buffer and ``set_pool_limit(0)`` (or the
 environment variable ``ACTLOSS_POOL_MB=0``) turns the pool off.
 
-Only the kernels' own outputs come from the pool, and only from
-:data:`POOL_MIN_BYTES` on; everything else is PyTorch's allocation.
+Only the tensors a fast path saves for its own backward (a derivative, a mask) come from
+the pool, and only from :data:`POOL_MIN_BYTES` on; every tensor handed to the caller,
+outputs and gradients alike, is PyTorch's own allocation (resizable, never a view).
 """
 
 from __future__ import annotations

@@ -19,27 +19,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-from actloss._validation import (
-    NONNEGATIVE,
-    POSITIVE,
-    Interval,
-    Param,
-    check_param,
-    check_params,
-    check_tensor,
-)
-from actloss.errors import InputError
-from actloss.kernels._common import (
-    blocks,
-    differentiable_once,
-    scale_in_place,
-    take_gradient,
-    use_fused,
-)
-from actloss.losses._checks import check_all_finite
-from actloss.losses._reduction import check_reduction
+from actloss.kernels._common import blocks, reference_grads, scale_in_place
 
-__all__ = ["cross_entropy", "linear_cross_entropy", "softmax_focal"]
+__all__ = ["cross_entropy_rows", "linear_cross_entropy", "softmax_focal_rows"]
 
 #: elements of logits per row block of cross_entropy (4 MiB of float32; the sweep in
 #: ``benchmarks/tune.py`` gave 0.76 of PyTorch's time here against 0.86 at 1 MiB)
@@ -47,42 +29,6 @@ CE_BLOCK_ELEMENTS = 1 << 20
 #: elements of logits per row block of linear_cross_entropy (64 MiB of float32)
 LCE_BLOCK_ELEMENTS = 1 << 24
 _TINY = 1e-30
-
-_LABEL_SMOOTHING = Param("label_smoothing", 0.0, float, Interval(0.0, 1.0, True, True),
-                         doc="mass moved uniformly over the classes")
-_IGNORE = Param("ignore_index", -100, int, doc="target value that contributes nothing")
-_SOFTCAP = Param("softcap", None, float, POSITIVE, optional=True,
-                 doc="logits become c tanh(z / c)")
-_GAMMA = Param("gamma", 2.0, float, NONNEGATIVE, doc="focusing exponent; 0 gives CE")
-_ALPHA = Param("alpha", None, float, NONNEGATIVE, optional=True, doc="scalar loss weight")
-
-
-def _check_targets(owner: str, target: object, n: int, c: int, ignore_index: int
-                   ) -> torch.Tensor:
-    t = check_tensor(owner, "target", target, floating=False)
-    if t.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8):
-        raise InputError(f"`target` of {owner} must hold class indices (an integer tensor); "
-                         f"got dtype {t.dtype}")
-    if t.shape != (n,):
-        raise InputError(f"`target` of {owner} must have shape ({n},) to match the input; "
-                         f"got {tuple(t.shape)}")
-    valid = t != ignore_index
-    if bool((valid & ((t < 0) | (t >= c))).any()):
-        raise InputError(f"`target` of {owner} must hold class indices in [0, {c}) or "
-                         f"ignore_index={ignore_index}")
-    return t.long()
-
-
-def _check_class_weight(owner: str, weight: object, c: int, like: torch.Tensor
-                        ) -> torch.Tensor | None:
-    if weight is None:
-        return None
-    w = check_tensor(owner, "weight", weight)
-    if w.shape != (c,):
-        raise InputError(f"`weight` of {owner} must have shape ({c},), one per class; "
-                         f"got {tuple(w.shape)}")
-    return w.to(device=like.device, dtype=like.dtype)
-
 
 def _row_terms(t: torch.Tensor, ignore_index: int, w: torch.Tensor | None, dtype: torch.dtype
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -177,14 +123,24 @@ class _FusedRows(torch.autograd.Function):
                                      w_sum, rs)
             else:
                 per[a:b] = _focal_block(x[a:b], grad[a:b], t[a:b], v[a:b], wt[a:b], gamma, rs)
-        ctx.grad, ctx.reduction = grad, reduction
-        ctx.owner = "cross_entropy" if kind == "ce" else "softmax_focal"
+        ctx.grad, ctx.reduction, ctx.kind = grad, reduction, kind
+        ctx.args = (eps, gamma, denom)
+        ctx.save_for_backward(x, t, v, wt, w)
         return _reduce_rows(per, reduction, denom)
 
     @staticmethod
-    @differentiable_once
     def backward(ctx, g):  # type: ignore[override]
-        grad = take_gradient(ctx, "grad", ctx.owner)
+        grad = ctx.grad
+        if torch.is_grad_enabled() or grad is None:
+            x, t, v, wt, w = ctx.saved_tensors
+            eps, gamma, denom = ctx.args
+
+            def reference(z: torch.Tensor) -> torch.Tensor:
+                return rows_reference(z, t, v, wt, w, ctx.kind, eps, gamma, ctx.reduction,
+                                      denom)
+
+            return reference_grads(reference, (x,), g, (True,)) + (None,) * 10
+        ctx.grad = None  # handed over: a second backward recomputes
         if ctx.reduction == "none":
             grad.mul_(g.unsqueeze(1))
         else:
@@ -213,19 +169,6 @@ def _rows_no_grad(x, t, v, wt, kind, w, eps, w_sum, gamma, reduction, denom):
     return _reduce_rows(per, reduction, denom)
 
 
-def _prepare_rows(owner: str, input: object, target: object, weight: object,
-                  ignore_index: object, reduction: object
-                  ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, int, str]:
-    x = check_tensor(owner, "input", input)
-    r = check_reduction(owner, reduction)
-    ig = check_param(owner, _IGNORE, ignore_index)
-    if x.dim() != 2:
-        raise InputError(f"`input` of {owner} must have shape (N, C); got {tuple(x.shape)}")
-    t = _check_targets(owner, target, x.shape[0], x.shape[1], ig)
-    w = _check_class_weight(owner, weight, x.shape[1], x)
-    return x, t, w, ig, r
-
-
 def _run_rows(x, t, w, ig, r, kind, eps, gamma):
     safe, v, wt = _row_terms(t, ig, w, x.dtype)
     denom = float(wt.sum()) if r == "mean" else 1.0
@@ -239,84 +182,46 @@ def _run_rows(x, t, w, ig, r, kind, eps, gamma):
         return _rows_no_grad(x.contiguous(), *args)
 
 
-def cross_entropy(input: torch.Tensor, target: torch.Tensor, *,
-                  weight: torch.Tensor | None = None, ignore_index: int = -100,
-                  label_smoothing: float = 0.0, reduction: str = "mean") -> torch.Tensor:
-    r"""Cross-entropy from logits with class indices, fused by row blocks.
+def cross_entropy_rows(x: torch.Tensor, t: torch.Tensor, *, weight: torch.Tensor | None,
+                       ignore_index: int, label_smoothing: float,
+                       reduction: str) -> torch.Tensor:
+    """Cross-entropy of validated ``(N, C)`` logits and class indices, by row blocks.
 
     Same value as ``torch.nn.functional.cross_entropy`` (class weights, ``ignore_index``,
-    label smoothing, ``'mean'`` divided by the summed weight of kept rows). The fused path
-    (2-D float32/float64 CPU input) writes the gradient in place of PyTorch's saved
-    ``log_softmax``; other inputs (more dimensions, probability targets, half precision,
-    accelerators) call PyTorch's op.
-
-    Args:
-        input: logits ``(N, C)``. target: class indices ``(N,)``.
-        weight: per-class weights ``(C,)``. ignore_index: default -100.
-        label_smoothing: in ``[0, 1]``. reduction: ``'none' | 'mean' | 'sum'``.
-
-    Example:
-        >>> import torch
-        >>> cross_entropy(torch.zeros(2, 4), torch.tensor([0, 3]))
-        tensor(1.3863)
+    label smoothing, ``'mean'`` divided by the summed weight of kept rows); the gradient
+    is written in place of PyTorch's saved ``log_softmax``.
     """
-    owner = "cross_entropy"
-    eps = check_param(owner, _LABEL_SMOOTHING, label_smoothing)
-    x0 = check_tensor(owner, "input", input)
-    if x0.dim() != 2 or not isinstance(target, torch.Tensor) or target.is_floating_point() \
-            or not use_fused(x0, min_elements=1, kernel=owner) \
-            or (weight is not None and isinstance(weight, torch.Tensor) and weight.requires_grad):
-        check_reduction(owner, reduction)
-        check_param(owner, _IGNORE, ignore_index)
-        return F.cross_entropy(x0, target, weight=weight, ignore_index=ignore_index,
-                               label_smoothing=eps, reduction=reduction)
-    x, t, w, ig, r = _prepare_rows(owner, x0, target, weight, ignore_index, reduction)
-    return _run_rows(x, t, w, ig, r, "ce", eps, 0.0)
+    w = None if weight is None else weight.to(x.dtype)
+    return _run_rows(x, t.long(), w, ignore_index, reduction, "ce", label_smoothing, 0.0)
 
 
-def softmax_focal(input: torch.Tensor, target: torch.Tensor, *, gamma: float = 2.0,
-                  alpha: float | None = None, weight: torch.Tensor | None = None,
-                  ignore_index: int = -100, reduction: str = "mean") -> torch.Tensor:
-    r"""Categorical (softmax) focal loss from logits, fused by row blocks.
+def softmax_focal_rows(x: torch.Tensor, t: torch.Tensor, *, gamma: float,
+                       weight: torch.Tensor | None, ignore_index: int,
+                       reduction: str) -> torch.Tensor:
+    r"""Softmax focal loss of validated ``(N, C)`` logits and class indices, by row blocks.
 
-    .. math::
-        \ell_i = -a\,w_{t_i}(1 - p_{t_i})^\gamma\log p_{t_i},\quad
-        \partial\ell_i/\partial z_{ij} = c_i(\delta_{jt_i} - p_{ij})
-
-    with :math:`c_i = -a w_t[(1-p_t)^\gamma - \gamma p_t(1-p_t)^{\gamma-1}\log p_t]` and
-    :math:`1 - p_t = -\mathrm{expm1}(\log p_t)`. ``'mean'`` divides by the summed class
-    weight of kept rows (as cross-entropy); ``gamma = 0`` gives cross-entropy.
-
-    Args:
-        input: logits ``(N, C)``. target: class indices ``(N,)``.
-        gamma: in ``[0, inf)``, default 2. alpha: scalar factor ``a`` or ``None`` (1).
-        weight: per-class weights ``(C,)``. ignore_index: default -100.
-        reduction: ``'none' | 'mean' | 'sum'``.
-
-    Example:
-        >>> import torch
-        >>> softmax_focal(torch.zeros(1, 2), torch.tensor([0]), gamma=1.0)
-        tensor(0.3466)
+    :math:`\ell_i = -w_{t_i}(1 - p_{t_i})^\gamma\log p_{t_i}`, ``'mean'`` divided by
+    the summed class weight of kept rows, as the catalog's ``categorical_focal``.
     """
-    owner = "softmax_focal"
-    kw = check_params(owner, (_GAMMA, _ALPHA), {"gamma": gamma, "alpha": alpha})
-    x, t, w, ig, r = _prepare_rows(owner, input, target, weight, ignore_index, reduction)
-    a = kw["alpha"]
-    if a is not None:
-        w = (torch.ones(x.shape[1], dtype=x.dtype, device=x.device) if w is None else w) * a
-    if not use_fused(x, min_elements=1, kernel=owner) or (w is not None and w.requires_grad):
-        return _softmax_focal_plain(x, t, w, ig, r, kw["gamma"])
-    return _run_rows(x, t, w, ig, r, "focal", 0.0, kw["gamma"])
+    w = None if weight is None else weight.to(x.dtype)
+    return _run_rows(x, t.long(), w, ignore_index, reduction, "focal", 0.0, gamma)
 
 
-def _softmax_focal_plain(x, t, w, ig, r, gamma):
-    safe, _, wt = _row_terms(t, ig, w, x.dtype)
-    lpt = F.log_softmax(x, 1).gather(1, safe.unsqueeze(1)).squeeze(1)
-    om = -torch.expm1(lpt)  # 1 - p_t
-    per = -(wt * om.pow(gamma) * lpt)
-    if r == "none":
-        return per
-    return per.sum() / wt.sum() if r == "mean" else per.sum()
+def rows_reference(z: torch.Tensor, t: torch.Tensor, v: torch.Tensor, wt: torch.Tensor,
+                   w: torch.Tensor | None, kind: str, eps: float, gamma: float, r: str,
+                   denom: float) -> torch.Tensor:
+    """The differentiable composition of the row losses (``t``, ``v``, ``wt`` from
+    :func:`_row_terms`): what a graph-building backward differentiates."""
+    logp = F.log_softmax(z, 1)
+    lpt = logp.gather(1, t.unsqueeze(1)).squeeze(1)
+    if kind == "ce":
+        per = -(1.0 - eps) * wt * lpt
+        if eps:
+            wc = logp if w is None else logp * w
+            per = per - eps * v * wc.sum(1) / z.shape[1]
+    else:
+        per = -(wt * (-torch.expm1(lpt)).pow(gamma) * lpt)
+    return _reduce_rows(per, r, denom)
 
 
 # -------------------------------------------------------------- linear + cross-entropy
@@ -328,26 +233,36 @@ class _LinearCE(torch.autograd.Function):
         scale = 1.0 / denom if reduction == "mean" and denom > 0 else 1.0
         per, grads = _lce_pass(h, wgt, bias, t, v, wt, eps, softcap, block_rows,
                                scale if want else None, need[:3])
-        ctx.reduction, ctx.owner = reduction, "linear_cross_entropy"
-        ctx.args = (eps, softcap, block_rows)
-        if want:
-            ctx.grads = grads
-        else:
-            ctx.save_for_backward(h, wgt, bias, t, v, wt)
+        ctx.reduction = reduction
+        ctx.args = (eps, softcap, block_rows, denom)
+        ctx.grads = grads if want else None
+        ctx.save_for_backward(h, wgt, bias, t, v, wt)
         return _reduce_rows(per, reduction, denom)
 
     @staticmethod
-    @differentiable_once
     def backward(ctx, g):  # type: ignore[override]
-        if ctx.reduction == "none":
-            h, wgt, bias, t, v, wt = ctx.saved_tensors
-            eps, softcap, block_rows = ctx.args
-            _, grads = _lce_pass(h, wgt, bias, t, v, wt, eps, softcap, block_rows,
-                                 g.to(h.dtype), ctx.needs_input_grad[:3])
+        h, wgt, bias, t, v, wt = ctx.saved_tensors
+        eps, softcap, block_rows, denom = ctx.args
+        need = ctx.needs_input_grad[:3]
+        if torch.is_grad_enabled():
+            # a graph-building backward: the reference composition, differentiated
+            def reference(a, b, c):
+                z = F.linear(a, b, c)
+                if z.dtype in (torch.float16, torch.bfloat16):
+                    z = z.float()
+                if softcap is not None:
+                    z = softcap * torch.tanh(z / softcap)
+                return rows_reference(z, t, v, wt, None, "ce", eps, 0.0, ctx.reduction, denom)
+
+            gh, gw, gb = reference_grads(reference, (h, wgt, bias), g, need)
+        elif ctx.reduction == "none" or ctx.grads is None:
+            scale = g.to(h.dtype) if ctx.reduction == "none" else \
+                (1.0 / denom if ctx.reduction == "mean" and denom > 0 else 1.0) * float(g)
+            _, (gh, gw, gb) = _lce_pass(h, wgt, bias, t, v, wt, eps, softcap, block_rows,
+                                        scale, need)
         else:
-            grads = take_gradient(ctx, "grads", "linear_cross_entropy")
-            grads = tuple(None if x is None else scale_in_place(x, g) for x in grads)
-        gh, gw, gb = grads
+            grads, ctx.grads = ctx.grads, None  # handed over: a second backward recomputes
+            gh, gw, gb = (None if x is None else scale_in_place(x, g) for x in grads)
         return gh, gw, gb, None, None, None, None, None, None, None, None
 
 
@@ -409,63 +324,25 @@ def _lce_pass(h, wgt, bias, t, v, wt, eps, softcap, block_rows, row_scale, need)
     return per, grads
 
 
-def linear_cross_entropy(hidden: torch.Tensor, weight: torch.Tensor, target: torch.Tensor, *,
-                         bias: torch.Tensor | None = None, ignore_index: int = -100,
-                         label_smoothing: float = 0.0, softcap: float | None = None,
-                         reduction: str = "mean") -> torch.Tensor:
-    r"""Cross-entropy of ``hidden @ weight.T + bias`` without materialising the logits.
+def linear_cross_entropy(h: torch.Tensor, wgt: torch.Tensor, t: torch.Tensor, *,
+                         bias: torch.Tensor | None, ignore_index: int, label_smoothing: float,
+                         softcap: float | None, reduction: str) -> torch.Tensor:
+    """Cross-entropy of ``h @ wgt.T + bias`` (validated) without materialising the logits.
 
-    Equal to ``cross_entropy(F.linear(hidden, weight, bias), target, ...)`` (with
-    ``softcap`` the logits are first mapped to :math:`c\tanh(z/c)`). Rows are taken in
-    blocks of about 16M logits; each block is projected, reduced and differentiated, and
-    the gradients of ``hidden``, ``weight`` and ``bias`` accumulate as it goes, so the peak
-    is one block plus the gradients instead of several ``(N, V)`` tensors. With
-    ``reduction='none'`` the backward recomputes the blocks, scaled per row. Runs on every
-    device; half-precision inputs are reduced in float32.
-
-    Args:
-        hidden: ``(N, H)``. weight: ``(V, H)``. target: class indices ``(N,)``.
-        bias: ``(V,)`` or ``None``. ignore_index: default -100.
-        label_smoothing: in ``[0, 1]``. softcap: in ``(0, inf)`` or ``None``.
-        reduction: ``'none' | 'mean' | 'sum'``.
-
-    Example:
-        >>> import torch
-        >>> h, w = torch.zeros(2, 3), torch.zeros(4, 3)
-        >>> linear_cross_entropy(h, w, torch.tensor([0, 1]))
-        tensor(1.3863)
+    Rows are taken in blocks of about 16M logits; each block is projected, reduced and
+    differentiated, and the gradients of ``h``, ``wgt`` and ``bias`` accumulate as it
+    goes, so the peak is one block plus the gradients instead of several ``(N, V)``
+    tensors. With ``reduction='none'`` the backward recomputes the blocks, scaled per
+    row. Half-precision inputs are reduced in float32.
     """
-    owner = "linear_cross_entropy"
-    h = check_tensor(owner, "hidden", hidden)
-    wgt = check_tensor(owner, "weight", weight)
-    r = check_reduction(owner, reduction)
-    ig = check_param(owner, _IGNORE, ignore_index)
-    eps = check_param(owner, _LABEL_SMOOTHING, label_smoothing)
-    cap = check_param(owner, _SOFTCAP, softcap)
-    if h.dim() != 2 or wgt.dim() != 2 or h.shape[1] != wgt.shape[1]:
-        raise InputError(f"`hidden` (N, H) and `weight` (V, H) of {owner} must agree on H; "
-                         f"got {tuple(h.shape)} and {tuple(wgt.shape)}")
-    if h.dtype != wgt.dtype or h.device != wgt.device:
-        raise InputError(f"`hidden` and `weight` of {owner} must share dtype and device; got "
-                         f"{h.dtype} on {h.device} and {wgt.dtype} on {wgt.device}")
-    if bias is not None:
-        bias = check_tensor(owner, "bias", bias)
-        if bias.shape != (wgt.shape[0],):
-            raise InputError(f"`bias` of {owner} must have shape ({wgt.shape[0]},); "
-                             f"got {tuple(bias.shape)}")
-    t = _check_targets(owner, target, h.shape[0], wgt.shape[0], ig)
-    # NaN/inf refused as losses.cross_entropy refuses them (one sum each; value_checks)
-    check_all_finite(owner, "hidden", h)
-    check_all_finite(owner, "weight", wgt)
-    if bias is not None:
-        check_all_finite(owner, "bias", bias)
     cdt = torch.float32 if h.dtype in (torch.float16, torch.bfloat16) else h.dtype
-    safe, v, wt = _row_terms(t.to(h.device), ig, None, cdt)
+    safe, v, wt = _row_terms(t, ignore_index, None, cdt)
+    r = reduction
     denom = float(wt.sum()) if r == "mean" else 1.0
     if r == "mean" and denom == 0.0:
         denom = math.nan
     rows = max(1, LCE_BLOCK_ELEMENTS // max(wgt.shape[0], 1))
-    args = (safe, v, wt, eps, cap, r, denom, rows)
+    args = (safe, v, wt, label_smoothing, softcap, r, denom, rows)
     out = _LinearCE.apply(h.contiguous(), wgt.contiguous(),
                           None if bias is None else bias.contiguous(), *args)
     return out.to(h.dtype)

@@ -25,7 +25,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from actloss import _fast
 from actloss._meta import spec_to_json
+from actloss._reduction import reduce
 from actloss._validation import check_params
 from actloss.losses._binary import (
     asymmetric,
@@ -47,7 +49,6 @@ from actloss.losses._multiclass import (
     nll,
     poly1,
 )
-from actloss.losses._reduction import reduce
 from actloss.losses._registry import REGISTRY, Loss
 from actloss.losses._regression import (
     AdaptiveRobustLoss,
@@ -333,14 +334,16 @@ def specs() -> list[LossSpec]:
 
 
 def get(name: str, *, reduction: str | None = "default", weight: torch.Tensor | None = None,
-        peer: str | None = None, **params: Any) -> nn.Module:
+        peer: str | None = None, fast: bool = False, **params: Any) -> nn.Module:
     """The loss ``name`` as an ``nn.Module`` whose ``forward(input, target)`` is the function.
 
     Hyper-parameters are validated now. Entries with their own module (learnable ones,
     e.g. ``get('adaptive_robust', learnable=True)``) build it. ``reduction='default'``
     takes the entry's own default (``'mean'``; ``'none'`` for the ``optax_…`` entries,
     which return unreduced values as optax does); ``None`` means no reduction, as in
-    Keras. ``peer`` as for :func:`spec`.
+    Keras. ``peer`` as for :func:`spec`. ``fast=True`` binds the module to the opt-in
+    fast implementations now (see the *Fast paths* page of the documentation); calls they
+    do not support run the reference.
     """
     s = REGISTRY.spec(name, peer=peer)
     if reduction is None:
@@ -352,8 +355,14 @@ def get(name: str, *, reduction: str | None = "default", weight: torch.Tensor | 
         reduction = default.default if default is not None and isinstance(
             default.default, str) else "mean"
     if s.module is not None:
-        return s.module(reduction=reduction, weight=weight, **params)
-    return Loss(s, reduction=reduction, weight=weight, **params)
+        module: nn.Module = s.module(reduction=reduction, weight=weight, **params)
+    else:
+        module = Loss(s, reduction=reduction, weight=weight, **params)
+    if fast.__class__ is not bool:
+        from actloss.errors import ParameterError
+
+        raise ParameterError(f"`fast` of get({name!r}) must be True or False; got {fast!r}")
+    return _fast.bind(module) if fast else module
 
 
 def gradient(name: str, input: torch.Tensor, target: torch.Tensor, *,

@@ -13,13 +13,12 @@ import math
 import torch
 import torch.nn.functional as F
 
+from actloss import _fast
 from actloss._meta import Bilingual
+from actloss._reduction import check_reduction, check_weight, reduce
 from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Interval, Param, check_params
 from actloss.errors import InputError
-from actloss.kernels import _elementwise_losses as _kernels
-from actloss.kernels._common import use_fused_loss
 from actloss.losses._checks import check_pair, check_range, check_signed_binary
-from actloss.losses._reduction import check_reduction, check_weight, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 
@@ -158,9 +157,11 @@ def binary_cross_entropy_with_logits(
     x, y = _binary_pair(owner, input, target, reduction)
     pw = _pos_weight(owner, pos_weight, x)
     y = _smooth(y, s)
-    if not isinstance(pw, torch.Tensor) and not y.requires_grad \
-            and use_fused_loss(x, "bce_with_logits", weight):  # one native pass
-        return _kernels.bce_with_logits(x, y, reduction=reduction, weight=weight, pos_weight=pw)
+    if _fast.route is not None and not isinstance(pw, torch.Tensor):
+        fast = _fast.call("bce_with_logits", x, y, reduction=reduction, weight=weight,
+                          pos_weight=pw)
+        if fast is not None:
+            return fast
     if pw is not None and not isinstance(pw, torch.Tensor):
         pw = torch.tensor(pw, dtype=x.dtype, device=x.device)
     # -(w+ y log sigma(x) + (1 - y) log sigma(-x)), log sigma(x) = -softplus(-x): PyTorch's
@@ -196,7 +197,10 @@ def _log_one_minus_pt(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     tiny = torch.finfo(x.dtype).tiny
     a = torch.log(y.clamp_min(tiny)) + F.logsigmoid(-x)
     b = torch.log((1 - y).clamp_min(tiny)) + F.logsigmoid(x)
-    return torch.logaddexp(a, b)
+    # log(e^a + e^b) = hi + softplus(lo - hi): torch.logaddexp's second derivative is NaN
+    # once e^(a - b) overflows (|a - b| > 709 in float64, 88 in float32); softplus of a
+    # non-positive argument has finite derivatives of every order
+    return torch.where(a >= b, a + F.softplus(b - a), b + F.softplus(a - b))
 
 
 def binary_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
@@ -220,16 +224,10 @@ def binary_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: str = 
         alpha: in ``[0, 1]`` or ``None`` (default 0.25). gamma: in ``[0, inf)`` (default 2).
 
     Performance:
-        On float32/float64 CPU input of at least
-        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements, with a
-        constant element-wise ``weight`` (or none), this runs
-        :func:`actloss.kernels.binary_focal_with_logits`, which computes the loss and its
-        gradient in one blocked pass and hands the gradient buffer to autograd without a
-        copy. That gradient can be taken once: a second backward through the same graph
-        (``retain_graph=True``) or a double backward (``create_graph=True``,
-        ``gradgradcheck``) raises :class:`actloss.kernels.GradientConsumedError`; run
-        such code inside ``with actloss.kernels.fused(False):`` (or call
-        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+        The reference path runs by default: the same result at every size and on
+        every run, twice differentiable. With the opt-in fast paths enabled (see
+        the *Fast paths* page of the documentation) a fast implementation may run
+        instead, within its stated error bound.
 
     References:
         Lin et al. (2017), Focal Loss for Dense Object Detection.
@@ -242,9 +240,11 @@ def binary_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: str = 
     """
     p = check_params("binary_focal", FOCAL_PARAMS, {"alpha": alpha, "gamma": gamma})
     x, y = _binary_pair("binary_focal", input, target, reduction)
-    if use_fused_loss(x, "binary_focal", weight) and not y.requires_grad:
-        return _kernels.binary_focal_with_logits(x, y, alpha=p["alpha"], gamma=p["gamma"],
-                                                 reduction=reduction, weight=weight)
+    if _fast.route is not None:
+        fast = _fast.call("binary_focal", x, y, alpha=p["alpha"], gamma=p["gamma"],
+                          reduction=reduction, weight=weight)
+        if fast is not None:
+            return fast
     bce = -(y * F.logsigmoid(x) + (1 - y) * F.logsigmoid(-x))
     loss = bce if p["gamma"] == 0.0 else torch.exp(p["gamma"] * _log_one_minus_pt(x, y)) * bce
     if p["alpha"] is not None:

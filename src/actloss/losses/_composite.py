@@ -20,9 +20,9 @@ import torch
 from torch import nn
 
 from actloss._meta import bilingual as _bi
+from actloss._reduction import check_reduction, reduce
 from actloss._validation import NONNEGATIVE, Param, check_params, check_tensor
 from actloss.errors import InputError, ParameterError
-from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import REGISTRY, register
 from actloss.losses._spec import LossSpec
 

@@ -13,10 +13,10 @@ import math
 import torch
 
 from actloss._meta import Bilingual
+from actloss._reduction import check_reduction, reduce
 from actloss._validation import POSITIVE, REALS, Param, check_params
 from actloss.errors import InputError, ParameterError
 from actloss.losses._checks import check_pair, check_range, value_checks_enabled
-from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 

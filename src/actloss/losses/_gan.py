@@ -29,10 +29,9 @@ import torch
 import torch.nn.functional as F
 
 from actloss._meta import bilingual as _bi
+from actloss._reduction import check_reduction, reduce
 from actloss._validation import NONNEGATIVE, Param, check_params, check_tensor
 from actloss.errors import InputError
-from actloss.kernels._common import fused
-from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 
@@ -455,8 +454,7 @@ def gradient_penalty(critic: Callable[[torch.Tensor], torch.Tensor], real: torch
     shape = (real.shape[0],) + (1,) * (real.dim() - 1)
     eps = torch.rand(shape, dtype=real.dtype, device=real.device, generator=generator)
     x_hat = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
-    with fused(False):  # the penalty differentiates the critic twice: no fused forms
-        out = critic(x_hat)
+    out = critic(x_hat)
     (grad,) = torch.autograd.grad(out.sum(), x_hat, create_graph=True)
     norm = grad.flatten(1).norm(2, dim=1)
     return lam["lambda_"] * ((norm - 1) ** 2).mean()

@@ -13,10 +13,10 @@ import torch
 
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
+from actloss._reduction import check_reduction, reduce
 from actloss._validation import UNIT, Param, check_param
 from actloss.errors import InputError
 from actloss.losses._checks import check_pair
-from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 

@@ -24,12 +24,11 @@ from collections.abc import Callable
 
 import torch
 
+from actloss import _fast
 from actloss._meta import Bilingual
+from actloss._reduction import check_reduction, reduce
 from actloss._validation import NONNEGATIVE, REALS, Interval, Param, check_params
-from actloss.kernels import _softmax_losses as _kernels
-from actloss.kernels._common import use_fused_loss
 from actloss.losses._checks import check_class_target, check_class_weight
-from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 
@@ -125,12 +124,12 @@ def _class_loss(owner: str, input: torch.Tensor, target: torch.Tensor, reduction
 def _fused_rows(owner: str, kernel: str, input: object, target: object, reduction: str,
                 weight: object, ignore_index: int
                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None] | None:
-    """The checked ``(x, t, w)`` when the fused row kernel takes this call, else ``None``.
+    """The checked ``(x, t, w)`` of a 2-D call with class indices while the fast paths are
+    enabled (they may take it), else ``None``.
 
     The checks are :func:`_class_loss`'s, in its order, so errors read the same either way.
     """
-    if not isinstance(input, torch.Tensor) or input.dim() != 2 \
-            or not use_fused_loss(input, kernel):
+    if _fast.route is None or not isinstance(input, torch.Tensor) or input.dim() != 2:
         return None
     check_reduction(owner, reduction)
     x, t, kind = check_class_target(owner, input, target, ignore_index=ignore_index)
@@ -189,16 +188,10 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
         label_smoothing: in ``[0, 1]`` (default 0).
 
     Performance:
-        A 2-D ``(N, C)`` float32/float64 CPU input of at least
-        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements with class
-        indices as target (and constant class weights) runs
-        :func:`actloss.kernels.cross_entropy`, which computes the loss and its gradient by row
-        blocks and hands the gradient buffer to autograd without a copy. That gradient
-        can be taken once: a second backward through the same graph
-        (``retain_graph=True``) or a double backward (``create_graph=True``,
-        ``gradgradcheck``) raises :class:`actloss.kernels.GradientConsumedError`; run
-        such code inside ``with actloss.kernels.fused(False):`` (or call
-        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+        The reference path runs by default: the same result at every size and on
+        every run, twice differentiable. With the opt-in fast paths enabled (see
+        the *Fast paths* page of the documentation) a fast implementation may run
+        instead, within its stated error bound.
 
     References:
         Shannon (1948); Bridle (1990), softmax.
@@ -215,9 +208,10 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
                           p["ignore_index"])
     if checked is not None:
         x, t, w = checked
-        return _kernels.cross_entropy(x, t, weight=w, ignore_index=p["ignore_index"],
-                                      label_smoothing=p["label_smoothing"],
-                                      reduction=reduction)
+        y = _fast.call("cross_entropy", x, t, weight=w, ignore_index=p["ignore_index"],
+                       label_smoothing=p["label_smoothing"], reduction=reduction)
+        if y is not None:
+            return y
     return _class_loss("cross_entropy", input, target, reduction, weight, _neg,
                        ignore_index=p["ignore_index"], smoothing=p["label_smoothing"])
 
@@ -308,16 +302,10 @@ def categorical_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: s
         gamma: in ``[0, inf)`` (default 2).
 
     Performance:
-        A 2-D ``(N, C)`` float32/float64 CPU input of at least
-        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements with class
-        indices as target (and constant class weights) runs
-        :func:`actloss.kernels.softmax_focal`, which computes the loss and its gradient by row
-        blocks and hands the gradient buffer to autograd without a copy. That gradient
-        can be taken once: a second backward through the same graph
-        (``retain_graph=True``) or a double backward (``create_graph=True``,
-        ``gradgradcheck``) raises :class:`actloss.kernels.GradientConsumedError`; run
-        such code inside ``with actloss.kernels.fused(False):`` (or call
-        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+        The reference path runs by default: the same result at every size and on
+        every run, twice differentiable. With the opt-in fast paths enabled (see
+        the *Fast paths* page of the documentation) a fast implementation may run
+        instead, within its stated error bound.
 
     References:
         Lin et al. (2017), Focal Loss for Dense Object Detection.
@@ -334,8 +322,10 @@ def categorical_focal(input: torch.Tensor, target: torch.Tensor, *, reduction: s
                           weight, p["ignore_index"])
     if checked is not None:
         x, t, w = checked
-        return _kernels.softmax_focal(x, t, gamma=p["gamma"], weight=w,
-                                      ignore_index=p["ignore_index"], reduction=reduction)
+        y = _fast.call("softmax_focal", x, t, gamma=p["gamma"], weight=w,
+                       ignore_index=p["ignore_index"], reduction=reduction)
+        if y is not None:
+            return y
     return _class_loss("categorical_focal", input, target, reduction, weight,
                        _focal_phi(p["gamma"]), ignore_index=p["ignore_index"])
 

@@ -9,9 +9,9 @@ import torch
 from torch import nn
 
 from actloss._peers import LOSS_NAMES, TWINS
+from actloss._reduction import check_reduction
 from actloss._registry import Registry
 from actloss._validation import check_params, guard_keywords
-from actloss.losses._reduction import check_reduction
 from actloss.losses._spec import LossSpec
 
 __all__ = ["REGISTRY", "Loss", "register"]

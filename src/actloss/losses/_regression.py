@@ -15,7 +15,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from actloss import _fast
 from actloss._meta import Bilingual
+from actloss._reduction import check_reduction, reduce
 from actloss._validation import (
     NONNEGATIVE,
     OPEN_UNIT,
@@ -25,10 +27,7 @@ from actloss._validation import (
     check_params,
 )
 from actloss.errors import InputError, ParameterError
-from actloss.kernels import _elementwise_losses as _kernels
-from actloss.kernels._common import use_fused_loss
 from actloss.losses._checks import check_pair, check_range
-from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 
@@ -171,8 +170,10 @@ def huber(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     """
     (delta,) = check_params("huber", HUBER_PARAMS, {"delta": delta}).values()
     x, y = _start("huber", input, target, reduction)
-    if use_fused_loss(x, "huber", weight):  # loss and gradient in one native pass
-        return _kernels.huber(x, y, reduction=reduction, weight=weight, delta=delta)
+    if _fast.route is not None:
+        fast = _fast.call("huber", x, y, reduction=reduction, weight=weight, delta=delta)
+        if fast is not None:
+            return fast
     # the piecewise formula above, per element, by PyTorch's fused op (one pass)
     loss = F.huber_loss(x, y, reduction="none", delta=delta)
     return _finish("huber", loss, reduction, weight)
@@ -214,8 +215,10 @@ def smooth_l1(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "me
     """
     (beta,) = check_params("smooth_l1", SMOOTH_L1_PARAMS, {"beta": beta}).values()
     x, y = _start("smooth_l1", input, target, reduction)
-    if use_fused_loss(x, "smooth_l1", weight):  # loss and gradient in one native pass
-        return _kernels.smooth_l1(x, y, reduction=reduction, weight=weight, beta=beta)
+    if _fast.route is not None:
+        fast = _fast.call("smooth_l1", x, y, reduction=reduction, weight=weight, beta=beta)
+        if fast is not None:
+            return fast
     # the piecewise formula above, per element, by PyTorch's fused op (one pass)
     loss = F.smooth_l1_loss(x, y, reduction="none", beta=beta)
     return _finish("smooth_l1", loss, reduction, weight)
@@ -241,16 +244,10 @@ def log_cosh(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mea
         input, target: tensors of one shape. reduction, weight: as for :func:`mse`.
 
     Performance:
-        On float32/float64 CPU input of at least
-        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements, with a
-        constant element-wise ``weight`` (or none), this runs
-        :func:`actloss.kernels.log_cosh`, which computes the loss and its gradient in one
-        blocked pass and hands the gradient buffer to autograd without a copy. That
-        gradient can be taken once: a second backward through the same graph
-        (``retain_graph=True``) or a double backward (``create_graph=True``,
-        ``gradgradcheck``) raises :class:`actloss.kernels.GradientConsumedError`; run
-        such code inside ``with actloss.kernels.fused(False):`` (or call
-        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+        The reference path runs by default: the same result at every size and on
+        every run, twice differentiable. With the opt-in fast paths enabled (see
+        the *Fast paths* page of the documentation) a fast implementation may run
+        instead, within its stated error bound.
 
     References:
         Keras LogCosh; Chen et al. (2019), Log Hyperbolic Cosine Loss.
@@ -262,8 +259,10 @@ def log_cosh(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mea
         tensor([ 0.0000,  0.4338, 99.3069])
     """
     x, y = _start("log_cosh", input, target, reduction)
-    if use_fused_loss(x, "log_cosh", weight):
-        return _kernels.log_cosh(x, y, reduction=reduction, weight=weight)
+    if _fast.route is not None:
+        fast = _fast.call("log_cosh", x, y, reduction=reduction, weight=weight)
+        if fast is not None:
+            return fast
     return _finish("log_cosh", _log_cosh(x - y), reduction, weight)
 
 

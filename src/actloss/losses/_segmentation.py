@@ -21,20 +21,20 @@ import math
 
 import torch
 
+from actloss import _fast
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
+from actloss._reduction import check_reduction, reduce
 from actloss._validation import (
     NONNEGATIVE,
     POSITIVE,
     Interval,
     Param,
     check_params,
+    check_same_shape,
     check_tensor,
 )
 from actloss.errors import InputError, ParameterError
-from actloss.kernels import _region_losses as _kernels
-from actloss.kernels._common import use_fused_loss
-from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 
@@ -167,10 +167,37 @@ def _by_class_gradient(grad, input: torch.Tensor, target: torch.Tensor,
     return _weigh(g.reshape(input.shape), weight, input.shape[:1]).to(input.dtype)
 
 
+def _outside(v: torch.Tensor, low: float, high: float) -> bool:
+    lo, hi = torch.aminmax(v.detach())
+    return bool(lo < low) or bool(hi > high)
+
+
+def check_masks(owner: str, input: object, target: object, from_logits: bool
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+    """``input`` and ``target`` of an overlap loss, checked: same shape, at least 2-D
+    (one sample per row), target in [0, 1], input in [0, 1] unless ``from_logits``.
+
+    Shared by dice, jaccard, tversky and focal Tversky; each range test is one
+    ``aminmax`` pass.
+    """
+    x = check_tensor(owner, "input", input)
+    t = check_tensor(owner, "target", target)
+    check_same_shape(owner, x, t)
+    if x.dim() < 2:
+        raise InputError(f"`input` of {owner} must have shape (N, *) with at least 2 "
+                         f"dimensions (one sample per row); got shape {tuple(x.shape)}")
+    if t.numel() and _outside(t, 0.0, 1.0):
+        raise InputError(f"`target` of {owner} must hold mask values in [0, 1]")
+    if not from_logits and x.numel() and _outside(x, 0.0, 1.0):
+        raise InputError(f"`input` of {owner} must hold probabilities in [0, 1] "
+                         "(pass from_logits=True for logits)")
+    return x, t
+
+
 def _masks(owner: str, input: object, target: object, from_logits: bool
            ) -> tuple[torch.Tensor, torch.Tensor]:
     """Checked probabilities ``p`` and target ``t``, flattened to ``(N, M)``."""
-    x, t = _kernels.check_masks(owner, input, target, from_logits)
+    x, t = check_masks(owner, input, target, from_logits)
     xu = _up(x).flatten(1)
     p = torch.sigmoid(xu) if from_logits else xu
     return p, _up(t).flatten(1).to(p.dtype)
@@ -233,14 +260,10 @@ def dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
         ``input``, ``target``: ``(N, *)``; output ``(N,)`` with ``reduction='none'``.
 
     Performance:
-        With ``from_logits=False`` and float32/float64 CPU input of at least
-        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements this runs
-        :func:`actloss.kernels.dice`, which keeps three sums per sample for a
-        closed-form backward instead of the element-wise products. Its backward has no
-        graph of its own: a double backward (``create_graph=True``, ``gradgradcheck``)
-        raises :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):`` (or call
-        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+        The reference path runs by default: the same result at every size and on
+        every run, twice differentiable. With the opt-in fast paths enabled (see
+        the *Fast paths* page of the documentation) a fast implementation may run
+        instead, within its stated error bound.
 
     Example:
         >>> import torch
@@ -259,10 +282,11 @@ def dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
     kw = check_params("dice", DICE_PARAMS, {"smooth": smooth, "from_logits": from_logits})
     p, t = _masks("dice", input, target, kw["from_logits"])
     s = kw["smooth"]
-    if not kw["from_logits"] and not t.requires_grad and use_fused_loss(input, "dice"):
+    if _fast.route is not None and not kw["from_logits"]:
         check_reduction("dice", reduction)
-        return _kernels.checked_region("dice", p, t, (2.0, 0.0, 1.0, 1.0), s, False,
-                                       reduction, weight)
+        fast = _fast.call("dice", p, t, smooth=s, reduction=reduction, weight=weight)
+        if fast is not None:
+            return fast.to(input.dtype)
     inter = (p * t).sum(1)
     total = p.sum(1) + t.sum(1)
     loss = 1 - (2 * inter + s) / (total + s)
@@ -416,14 +440,10 @@ def tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
         ``input``, ``target``: ``(N, *)``; output ``(N,)`` with ``reduction='none'``.
 
     Performance:
-        With ``from_logits=False`` and float32/float64 CPU input of at least
-        ``actloss.kernels._common.MIN_FUSED_LOSS_ELEMENTS`` (65536) elements this runs
-        :func:`actloss.kernels.tversky`, which keeps three sums per sample for a
-        closed-form backward instead of the element-wise products. Its backward has no
-        graph of its own: a double backward (``create_graph=True``, ``gradgradcheck``)
-        raises :class:`actloss.kernels.GradientConsumedError`; run such code inside
-        ``with actloss.kernels.fused(False):`` (or call
-        ``actloss.kernels.set_fused_enabled(False)``) for the plain form.
+        The reference path runs by default: the same result at every size and on
+        every run, twice differentiable. With the opt-in fast paths enabled (see
+        the *Fast paths* page of the documentation) a fast implementation may run
+        instead, within its stated error bound.
 
     Example:
         >>> import torch
@@ -444,12 +464,12 @@ def tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean
     kw = check_params("tversky", TVERSKY_PARAMS, {"alpha": alpha, "beta": beta,
                                                    "smooth": smooth, "from_logits": from_logits})
     p, t = _masks("tversky", input, target, kw["from_logits"])
-    if not kw["from_logits"] and not t.requires_grad and use_fused_loss(input, "tversky"):
+    if _fast.route is not None and not kw["from_logits"]:
         check_reduction("tversky", reduction)
-        al, be = kw["alpha"], kw["beta"]
-        # TP + al FP + be FN = (1 - al - be) I + al P + be T, with FP = P - I, FN = T - I
-        return _kernels.checked_region("tversky", p, t, (1.0, 1.0 - al - be, al, be),
-                                       kw["smooth"], False, reduction, weight)
+        fast = _fast.call("tversky", p, t, alpha=kw["alpha"], beta=kw["beta"],
+                          smooth=kw["smooth"], reduction=reduction, weight=weight)
+        if fast is not None:
+            return fast.to(input.dtype)
     ti, _, _ = _tversky_parts(p, t, kw["alpha"], kw["beta"], kw["smooth"])
     return _finish("tversky", 1 - ti.squeeze(1), input, reduction, weight)
 

@@ -22,9 +22,9 @@ import torch
 
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
+from actloss._reduction import check_reduction, reduce
 from actloss._validation import Interval, Param, check_params, check_tensor
 from actloss.errors import InputError
-from actloss.losses._reduction import check_reduction, reduce
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 

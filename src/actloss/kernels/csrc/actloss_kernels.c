@@ -247,8 +247,10 @@ INLINE float a_silu(float x, float p1, float p2, float *d) {
     (void)p1; (void)p2;
     float sp, sm;
     sigmoid_pair(x, &sp, &sm);
-    *d = sp + x * sp * sm; /* sigma (1 + x sigma(-x)) */
-    return x * sp;
+    /* sigma (1 + x sigma(-x)); at x = +-inf the product term is 0 (its limit), and
+     * silu(-inf) = -0 (the limit of x sigma(x)), not inf * 0 */
+    *d = sp + (fabsf(x) < INFINITY ? x * sp * sm : 0.0f);
+    return x == -INFINITY ? -0.0f : x * sp;
 }
 
 /* GELU: Phi(x) = erfc(-x/sqrt 2)/2 with erfc(z) = t Q(t) exp(-z^2), t = 1/(1 + z/2),
@@ -275,7 +277,7 @@ INLINE float a_gelu(float x, float p1, float p2, float *d) {
     float h = 0.5f * t * q * ex;                  /* erfc(z)/2 */
     float cdf = x <= 0.0f ? h : 1.0f - h;
     *d = cdf + xt * INV_SQRT_2PI * ex;
-    return x * cdf;
+    return x == -INFINITY ? -0.0f : x * cdf; /* the limit at -inf is -0 */
 }
 
 INLINE float a_gelu_tanh(float x, float p1, float p2, float *d) {
@@ -286,7 +288,7 @@ INLINE float a_gelu_tanh(float x, float p1, float p2, float *d) {
     float sp, sm;
     sigmoid_pair(u2, &sp, &sm); /* (1 + tanh u) / 2 = sigma(2u) */
     *d = sp + xc * sp * sm * 2.0f * SQRT_2_OVER_PI * (1.0f + 3.0f * GELU_K * x2);
-    return x * sp;
+    return x == -INFINITY ? -0.0f : x * sp; /* the limit at -inf is -0 */
 }
 
 /* mish = x tanh(softplus x). With e = exp(-|x|): for x <= 0, n = e(e + 2) and
@@ -301,8 +303,8 @@ INLINE float a_mish(float x, float p1, float p2, float *d) {
     float r = 1.0f / (1.0f + e);
     float sp = x >= 0.0f ? r : e * r;
     float omt2 = (1.0f - t) * (1.0f + t);
-    *d = t + x * sp * omt2;
-    return x * t;
+    *d = t + (fabsf(x) < INFINITY ? x * sp * omt2 : 0.0f); /* limits at +-inf: 1, 0 */
+    return x == -INFINITY ? -0.0f : x * t;                  /* mish(-inf) = -0 */
 }
 
 INLINE float a_elu(float x, float alpha, float p2, float *d) {
