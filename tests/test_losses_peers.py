@@ -235,7 +235,7 @@ def test_new_names_resolve_with_the_peers_spellings():
                         ("perceptron_loss", "perceptron"),
                         ("multiclass_perceptron_loss", "multiclass_perceptron"),
                         ("ranking_softmax_loss", "ranking_softmax"),
-                        ("convex_kl_divergence", "generalized_kl_divergence")]:
+                        ("convex_kl_divergence", "optax_convex_kl_divergence")]:
         assert L.spec(alias).name == name, alias
 
 

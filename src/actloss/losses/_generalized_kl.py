@@ -109,7 +109,7 @@ def smooth_labels(labels: torch.Tensor, alpha: float) -> torch.Tensor:
 register(LossSpec(
     name="generalized_kl_divergence", fn=generalized_kl_divergence,
     gradient=_generalized_kl_grad,
-    aliases=("convex_kl_divergence", "generalized_kl", "i_divergence"), family="divergence",
+    aliases=("generalized_kl", "i_divergence"), family="divergence",
     summary="KL divergence of non-negative measures: sum y log(y/q) - y + q.",
     summary_zh="非负测度的 KL 散度:sum y log(y/q) - y + q。",
     formula=r"\sum_k y_k \log\frac{y_k}{q_k} - y_k + q_k,\ \log q = x",

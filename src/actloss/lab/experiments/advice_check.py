@@ -31,6 +31,7 @@ from torch import nn
 
 from actloss._validation import POSITIVE
 from actloss.lab.experiments._base import (
+    CELL_ZH,
     INT_POS,
     REGISTRY,
     Claim,
@@ -46,6 +47,7 @@ from actloss.lab.stats import mean_interval
 __all__ = ["DATASETS", "Candidate", "Config", "figure", "judge", "run", "t_interval"]
 
 CONFIDENCE = 0.95
+OUTCOMES = ("holds", "fails", "unclear")  # per data set; CELL_ZH has their Chinese
 TEST_SHARE = 0.3  # held-out share of every split
 
 
@@ -443,8 +445,7 @@ def judge(m: dict[str, Any]) -> Verdict:
     else:
         status = "inconclusive"
     because = "; ".join(f"{k}: {v}" for k, v in per.items())
-    zh_word = {"holds": "成立", "fails": "不成立", "unclear": "不明确"}
-    because_zh = ";".join(f"{k}:{zh_word[v]}" for k, v in per.items())
+    because_zh = ";".join(f"{k}:{CELL_ZH[v]}" for k, v in per.items())
     # the effect: the share of data sets on which the choice holds (1 is the claim)
     share = sum(v == "holds" for v in per.values()) / max(len(per), 1)
     return Verdict(status, RULE, RULE_ZH, because, because_zh, seeds=int(m.get("seeds", 1)),
