@@ -19,23 +19,20 @@ from typing import Any
 import lightning as L
 import torch
 
-from actloss.findings import Finding
-from actloss.watch import Watch
+from actloss.integrations._held import HeldWatch
 
 __all__ = ["WatchCallback"]
 
 
-class WatchCallback(L.Callback):
+class WatchCallback(HeldWatch, L.Callback):
     """Lint the first batch and monitor training; ``**settings`` as for ``watch``."""
 
     def __init__(self, **settings: Any) -> None:
-        super().__init__()
-        self.settings = settings
-        self.watch: Watch | None = None
-        self._found: list[Finding] = []
+        HeldWatch.__init__(self, **settings)
+        L.Callback.__init__(self)
 
     def on_fit_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
-        self.watch = Watch(pl_module, None, None, hooks=False, **self.settings)
+        self._start(pl_module)
 
     def on_before_optimizer_step(self, trainer: L.Trainer, pl_module: L.LightningModule,
                                  optimizer: torch.optim.Optimizer) -> None:
@@ -50,12 +47,4 @@ class WatchCallback(L.Callback):
         self.watch.step_end(loss if isinstance(loss, torch.Tensor) else None)
 
     def on_fit_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
-        if self.watch is not None:
-            self._found = self.watch.findings()
-            self.watch.close()
-
-    def findings(self) -> list[Finding]:
-        """What the watch found (after the fit: everything it reported)."""
-        if self.watch is not None and self.watch.attached:
-            return self.watch.findings()
-        return list(self._found)
+        self._finish()

@@ -17,24 +17,18 @@ from typing import Any
 
 import transformers
 
-from actloss.findings import Finding
-from actloss.watch import Watch
+from actloss.integrations._held import HeldWatch
 
 __all__ = ["WatchCallback"]
 
 
-class WatchCallback(transformers.TrainerCallback):
+class WatchCallback(HeldWatch, transformers.TrainerCallback):
     """Lint the first batch and monitor training; ``**settings`` as for ``watch``."""
-
-    def __init__(self, **settings: Any) -> None:
-        self.settings = settings
-        self.watch: Watch | None = None
-        self._found: list[Finding] = []
 
     def on_train_begin(self, args: Any, state: Any, control: Any, model: Any = None,
                        **kwargs: Any) -> None:
         if model is not None:
-            self.watch = Watch(model, None, None, hooks=False, **self.settings)
+            self._start(model)
 
     def on_pre_optimizer_step(self, args: Any, state: Any, control: Any,
                               **kwargs: Any) -> None:
@@ -46,12 +40,4 @@ class WatchCallback(transformers.TrainerCallback):
             self.watch.step_end()
 
     def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        if self.watch is not None:
-            self._found = self.watch.findings()
-            self.watch.close()
-
-    def findings(self) -> list[Finding]:
-        """What the watch found (after training: everything it reported)."""
-        if self.watch is not None and self.watch.attached:
-            return self.watch.findings()
-        return list(self._found)
+        self._finish()

@@ -26,6 +26,7 @@ __all__ = [
     "check_class_weight",
     "check_pair",
     "check_range",
+    "check_scores_and_indices",
     "check_signed_binary",
     "set_value_checks",
     "value_checks",
@@ -180,6 +181,24 @@ def check_class_weight(owner: str, weight: object, n_classes: int,
             f"got shape {tuple(w.shape)}"
         )
     return w.to(dtype)
+
+
+def check_scores_and_indices(owner: str, input: object, target: object
+                             ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Validate scores ``(*, C)`` with int class indices ``(*)`` (optax's layout: classes
+    last). Returns ``(input, target)``."""
+    x = check_tensor(owner, "input", input)
+    y = check_tensor(owner, "target", target, floating=False)
+    if y.is_floating_point() or x.dim() < 1 or y.shape != x.shape[:-1]:
+        raise InputError(f"`target` of {owner} must hold int64 class indices of shape "
+                         f"input.shape[:-1] = {tuple(x.shape[:-1])}; got dtype {y.dtype} and "
+                         f"shape {tuple(y.shape)}")
+    check_all_finite(owner, "input", x)
+    c = x.shape[-1]
+    if y.numel() and bool(((y < 0) | (y >= c)).any()):
+        raise InputError(f"`target` of {owner} must hold class indices in [0, {c}); got "
+                         f"values from {int(y.min())} to {int(y.max())}")
+    return x, y
 
 
 def check_class_target(owner: str, input: object, target: object, *,

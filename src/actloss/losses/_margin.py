@@ -24,7 +24,12 @@ from actloss._numeric import up as _up
 from actloss._reduction import check_reduction, reduce
 from actloss._validation import REALS, Param, check_params, check_tensor
 from actloss.errors import InputError
-from actloss.losses._checks import check_all_finite, check_pair, check_signed_binary
+from actloss.losses._checks import (
+    check_all_finite,
+    check_pair,
+    check_scores_and_indices,
+    check_signed_binary,
+)
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 
@@ -388,17 +393,7 @@ def _perceptron_grad(input: torch.Tensor, target: torch.Tensor, *,
 def _multiclass_args(owner: str, input: object, target: object, reduction: str
                      ) -> tuple[torch.Tensor, torch.Tensor]:
     check_reduction(owner, reduction)
-    x = check_tensor(owner, "input", input)
-    y = check_tensor(owner, "target", target, floating=False)
-    if y.is_floating_point() or x.dim() < 1 or y.shape != x.shape[:-1]:
-        raise InputError(f"`target` of {owner} must hold int64 class indices of shape "
-                         f"input.shape[:-1] = {tuple(x.shape[:-1])}; got dtype {y.dtype} and "
-                         f"shape {tuple(y.shape)}")
-    check_all_finite(owner, "input", x)
-    c = x.shape[-1]
-    if y.numel() and bool(((y < 0) | (y >= c)).any()):
-        raise InputError(f"`target` of {owner} must hold class indices in [0, {c}); got "
-                         f"values from {int(y.min())} to {int(y.max())}")
+    x, y = check_scores_and_indices(owner, input, target)
     return _up(x), y
 
 
