@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
 from actloss._reduction import check_reduction, reduce
+from actloss.activations import sparsemax
 from actloss.errors import InputError
 from actloss.losses._checks import check_pair, check_scores_and_indices
 from actloss.losses._registry import register
@@ -82,19 +83,9 @@ def _sparsemax_loss_grad(input: torch.Tensor, target: torch.Tensor, *,
 
 # ---------------------------------------------------------------------------- multi-class
 def sparsemax_simplex(z: torch.Tensor) -> torch.Tensor:
-    """Sparsemax along the last dimension: the Euclidean projection onto the simplex.
-
-    Sort-based (Martins and Astudillo 2016, Algorithm 1): ``p = max(z - tau, 0)`` with
-    ``tau = (sum of the k largest - 1)/k`` for the largest ``k`` with
-    ``1 + k z_(k) > sum of the k largest``.
-    """
-    zs, _ = torch.sort(z, dim=-1, descending=True)
-    k = torch.arange(1, z.shape[-1] + 1, device=z.device, dtype=z.dtype)
-    cum = zs.cumsum(-1)
-    support = (1 + k * zs) > cum
-    k_z = support.sum(-1, keepdim=True).clamp_min(1)  # 0 only for a NaN row: tau is NaN
-    tau = (cum.gather(-1, k_z - 1) - 1) / k_z.to(z.dtype)
-    return (z - tau).clamp_min(0)
+    """Sparsemax along the last dimension (the catalog's activation
+    :func:`actloss.activations.sparsemax`, Martins and Astudillo 2016, Algorithm 1)."""
+    return sparsemax(z, dim=-1)
 
 
 def _multiclass_args(input: object, target: object, reduction: str
