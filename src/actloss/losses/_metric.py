@@ -72,6 +72,24 @@ CONTRASTIVE_PARAMS = (Param("margin", 1.0, float, POSITIVE,
 _TINY = 1e-12  # squared distances below this count as zero (sqrt has no derivative at 0)
 
 
+class _HalfSquaredNorm(torch.autograd.Function):
+    """``||v||^2 / 2`` over the last dimension as ``(s / 2) (s q)``, ``q = ||v / s||^2``, with
+    the gradient ``v`` given directly (autograd through the scaled form would multiply by
+    ``s^2`` before dividing by ``s``, and overflow where ``v`` itself does not)."""
+
+    @staticmethod
+    def forward(ctx: object, v: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        s = _row_scale(v)
+        t = v / s
+        ctx.save_for_backward(v)  # type: ignore[attr-defined]
+        return (0.5 * s.squeeze(-1)) * (s.squeeze(-1) * (t * t).sum(-1))
+
+    @staticmethod
+    def backward(ctx: object, g: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        (v,) = ctx.saved_tensors  # type: ignore[attr-defined]
+        return g.unsqueeze(-1) * v  # differentiable again: second derivatives hold
+
+
 def _pair_distance(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """``diff = x1 - x2``, half its squared norm and its norm, free of intermediate overflow.
 
@@ -83,7 +101,7 @@ def _pair_distance(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.T
     s = _row_scale(diff).squeeze(-1)
     t = diff / s.unsqueeze(-1)
     q = (t * t).sum(-1)
-    half_sq = (0.5 * s) * (s * q)
+    half_sq = _HalfSquaredNorm.apply(diff)
     # sqrt has no derivative at 0: route q = 0 around it (the floor then holds d anyway)
     # (NaN takes the sqrt path, so it stays NaN)
     live = ~(q <= 0)
