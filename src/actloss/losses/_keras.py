@@ -185,6 +185,11 @@ def keras_mean_squared_error(input: torch.Tensor, target: torch.Tensor, *,
                              weight: torch.Tensor | None = None) -> torch.Tensor:
     r"""Keras ``mean_squared_error``: :math:`\operatorname{mean}_{-1}((y - \hat y)^2)`.
 
+    Each square is taken before the mean, as Keras and PyTorch's ``mse_loss`` do: in
+    float32 a difference beyond about ``1.8e19`` squares to ``inf`` even where the mean
+    would be representable. This is kept on purpose (the value matches the peers' op);
+    use float64 for such magnitudes.
+
     Args:
         input: ``y_pred`` ``(N, ..., D)``.
         target: ``y_true``, same shape.
