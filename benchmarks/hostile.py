@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import inspect
 import json
 import math
 import os
@@ -170,7 +171,10 @@ def probe_losses() -> list[tuple[str, str, str, str]]:
         x, y, params = ex.input, ex.target, dict(ex.params)
         w = ex.weight
 
-        def ref_of(xx: Any, yy: Any, ww: Any = None, red: str = "mean",
+        # the reference uses the entry's own default reduction (optax's entries: 'none')
+        red0 = inspect.signature(fn).parameters["reduction"].default
+
+        def ref_of(xx: Any, yy: Any, ww: Any = None, red: str = red0,
                    _p: dict[str, Any] = params, _fn: Any = fn) -> torch.Tensor:
             xx64 = _cast(xx, torch.float64)
             yy64 = _cast(yy, torch.float64)

@@ -81,6 +81,13 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
         paths* page of the documentation) a fast implementation may run instead,
         within its stated error bound.
 
+        Being PyTorch's op, the reference path also keeps its far tails, which are not
+        the mathematical limits everywhere: ``gelu(-inf)`` is ``NaN`` (``-inf * 0``) rather
+        than 0, and in float32 on CPU ``gelu(inf)`` is ``inf`` on AVX2 but ``NaN`` on
+        AVX-512, where ``gelu(3.4e38)`` also overflows to ``inf``. Mapping the tails here
+        would cost an extra pass over every input, so it is not done; the fast paths
+        return the limits.
+
     Example:
         >>> import torch
         >>> gelu(torch.tensor([-1.0, 0.0, 1.0]))

@@ -38,6 +38,7 @@ import torch.nn.functional as F
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
 from actloss._reduction import check_reduction, reduce
+from actloss._scaled import unit as _safe_unit
 from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Param, check_params, check_tensor
 from actloss.errors import InputError
 from actloss.losses._checks import check_all_finite
@@ -183,6 +184,11 @@ def keras_mean_squared_error(input: torch.Tensor, target: torch.Tensor, *,
                              reduction: str = "mean",
                              weight: torch.Tensor | None = None) -> torch.Tensor:
     r"""Keras ``mean_squared_error``: :math:`\operatorname{mean}_{-1}((y - \hat y)^2)`.
+
+    Each square is taken before the mean, as Keras and PyTorch's ``mse_loss`` do: in
+    float32 a difference beyond about ``1.8e19`` squares to ``inf`` even where the mean
+    would be representable. This is kept on purpose (the value matches the peers' op);
+    use float64 for such magnitudes.
 
     Args:
         input: ``y_pred`` ``(N, ..., D)``.
@@ -951,8 +957,9 @@ COSINE_PARAMS = (_AXIS,)
 
 
 def _l2_normalize(x: torch.Tensor) -> torch.Tensor:
-    # Keras: x / sqrt(max(sum(x^2), 1e-12))
-    return x * torch.rsqrt((x * x).sum(-1, keepdim=True).clamp_min(1e-12))
+    # Keras: x / sqrt(max(sum(x^2), 1e-12)) = x / max(|x|, 1e-6), the norm taken on scaled
+    # rows so that no square overflows
+    return _safe_unit(x, dim=-1, eps=1e-6)[0]
 
 
 def keras_cosine_similarity(input: torch.Tensor, target: torch.Tensor, *,

@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
 from actloss._reduction import check_reduction, reduce
+from actloss._scaled import row_scale
 from actloss._validation import REALS, Param, check_params, check_tensor
 from actloss.errors import InputError
 from actloss.losses._checks import (
@@ -225,11 +226,16 @@ def _cosine_args(input: object, target: object, reduction: str
 
 
 def _cosine(x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """ATen's cosine on rows scaled by powers of two ``s >= 1`` (exact), so no square
+    overflows: ``a/s_a``, ``b/s_b``, the cosine, ``m = (|a|^2 + eps)/s_a^2`` (and ``b``'s),
+    ``den = sqrt(m1 m2)`` and the two scales."""
     a, b = x[:, 0], x[:, 1]
-    prod = (a * b).sum(-1)
-    m1, m2 = (a * a).sum(-1) + _EPS, (b * b).sum(-1) + _EPS
+    sa, sb = (row_scale(v).clamp_min(1.0).squeeze(-1) for v in (a, b))
+    ua, ub = a / sa[:, None], b / sb[:, None]
+    m1 = (ua * ua).sum(-1) + _EPS / (sa * sa)
+    m2 = (ub * ub).sum(-1) + _EPS / (sb * sb)
     den = (m1 * m2).sqrt()
-    return a, b, prod / den, m1, m2, den
+    return ua, ub, (ua * ub).sum(-1) / den, m1, m2, den, sa, sb
 
 
 def cosine_embedding(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
@@ -263,7 +269,7 @@ def cosine_embedding(input: torch.Tensor, target: torch.Tensor, *, reduction: st
     """
     m = check_params("cosine_embedding", COSINE_EMBEDDING_PARAMS, {"margin": margin})["margin"]
     x, y = _cosine_args(input, target, reduction)
-    _, _, cos, _, _, _ = _cosine(x)
+    cos = _cosine(x)[2]
     loss = torch.where(y > 0, 1 - cos, F.relu(cos - m))
     return _finish("cosine_embedding", loss, input, reduction, weight)
 
@@ -272,9 +278,10 @@ def _cosine_embedding_grad(input: torch.Tensor, target: torch.Tensor, *,
                            weight: torch.Tensor | None = None, margin: float = 0.0
                            ) -> torch.Tensor:
     x, y = _cosine_args(input, target, "none")
-    a, b, cos, m1, m2, den = _cosine(x)
-    d_a = b / den[:, None] - cos[:, None] * a / m1[:, None]
-    d_b = a / den[:, None] - cos[:, None] * b / m2[:, None]
+    ua, ub, cos, m1, m2, den, sa, sb = _cosine(x)
+    # b/D - cos a/M1 with D = den sa sb, M1 = m1 sa^2, a = ua sa, b = ub sb
+    d_a = (ub / den[:, None] - cos[:, None] * ua / m1[:, None]) / sa[:, None]
+    d_b = (ua / den[:, None] - cos[:, None] * ub / m2[:, None]) / sb[:, None]
     coef = torch.where(y > 0, -torch.ones_like(cos), ((cos - margin) > 0).to(cos.dtype))
     g = coef[:, None, None] * torch.stack([d_a, d_b], 1)
     return _weighted(g, weight, 1).to(input.dtype)

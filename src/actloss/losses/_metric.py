@@ -24,6 +24,9 @@ import torch.nn.functional as F
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
 from actloss._reduction import check_reduction, reduce
+from actloss._scaled import norm as _safe_norm
+from actloss._scaled import row_scale as _row_scale
+from actloss._scaled import unit as _safe_unit
 from actloss._validation import (
     NONNEGATIVE,
     POSITIVE,
@@ -69,11 +72,42 @@ CONTRASTIVE_PARAMS = (Param("margin", 1.0, float, POSITIVE,
 _TINY = 1e-12  # squared distances below this count as zero (sqrt has no derivative at 0)
 
 
+class _HalfSquaredNorm(torch.autograd.Function):
+    """``||v||^2 / 2`` over the last dimension as ``(s / 2) (s q)``, ``q = ||v / s||^2``, with
+    the gradient ``v`` given directly (autograd through the scaled form would multiply by
+    ``s^2`` before dividing by ``s``, and overflow where ``v`` itself does not)."""
+
+    @staticmethod
+    def forward(ctx: object, v: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        s = _row_scale(v)
+        t = v / s
+        ctx.save_for_backward(v)  # type: ignore[attr-defined]
+        return (0.5 * s.squeeze(-1)) * (s.squeeze(-1) * (t * t).sum(-1))
+
+    @staticmethod
+    def backward(ctx: object, g: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        (v,) = ctx.saved_tensors  # type: ignore[attr-defined]
+        return g.unsqueeze(-1) * v  # differentiable again: second derivatives hold
+
+
 def _pair_distance(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``diff = x1 - x2``, half its squared norm and its norm, free of intermediate overflow.
+
+    With ``s`` the row scale of ``diff`` (a power of two, so ``diff / s`` is exact),
+    ``d^2 / 2 = (s / 2) (s q)`` and ``d = s sqrt(q)``, ``q = ||diff / s||^2``: the squares
+    never leave the range of the dtype unless the result itself does.
+    """
     diff = x[:, 0] - x[:, 1]
-    sq = (diff * diff).sum(-1)
-    d = sq.clamp_min(_TINY).sqrt()
-    return diff, sq, d
+    s = _row_scale(diff).squeeze(-1)
+    t = diff / s.unsqueeze(-1)
+    q = (t * t).sum(-1)
+    half_sq = _HalfSquaredNorm.apply(diff)
+    # sqrt has no derivative at 0: route q = 0 around it (the floor then holds d anyway)
+    # (NaN takes the sqrt path, so it stays NaN)
+    live = ~(q <= 0)
+    root = torch.where(live, q, torch.ones_like(q)).sqrt()
+    d = torch.where(live, s * root, torch.zeros_like(q)).clamp_min(math.sqrt(_TINY))
+    return diff, half_sq, d
 
 
 def _contrastive_args(input: object, target: object, margin: float
@@ -126,10 +160,10 @@ def contrastive(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "
     """
     x, y, m = _contrastive_args(input, target, margin)
     check_reduction("contrastive", reduction)
-    _, sq, d = _pair_distance(x)
+    _, half_sq, d = _pair_distance(x)
     # each pair takes one branch (labels are 0 or 1); selecting rather than multiplying
     # by the label keeps 0 * inf = NaN out when distances overflow
-    loss = torch.where(y != 0, 0.5 * sq, 0.5 * F.relu(m - d) ** 2)
+    loss = torch.where(y != 0, half_sq, 0.5 * F.relu(m - d) ** 2)
     out = reduce(loss, reduction, weight=weight, owner="contrastive", mean_by="count")
     return out.to(input.dtype)
 
@@ -138,9 +172,9 @@ def contrastive_gradient(input: torch.Tensor, target: torch.Tensor, *,
                          weight: torch.Tensor | None = None, margin: float = 1.0) -> torch.Tensor:
     """d(sum of per-pair losses)/d(input), in closed form, shape ``(N, 2, D)``."""
     x, y, m = _contrastive_args(input, target, margin)
-    diff, sq, d = _pair_distance(x)
-    push = torch.where(sq > _TINY, F.relu(m - d) / d, torch.zeros_like(d))
-    g1 = (y - (1 - y) * push).unsqueeze(-1) * diff
+    diff, _, d = _pair_distance(x)
+    push = torch.where(d > math.sqrt(_TINY), F.relu(m - d) / d, torch.zeros_like(d))
+    g1 = torch.where(y != 0, torch.ones_like(push), -push).unsqueeze(-1) * diff
     return _weigh(torch.stack([g1, -g1], dim=1), weight).to(input.dtype)
 
 
@@ -173,7 +207,7 @@ def _triplet_args(input: object, target: object, margin: float, eps: float, swap
 def _triplet_parts(x: torch.Tensor, eps: float, swap: bool, p: float = 2.0):
     a, pos, n = x.unbind(1)
     u, v, w = a - pos + eps, a - n + eps, pos - n + eps  # pairwise_distance adds eps
-    d_ap, d_an, d_pn = (z.norm(p=p, dim=-1) for z in (u, v, w))
+    d_ap, d_an, d_pn = (_safe_norm(z, p=p) for z in (u, v, w))  # s ||z / s||_p
     use_pn = (d_pn < d_an) if swap else torch.zeros_like(d_an, dtype=torch.bool)
     d_neg = torch.where(use_pn, d_pn, d_an)
     return (u, v, w), (d_ap, d_an, d_pn), use_pn, d_neg
@@ -227,10 +261,10 @@ def triplet(input: torch.Tensor, target: None = None, *, reduction: str = "mean"
 
 
 def _norm_grad(z: torch.Tensor, d: torch.Tensor, p: float) -> torch.Tensor:
-    """d ||z||_p / dz = sign(z) |z|^(p-1) / ||z||_p^(p-1)."""
+    """d ||z||_p / dz = sign(z) (|z| / ||z||_p)^(p-1) (the ratio first: no overflow)."""
     if p == 2.0:
         return z / d.unsqueeze(-1)
-    return torch.sign(z) * z.abs() ** (p - 1) / d.unsqueeze(-1) ** (p - 1)
+    return torch.sign(z) * (z.abs() / d.unsqueeze(-1)) ** (p - 1)
 
 
 def triplet_gradient(input: torch.Tensor, target: None = None, *,
@@ -276,8 +310,7 @@ def _two_views(owner: str, input: object, target: object) -> tuple[torch.Tensor,
 def _unit(x: torch.Tensor, normalize: bool) -> tuple[torch.Tensor, torch.Tensor]:
     if not normalize:
         return x, torch.ones_like(x[:, :1])
-    norm = x.norm(dim=1, keepdim=True).clamp_min(1e-12)  # as F.normalize
-    return x / norm, norm
+    return _safe_unit(x, dim=1, eps=1e-12)  # as F.normalize, scaled: no overflow
 
 
 def _through_normalize(g_hat: torch.Tensor, x_hat: torch.Tensor, norm: torch.Tensor,

@@ -23,6 +23,8 @@ import torch.nn.functional as F
 from actloss._meta import bilingual as _bi
 from actloss._numeric import up as _up
 from actloss._reduction import check_reduction, reduce
+from actloss._scaled import norm as _safe_norm
+from actloss._scaled import unit as _safe_unit
 from actloss._validation import NONNEGATIVE, POSITIVE, REALS, Param, check_params, check_tensor
 from actloss.errors import InputError
 from actloss.losses._checks import check_all_finite, check_class_target, check_pair
@@ -683,9 +685,10 @@ def _cos(owner: str, input: object, target: object, epsilon: float, axis: int
     x, t = check_pair(owner, input, target)
     x, t = _up(x), _up(t)
     ax = _axis(owner, x, axis)
-    nx = torch.linalg.vector_norm(x, dim=ax, keepdim=True).clamp_min(epsilon)
-    nt = torch.linalg.vector_norm(t, dim=ax, keepdim=True).clamp_min(epsilon)
-    return ((x / nx) * (t / nt)).sum(ax), ax
+    # x / max(|x|, epsilon) with the norm taken on scaled rows: no square overflows
+    xh, _ = _safe_unit(x, dim=ax, eps=epsilon)
+    th, _ = _safe_unit(t, dim=ax, eps=epsilon)
+    return (xh * th).sum(ax), ax
 
 
 def optax_cosine_similarity(input: torch.Tensor, target: torch.Tensor, *,
@@ -770,8 +773,8 @@ def optax_triplet_margin_loss(input: torch.Tensor, target: None = None, *,
     x = _up(x)
     q = kw["norm_degree"]
     a, p, n = x[:, 0], x[:, 1], x[:, 2]
-    d_ap = ((a - p + kw["eps"]).abs() ** q).sum(-1) ** (1 / q)
-    d_an = ((a - n + kw["eps"]).abs() ** q).sum(-1) ** (1 / q)
+    d_ap = _safe_norm(a - p + kw["eps"], p=q)  # (sum |u|^q)^(1/q) as s ||u / s||_q
+    d_an = _safe_norm(a - n + kw["eps"], p=q)
     per = (d_ap - d_an + kw["margin"]).clamp_min(0)
     return _finish(owner, per, reduction, weight, input)
 

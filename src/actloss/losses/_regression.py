@@ -17,7 +17,9 @@ from torch import nn
 
 from actloss import _fast
 from actloss._meta import Bilingual
+from actloss._numeric import up
 from actloss._reduction import check_reduction, reduce
+from actloss._scaled import unit
 from actloss._validation import (
     NONNEGATIVE,
     OPEN_UNIT,
@@ -557,16 +559,22 @@ def cosine_similarity(input: torch.Tensor, target: torch.Tensor, *, reduction: s
             f"`dim` of cosine_similarity must be a dimension of the input (it has {x.dim()}); "
             f"got {p['dim']}"
         )
-    loss = 1.0 - F.cosine_similarity(x, y, dim=p["dim"], eps=p["eps"])
+    # as F.cosine_similarity (each vector over max(norm, eps), then the dot product), with
+    # norms taken on power-of-two scaled rows so that no square overflows
+    xu, yu = up(x), up(y)
+    xh, _ = unit(xu, dim=p["dim"], eps=p["eps"])
+    yh, _ = unit(yu, dim=p["dim"], eps=p["eps"])
+    loss = (1.0 - (xh * yh).sum(dim=p["dim"])).to(x.dtype)
     return _finish("cosine_similarity", loss, reduction, weight)
 
 
 def _cosine_grad(input: torch.Tensor, target: torch.Tensor, *, dim: int = -1, eps: float = 1e-8,
                  weight: torch.Tensor | None = None) -> torch.Tensor:
-    nx = input.norm(dim=dim, keepdim=True).clamp_min(eps)
-    ny = target.norm(dim=dim, keepdim=True).clamp_min(eps)
-    cos = (input * target).sum(dim=dim, keepdim=True) / (nx * ny)
-    g = -target / (nx * ny) + cos * input / (nx * nx)
+    # -y/(|x||y|) + cos x/|x|^2 = (cos x_hat - y_hat)/|x|, on unit vectors: no overflow
+    xh, nx = unit(input, dim=dim, eps=eps)
+    yh, _ = unit(target, dim=dim, eps=eps)
+    cos = (xh * yh).sum(dim=dim, keepdim=True)
+    g = (cos * xh - yh) / nx
     if weight is not None:
         g = g * weight.unsqueeze(dim)
     return g
