@@ -120,7 +120,10 @@ CONVENTIONS: dict[str, tuple[str, ...]] = {
         "Keras: probabilities are divided by their sum, then clipped to [1e-7, 1 - 1e-7].",
         "Label smoothing (Keras, also PyTorch's cross_entropy): y (1 - s) + s / C."),
     "cross_entropy": ("Label smoothing as PyTorch and Keras: y (1 - s) + s / C; optax's "
-                      "smooth_labels uses the same definition.",),
+                      "smooth_labels uses the same definition.",
+                      "Differs from PyTorch on purpose: an input (N, C, ...) whose every row "
+                      "is non-negative and sums to 1 is refused (a softmax applied twice); "
+                      "losses.value_checks(False) gives PyTorch's number.",),
     "keras_sparse_categorical_crossentropy": (
         "Keras: labels of shape (N,) or (N, 1); ignore_class entries count neither in the "
         "sum nor in the divisor of 'sum_over_batch_size'.",),

@@ -180,6 +180,20 @@ class Registry(Generic[S]):
         """The entry with the same element-wise function as ``entry`` (or ``None``)."""
         return self._twins.get(entry)
 
+    def peer_metadata(self, entry: str) -> dict[str, object]:
+        """What ``show`` prints about the peers for ``entry``, JSON-ready: the peers'
+        spellings, the shared spellings it is one meaning of, the entries the same spelling
+        means elsewhere, the twin and the edge conventions (``actloss._peers.CONVENTIONS``).
+        """
+        from actloss._peers import conventions
+
+        shared = {k: m for k, m in self.shared_spellings().items() if entry in m.values()}
+        other = {p: e for p, e in self.meanings(entry).items()
+                 if p != "actloss" and e != entry}
+        return {"peer_names": self.spellings(entry), "shared_spellings": shared,
+                "same_spelling_elsewhere": other, "twin": self.twin(entry),
+                "conventions": list(conventions(entry))}
+
     def _check_peer(self, peer: str) -> None:
         if peer not in PEERS:
             raise UnknownNameError(

@@ -110,15 +110,9 @@ def _names_of(what: str, spec: Any) -> dict[str, Any]:
     twin entry and the edge conventions (the metadata `show` prints)."""
     from actloss import activations as A
     from actloss import losses as L
-    from actloss._peers import conventions
 
     reg = A.REGISTRY if what == "activation" else L.REGISTRY
-    shared = {k: m for k, m in reg.shared_spellings().items() if spec.name in m.values()}
-    other = {p: e for p, e in reg.meanings(spec.name).items()
-             if p != "actloss" and e != spec.name}
-    return {"peer_names": reg.spellings(spec.name), "shared_spellings": shared,
-            "same_spelling_elsewhere": other, "twin": reg.twin(spec.name),
-            "conventions": list(conventions(spec.name))}
+    return reg.peer_metadata(spec.name)
 
 
 def _range(spec: Any) -> list[Any]:
@@ -165,7 +159,8 @@ def _activation_rows() -> list[dict[str, Any]]:
 
     return [{"name": s.name, "kind": s.kind, "range": _range(s),
              "range_text": _fmt_range(s.output_range), "monotonic": s.monotonic,
-             "zero_centred": s.zero_centred, "smooth": s.smooth, "role": list(s.role)}
+             "zero_centred": s.zero_centred, "smooth": s.smooth, "role": list(s.role),
+             **A.REGISTRY.peer_metadata(s.name)}
             for s in A.REGISTRY]
 
 
@@ -174,7 +169,8 @@ def _loss_rows() -> list[dict[str, Any]]:
 
     return [{"name": s.name, "family": s.family, "task": list(s.tasks), "input": s.input_kind,
              "target": s.target_kind, "pairs_with": s.pairs_with,
-             "robust": s.robust_to_outliers, "imbalance": s.handles_imbalance}
+             "robust": s.robust_to_outliers, "imbalance": s.handles_imbalance,
+             **L.REGISTRY.peer_metadata(s.name)}
             for s in L.REGISTRY]
 
 

@@ -263,5 +263,6 @@ def to_json(name: str) -> dict[str, Any]:
 
 
 def catalog_json() -> list[dict[str, Any]]:
-    """The metadata of every entry, sorted by name."""
-    return [spec_to_json(s) for s in REGISTRY]
+    """The metadata of every entry, sorted by name, each with the peers' spellings and edge
+    conventions (``REGISTRY.peer_metadata``), as ``actloss show --json`` gives them."""
+    return [{**spec_to_json(s), **REGISTRY.peer_metadata(s.name)} for s in REGISTRY]

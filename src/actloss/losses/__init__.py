@@ -387,5 +387,8 @@ def gradient(name: str, input: torch.Tensor, target: torch.Tensor, *,
 
 
 def catalog_json(*, indent: int | None = 2) -> str:
-    """The whole catalog's metadata as JSON (functions left out)."""
-    return json.dumps([spec_to_json(s) for s in REGISTRY], indent=indent, ensure_ascii=False)
+    """The whole catalog's metadata as JSON (functions left out), each entry with the
+    peers' spellings and edge conventions (``REGISTRY.peer_metadata``), as ``actloss show
+    --json`` gives them."""
+    return json.dumps([{**spec_to_json(s), **REGISTRY.peer_metadata(s.name)}
+                       for s in REGISTRY], indent=indent, ensure_ascii=False)

@@ -26,10 +26,41 @@ What "Keras meaning" means here, and how it differs from the PyTorch-convention 
   ``eps`` inside the logarithm), and categorical probabilities are first divided by their
   sum over the last dimension, as Keras does. With ``from_logits=True`` the formulas are
   evaluated in log space (``softplus``, ``log_softmax``), never by clipping a sigmoid.
+
+Every entry is an adapter over a core family: the adapter does the argument order, the
+``axis`` (moved last, then to dimension 1 for the multi-class families), Keras's clipping
+and label smoothing, the sample-weight shapes and the reduction (through
+:func:`actloss._reduction.reduce`); the per-sample values come from the family, so a fix
+there reaches the Keras spelling:
+
+- ``categorical_crossentropy`` and ``sparse_categorical_crossentropy``: ``cross_entropy``
+  on logits; on probabilities the logarithm of the renormalised, clipped ``p`` goes to the
+  family's log-probability path (``nll``'s), because the clipped ``p`` need not sum to 1
+  and ``cross_entropy`` would renormalise them (Keras does not);
+- ``categorical_focal_crossentropy``: ``categorical_focal`` (times ``alpha``), likewise;
+- ``binary_crossentropy``: ``binary_cross_entropy`` on the clipped probabilities, or
+  ``binary_cross_entropy_with_logits``;
+- ``binary_focal_crossentropy``: ``binary_focal`` on logits (the logits of the clipped
+  probabilities when ``from_logits=False``; Keras forms the modulating factor from the
+  unclipped ``p``, which differs only below ``1e-7`` or above ``1 - 1e-7``, by less than
+  ``1e-7``);
+- ``kl_divergence``: ``kl_div`` on the logarithm of the clipped prediction;
+- ``categorical_hinge``: ``categorical_hinge``;
+- ``dice`` and ``tversky``: the sums of the ``tversky`` family (TP, FP, FN) with Keras's
+  ratio :math:`TP / (TP + \\alpha FP + \\beta FN + \\epsilon)`. The core losses add
+  ``smooth`` to numerator and denominator (all-zero masks give 0); Keras adds ``eps`` to
+  the denominator only (all-zero masks give 1), which no ``smooth`` reproduces, so the
+  ratio itself is formed here;
+- the regression and hinge entries: ``mse``, ``mae``, ``huber``, ``log_cosh``, ``hinge``,
+  ``squared_hinge``, ``poisson_nll``, ``mape``, averaged over the last dimension.
+  ``mean_squared_logarithmic_error`` (Keras clamps at ``1e-7``, ``msle`` refuses values
+  ``<= -1``) and ``cosine_similarity`` (``-cos`` with Keras's norm floor, the core entry
+  is ``1 - cos`` with another floor) keep their own one-line formulas.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -444,10 +475,13 @@ def keras_categorical_hinge(input: torch.Tensor, target: torch.Tensor, *,
     """
     _check_reduction("keras_categorical_hinge", reduction)
     x, t = _pair("keras_categorical_hinge", input, target)
-    pos = (t * x).sum(-1)
-    neg = ((1 - t) * x).amax(-1)
-    return _keras_reduce("keras_categorical_hinge", F.relu(neg - pos + 1), reduction, weight,
-                         input)
+    per = _core("categorical_hinge")(_classes_first(x), _classes_first(t), reduction="none")
+    return _keras_reduce("keras_categorical_hinge", per, reduction, weight, input)
+
+
+def _classes_first(x: torch.Tensor) -> torch.Tensor:
+    """Keras's classes-last layout in the core families' one (classes on dimension 1)."""
+    return x.movedim(-1, 1) if x.dim() > 2 else x
 
 
 # ---------------------------------------------------------------------------------------
@@ -555,6 +589,41 @@ def _categorical(owner: str, x: torch.Tensor, from_logits: bool
     return torch.log(p), q, p
 
 
+def _class_family(owner: str, x: torch.Tensor, t: torch.Tensor, from_logits: bool,
+                  label_smoothing: float = 0.0, gamma: float | None = None,
+                  ignore_index: int = -100) -> torch.Tensor:
+    r"""The per-sample loss from the core softmax family, classes last.
+
+    Logits go to the core entry itself (``cross_entropy`` or, with ``gamma``,
+    ``categorical_focal``). Probabilities are renormalised and clipped as Keras does and
+    their logarithms go to the family's log-probability path (``nll``'s): the value is
+    Keras's :math:`-\sum_j y_j \log p_j` of the clipped ``p`` exactly (the clipped ``p``
+    need not sum to 1, so they are not passed on as logits, which the family would
+    renormalise). Label smoothing is the family's rule, :math:`y(1 - s) + s/C`, which is
+    Keras's.
+    """
+    from actloss.losses._multiclass import _class_loss, _focal_phi, _neg
+
+    logp, _, _ = _categorical(owner, x, from_logits)
+    xs, ts = _classes_first(x if from_logits else logp), _classes_first(t)
+    if from_logits and gamma is None:
+        return _core("cross_entropy")(xs, ts, reduction="none", ignore_index=ignore_index,
+                                      label_smoothing=label_smoothing)
+    if from_logits:  # categorical_focal has no smoothing of its own: smooth the target
+        return _core("categorical_focal")(xs, _smooth(ts, label_smoothing), reduction="none",
+                                          gamma=gamma, ignore_index=ignore_index)
+    return _class_loss(owner, xs, ts, "none", None, _neg if gamma is None else _focal_phi(gamma),
+                       ignore_index=ignore_index, smoothing=label_smoothing, log_input=True,
+                       probabilities=t.is_floating_point())
+
+
+def _smooth(t: torch.Tensor, s: float) -> torch.Tensor:
+    """Keras's categorical label smoothing ``y (1 - s) + s / C`` (classes on dimension 1)."""
+    if not s:
+        return t
+    return t * (1 - s) + s / t.shape[1 if t.dim() > 1 else 0]
+
+
 def _onehot_target(owner: str, input: object, target: object, label_smoothing: float
                    ) -> tuple[torch.Tensor, torch.Tensor]:
     x, t = _pair(owner, input, target)
@@ -598,9 +667,9 @@ def keras_categorical_crossentropy(input: torch.Tensor, target: torch.Tensor, *,
     _check_reduction("keras_categorical_crossentropy", reduction)
     x, t = _onehot_target("keras_categorical_crossentropy",
                           *_moved("keras_categorical_crossentropy", input, target, kw["axis"]),
-                          kw["label_smoothing"])
-    logp, _, _ = _categorical("keras_categorical_crossentropy", x, kw["from_logits"])
-    per = -(t * logp).sum(-1)
+                          0.0)
+    per = _class_family("keras_categorical_crossentropy", x, t, kw["from_logits"],
+                        kw["label_smoothing"])
     return _keras_reduce("keras_categorical_crossentropy", per, reduction, weight,
                          input)
 
@@ -731,8 +800,9 @@ def keras_sparse_categorical_crossentropy(input: torch.Tensor, target: torch.Ten
                                      _last(check_tensor("keras_sparse_categorical_crossentropy",
                                                         "input", input), kw["axis"]),
                                      target, kw["ignore_class"])
-    logp, _, _ = _categorical("keras_sparse_categorical_crossentropy", x, kw["from_logits"])
-    per = -(onehot * logp).sum(-1)
+    labels = onehot.argmax(-1) if keep is None else torch.where(keep, onehot.argmax(-1), -1)
+    per = _class_family("keras_sparse_categorical_crossentropy", x, labels, kw["from_logits"],
+                        ignore_index=-1)
     return _keras_reduce("keras_sparse_categorical_crossentropy", per, reduction, weight,
                          input, mask=keep)
 
@@ -788,15 +858,19 @@ def keras_binary_focal_crossentropy(input: torch.Tensor, target: torch.Tensor, *
                        "gamma": gamma, "from_logits": from_logits,
                        "label_smoothing": label_smoothing, "axis": axis})
     _check_reduction("keras_binary_focal_crossentropy", reduction)
-    xm, tm = _moved("keras_binary_focal_crossentropy", input, target, kw["axis"])
-    bce, t, p = _bce_elements("keras_binary_focal_crossentropy", xm, tm,
-                              kw["from_logits"], kw["label_smoothing"])
+    owner = "keras_binary_focal_crossentropy"
+    x, t = _pair(owner, *_moved(owner, input, target, kw["axis"]))
+    _in_unit(owner, "target", t, "labels")
+    if kw["label_smoothing"]:
+        t = t * (1 - kw["label_smoothing"]) + 0.5 * kw["label_smoothing"]
     if not kw["from_logits"]:
-        p = xm.to(bce.dtype)
-    p_t = t * p + (1 - t) * (1 - p)
-    el = (1 - p_t) ** kw["gamma"] * bce
-    if kw["apply_class_balancing"]:
-        el = (t * kw["alpha"] + (1 - t) * (1 - kw["alpha"])) * el
+        # Keras's clip, then the logits of the clipped probabilities for the core family:
+        # sigmoid(log p - log(1 - p)) = p, so its BCE is Keras's clipped BCE
+        _in_unit(owner, "input", x, "probabilities (pass from_logits=True for logits)")
+        p = x.clamp(KERAS_EPSILON, 1 - KERAS_EPSILON)
+        x = torch.log(p) - torch.log1p(-p)
+    el = _core("binary_focal")(x, t, reduction="none", gamma=kw["gamma"],
+                               alpha=kw["alpha"] if kw["apply_class_balancing"] else None)
     return _keras_reduce("keras_binary_focal_crossentropy", el.mean(-1), reduction, weight,
                          input)
 
@@ -840,13 +914,11 @@ def keras_categorical_focal_crossentropy(input: torch.Tensor, target: torch.Tens
     x, t = _onehot_target("keras_categorical_focal_crossentropy",
                           *_moved("keras_categorical_focal_crossentropy", input, target,
                                   kw["axis"]),
-                          kw["label_smoothing"])
-    logp, _, p = _categorical("keras_categorical_focal_crossentropy", x, kw["from_logits"])
-    if p is None:
-        p = torch.exp(logp)
-    el = kw["alpha"] * (1 - p) ** kw["gamma"] * (-t * logp)
-    return _keras_reduce("keras_categorical_focal_crossentropy", el.sum(-1), reduction, weight,
-                         input)
+                          0.0)
+    per = kw["alpha"] * _class_family("keras_categorical_focal_crossentropy", x, t,
+                                      kw["from_logits"], kw["label_smoothing"],
+                                      gamma=kw["gamma"])
+    return _keras_reduce("keras_categorical_focal_crossentropy", per, reduction, weight, input)
 
 
 # ---------------------------------------------------------------------------------------
@@ -877,9 +949,9 @@ def keras_kl_divergence(input: torch.Tensor, target: torch.Tensor, *,
     """
     _check_reduction("keras_kl_divergence", reduction)
     x, t = _pair("keras_kl_divergence", input, target)
-    tc = t.clamp(KERAS_EPSILON, 1)
-    xc = x.clamp(KERAS_EPSILON, 1)
-    per = (tc * (torch.log(tc) - torch.log(xc))).sum(-1)
+    # Keras clips both to [1e-7, 1]; the core kl_div takes the log of the prediction
+    per = _core("kl_div")(torch.log(x.clamp(KERAS_EPSILON, 1)), t.clamp(KERAS_EPSILON, 1),
+                          reduction="none").sum(-1)
     return _keras_reduce("keras_kl_divergence", per, reduction, weight,
                          input)
 
@@ -1014,6 +1086,22 @@ def _over_axis(owner: str, input: object, target: object, reduction: object,
     return x, t, tuple(sorted({a % x.dim() for a in axes}))
 
 
+def _overlap(x: torch.Tensor, t: torch.Tensor, axes: tuple[int, ...], alpha: float,
+             beta: float, eps: float) -> torch.Tensor:
+    """Keras's ratio :math:`TP / (TP + \\alpha FP + \\beta FN + \\epsilon)` over ``axes``,
+    from the sums of the core ``tversky`` family (its ``smooth`` is 0: Keras has no
+    smoothing in the numerator, only ``eps`` in the denominator)."""
+    from actloss.losses._segmentation import _tversky_parts
+
+    keep = [d for d in range(x.dim()) if d not in axes]
+    order = keep + list(axes)
+    lead = [x.shape[d] for d in keep]
+    flat_x = x.permute(order).reshape(math.prod(lead), math.prod(x.shape[d] for d in axes))
+    flat_t = t.permute(order).reshape(flat_x.shape)
+    _, tp, den = _tversky_parts(flat_x, flat_t, alpha, beta, 0.0)
+    return (tp / (den + eps)).reshape(lead)
+
+
 def keras_dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str | None = "mean",
                weight: torch.Tensor | None = None,
                axis: int | tuple[int, ...] | None = None) -> torch.Tensor:
@@ -1035,7 +1123,8 @@ def keras_dice(input: torch.Tensor, target: torch.Tensor, *, reduction: str | No
         tensor(0.3333)
     """
     x, t, axes = _over_axis("keras_dice", input, target, reduction, weight, axis)
-    per = 1 - 2 * (t * x).sum(axes) / (t.sum(axes) + x.sum(axes) + KERAS_EPSILON)
+    # 2TP / (sum y + sum p + eps) = TP / (TP + FP/2 + FN/2 + eps/2)
+    per = 1 - _overlap(x, t, axes, 0.5, 0.5, KERAS_EPSILON / 2)
     return _keras_reduce("keras_dice", per, reduction, weight, input)
 
 
@@ -1069,11 +1158,7 @@ def keras_tversky(input: torch.Tensor, target: torch.Tensor, *, reduction: str |
     """
     kw = check_params("keras_tversky", TVERSKY_PARAMS, {"alpha": alpha, "beta": beta})
     x, t, axes = _over_axis("keras_tversky", input, target, reduction, weight, axis)
-    inter = (t * x).sum(axes)
-    false_pos = ((1 - t) * x).sum(axes)
-    false_neg = (t * (1 - x)).sum(axes)
-    per = 1 - inter / (inter + kw["alpha"] * false_pos + kw["beta"] * false_neg
-                       + KERAS_EPSILON)
+    per = 1 - _overlap(x, t, axes, kw["alpha"], kw["beta"], KERAS_EPSILON)
     return _keras_reduce("keras_tversky", per, reduction, weight, input)
 
 

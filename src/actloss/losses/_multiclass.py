@@ -28,7 +28,12 @@ from actloss import _fast
 from actloss._meta import Bilingual
 from actloss._reduction import check_reduction, reduce
 from actloss._validation import NONNEGATIVE, REALS, Interval, Param, check_params
-from actloss.losses._checks import check_class_target, check_class_weight
+from actloss.errors import InputError
+from actloss.losses._checks import (
+    check_class_target,
+    check_class_weight,
+    value_checks_enabled,
+)
 from actloss.losses._registry import register
 from actloss.losses._spec import LossSpec
 
@@ -166,6 +171,34 @@ def _minus_one(logp: torch.Tensor) -> torch.Tensor:
     return torch.full_like(logp, -1.0)
 
 
+def refuse_probabilities(owner: str, input: object) -> None:
+    """Refuse logits that are unmistakably probabilities (a softmax applied already).
+
+    Only a batched input ``(N, C, ...)`` with ``C >= 2`` whose every value is
+    non-negative and whose every row (over dimension 1) sums to 1, to ``1e-6`` or to the
+    rounding of a float sum over ``C`` classes in the input's dtype if that is larger.
+    Real logits pass unless every row happens to be a distribution. Skipped when the
+    value checks are off.
+    """
+    if (not value_checks_enabled() or not isinstance(input, torch.Tensor)
+            or not input.is_floating_point() or input.dim() < 2 or input.shape[1] < 2
+            or not input.numel()):
+        return
+    x = input.detach()
+    if float(x.amin()) < 0:  # the usual case for logits: one pass, and done
+        return
+    n_classes = x.shape[1]
+    tol = max(1e-6, 4 * n_classes * torch.finfo(x.dtype).eps)
+    if bool(((x.sum(1, dtype=torch.float64) - 1).abs() <= tol).all()):
+        raise InputError(
+            f"`input` of {owner} must hold logits, but every row is a probability "
+            "distribution (non-negative, summing to 1 over dimension 1): a softmax was "
+            "applied already. Pass the logits (the scores before the softmax), or pass "
+            "log-probabilities to `nll` (input.log()), or use keras_categorical_crossentropy "
+            "/ keras_sparse_categorical_crossentropy, which take probabilities (classes "
+            "last). losses.value_checks(False) turns this check off")
+
+
 def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
                   weight: torch.Tensor | None = None, ignore_index: int = -100,
                   label_smoothing: float = 0.0) -> torch.Tensor:
@@ -187,6 +220,11 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
         ignore_index: index target skipped (default -100).
         label_smoothing: in ``[0, 1]`` (default 0).
 
+    Raises:
+        InputError: a batched input whose every row is a probability distribution
+            (non-negative, summing to 1): a softmax applied already. Pass the logits,
+            or log-probabilities to :func:`nll`; ``value_checks(False)`` skips the check.
+
     Performance:
         The reference path runs by default: the same result at every size and on
         every run, twice differentiable. With the opt-in fast paths enabled (see
@@ -204,6 +242,7 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
     """
     p = check_params("cross_entropy", CE_PARAMS,
                      {"ignore_index": ignore_index, "label_smoothing": label_smoothing})
+    refuse_probabilities("cross_entropy", input)
     checked = _fused_rows("cross_entropy", "cross_entropy", input, target, reduction, weight,
                           p["ignore_index"])
     if checked is not None:

@@ -84,7 +84,9 @@ def _heads() -> dict[str, list[Head]]:
         ],
         "multi-class": [
             ("softmax + cross-entropy", ce, lambda z: z.argmax(1)),
-            ("double softmax", lambda z, y: ce(F.softmax(z, dim=1), y), lambda z: z.argmax(1)),
+            # PyTorch's op: actloss's cross_entropy refuses rows that are distributions
+            ("double softmax", lambda z, y: F.cross_entropy(F.softmax(z, dim=1), y),
+             lambda z: z.argmax(1)),
             ("sigmoid + MSE", lambda z, y: mse(torch.sigmoid(z),
                                                F.one_hot(y, z.shape[1]).float()),
              lambda z: z.argmax(1)),
