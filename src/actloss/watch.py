@@ -123,6 +123,8 @@ class _LossCatcher(TorchFunctionMode):
 
 def _output_loss(output: Any) -> torch.Tensor | None:
     """The ``loss`` a model returns itself (Hugging Face outputs, dicts)."""
+    if type(output) is torch.Tensor:  # the common case, without the Mapping check
+        return None
     loss = None
     if isinstance(output, Mapping):
         loss = output.get("loss")
@@ -157,7 +159,8 @@ class Watch(Callback):
         self.monitors = {name: Monitor(m, **thresholds) for name, m in self.players.items()}
         self.model = next(iter(self.players.values()))
         self._handles: list[Any] = []
-        self._catcher: _LossCatcher | None = None
+        self._catcher: _LossCatcher | None = None  # the mode while it is entered
+        self._catcher_obj: _LossCatcher | None = None
         self._pending_loss: torch.Tensor | None = None
         self._logged_loss = False
         self._lint_pending = bool(self.settings["lint"])
@@ -279,9 +282,14 @@ class Watch(Callback):
                 if self._lint_pending and module is self.model:
                     self._lint_now(lambda out, _t=None: _output_loss(out), None)
                 return
-            if not isinstance(self.loss_fn, nn.Module) and self._catcher is None:
-                self._catcher = _LossCatcher(self)
-                self._catcher.__enter__()
+            if self._catcher is None and not isinstance(self.loss_fn, nn.Module):
+                # one mode object for the whole run, entered for each step
+                catcher = self._catcher_obj
+                if catcher is None:
+                    catcher = self._catcher_obj = _LossCatcher(self)
+                catcher.active = True
+                self._catcher = catcher
+                catcher.__enter__()
 
         return hook
 
