@@ -5,6 +5,7 @@ See :mod:`actloss.diagnostics` for what is measured and where every threshold co
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 from collections.abc import Callable
@@ -208,6 +209,28 @@ _FLUSH_LOSSES = 256
 # for no TorchFunctionMode and no per-module path hooks; attach() starts counting again
 _QUIET_FORWARDS = 3
 _MIN_STEPS_PER_WINDOW = 4  # the loss curve is judged from 4 x loss_windows steps on
+
+
+# a rise of the last window mean over the best one is taken for divergence only beyond
+# this many standard errors of a window mean: on a flat curve, last - min of 10 windows
+# averages about 1.5 standard errors and its 99th percentile is about 3.8; the rest is
+# margin for the spread of the noise estimate (from some 60-130 differences)
+_NOISE_Z = 5.0
+
+
+def _within_noise(means: list[float], f: Finding, windows: int) -> bool:
+    """Whether a ``divergence`` finding's rise (last - best window mean) is within the
+    noise of the curve: ``_NOISE_Z`` standard errors of a window mean, the step noise
+    estimated from successive differences of the bin means (median |diff| / 0.6745 /
+    sqrt(2), robust to the trend and to outliers)."""
+    ev = f.evidence
+    if "last" not in ev or "best" not in ev or len(means) < 3:
+        return False
+    diffs = sorted(abs(b - a) for a, b in itertools.pairwise(means))
+    sigma_bin = diffs[len(diffs) // 2] / 0.6745 / math.sqrt(2.0)
+    per_window = max(len(means) // max(min(windows, len(means)), 1), 1)
+    return float(ev["last"]) - float(ev["best"]) <= _NOISE_Z * sigma_bin / math.sqrt(
+        per_window)
 
 
 def _distributed() -> Any:
@@ -935,7 +958,10 @@ class Monitor(Callback):
                 continue  # adversarial losses rise and fall by design: only NaN counts
             if curve.steps < _MIN_STEPS_PER_WINDOW * t["loss_windows"]:
                 continue  # windows of one or two mini-batches are noise, not a curve
-            for f in loss_curve_findings(curve.means(), **curve_t):
+            means = curve.means()
+            for f in loss_curve_findings(means, **curve_t):
+                if f.code == "divergence" and _within_noise(means, f, t["loss_windows"]):
+                    continue  # the rise is what mini-batch noise gives a flat curve
                 out.append(replace(f, where=where) if where != f.where else f)
                 if f.code == "divergence":
                     unstable.append("rose again")
