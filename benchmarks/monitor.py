@@ -8,17 +8,22 @@ construction, watches each at default settings and prints:
   with the expected fix (``right``), another finding first (by its code), or nothing;
   a healthy run counts as a false alarm when it gets any warning or error;
 - the overhead of ``watch`` at default settings on the digits MLP (64-256-256-10) and on
-  a small CNN, from interleaved timings (medians of per-step time, watched vs plain).
+  a small CNN: a plain and a watched copy trained in alternating steps, mean per-step
+  thread CPU time (one intra-op thread), the median over rounds.
 
 Targets: each pathology right in >= 90% of its runs, findings on <= 5% of healthy runs,
-overhead <= 10%. The thresholds were set on the unit tests' runs and on the seeds of
-``--tune`` (seeds 0-1); the table reports on seeds 100-101, which were not used to set
-anything (``--seeds`` changes them).
+overhead <= 10%; each row says PASS or FAIL. The thresholds were set on the unit tests'
+runs and on the seeds of ``--tune`` (seeds 0-1); the table reports on seeds 100-101
+(``--seeds`` changes them). Two constructions were revised after looking at other
+seeds: the plateau runs' Adam rate (after a miss on 100-101) and the noise gate of the
+divergence check (after false alarms on 200-201), so seeds from 300 on are the ones
+never looked at before.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import itertools
 import statistics
 import time
@@ -98,8 +103,8 @@ def _init(model: nn.Module, init: str, act: str) -> None:
             nn.init.kaiming_normal_(lin.weight, nonlinearity="relu")
         elif init == "xavier":
             nn.init.xavier_normal_(lin.weight)
-        elif init == "large":
-            nn.init.normal_(lin.weight, std=3.0 / lin.in_features ** 0.5)
+        elif init == "large":  # gain 6: deep tanh stacks are in the chaotic phase
+            nn.init.normal_(lin.weight, std=6.0 / lin.in_features ** 0.5)
         if init != "default":
             nn.init.zeros_(lin.bias)
 
@@ -121,6 +126,7 @@ class Run:
     dead_bias: bool = False
     random_labels: bool = False
     nan_exp: bool = False
+    out_scale: float = 0.1
 
     def name(self) -> str:
         return (f"{self.label}/{self.data}/{self.style}/{self.act}x{self.depth}/{self.init}/"
@@ -128,7 +134,23 @@ class Run:
 
 
 def generate(seeds: list[int]) -> list[Run]:
-    """The suite: 8 pathologies and healthy runs, each varied over its axes."""
+    """The suite: 8 pathologies and healthy runs, each varied over its axes.
+
+    How each pathology is made:
+
+    - exploding: a 12-layer tanh stack initialised with gain 6 (std 6/sqrt(fan_in)), the
+      chaotic phase of deep tanh networks: the backward signal grows by about
+      sqrt(6^2 E[tanh'(h)^2]) > 1 per layer while the forward activations stay bounded by
+      tanh, so the first layer's gradient is 100x-10^3x the last one's (measured on the
+      tuning seeds). Uniformly large weights in a ReLU stack do not do this: there the
+      activations grow by the same factor as the backward signal and the first/last
+      ratio stays near 1, so it is not a case of exploding gradients the detector missed;
+    - plateau: labels drawn at random (nothing to learn) and an output layer scaled down
+      so the loss starts near log K, where it stays; the updates are of normal size
+      (SGD 0.01 or Adam 1e-4: at Adam 1e-3 the net starts memorising the random labels
+      of the small moons set within 150 steps, and the loss then falls by over 1%);
+    - nan_source: a hand-written ``exp`` that overflows after the first layer.
+    """
     runs: list[Run] = []
     for seed in seeds:
         for data in ("digits", "moons"):
@@ -138,7 +160,8 @@ def generate(seeds: list[int]) -> list[Run]:
                     Run("healthy", data, style, "tanh", 2, 32, "xavier", "sgd", 0.1, seed),
                     Run("vanishing", data, style, "sigmoid", 7, 32, "default",
                         "sgd" if seed % 2 else "adam", 0.05 if seed % 2 else 1e-3, seed),
-                    Run("exploding", data, style, "relu", 7, 64, "large", "sgd", 1e-4, seed),
+                    Run("exploding", data, style, "tanh", 12, 64, "large",
+                        "sgd" if style == "module" else "adam", 1e-4, seed),
                     Run("dead_units", data, style, "relu", 3, 32, "he", "adam", 1e-3, seed,
                         dead_bias=True),
                     Run("saturation", data, style, "tanh", 2, 32, "xavier", "adam", 1e-3,
@@ -147,11 +170,14 @@ def generate(seeds: list[int]) -> list[Run]:
                         "adam" if style == "module" else "sgd",
                         1.0 if style == "module" else 20.0, seed),
                     Run("lr_low", data, style, "relu", 2, 64, "he", "sgd", 1e-6, seed),
+                    Run("plateau", data, style, "relu" if style == "module" else "tanh", 2,
+                        32, "he" if style == "module" else "xavier",
+                        "adam" if seed % 2 else "sgd", 1e-4 if seed % 2 else 0.01, seed,
+                        random_labels=True),
+                    Run("nan_source", data, "functional",
+                        "relu" if style == "module" else "gelu", 2, 32, "he", "adam", 1e-3,
+                        seed, nan_exp=True),
                 ]
-            runs += [Run("plateau", data, "module", "relu", 2, 32, "he", "sgd", 1e-3, seed,
-                         random_labels=True),
-                     Run("nan_source", data, "functional", "relu", 2, 32, "he", "adam",
-                         1e-3, seed, nan_exp=True)]
     return runs
 
 
@@ -165,9 +191,9 @@ def run_one(r: Run) -> list[actloss.findings.Finding]:  # type: ignore[name-defi
     sizes = [x.shape[1], *[r.width] * r.depth, k]
     model = _model(r.style, sizes, r.act, r.nan_exp)
     _init(model, r.init, r.act)
-    if r.random_labels:  # the output starts at log K, the best a random labelling allows
+    if r.random_labels:  # the output starts near log K, the best random labels allow
         with torch.no_grad():
-            _linears(model)[-1].weight.zero_()
+            _linears(model)[-1].weight.mul_(r.out_scale)
             _linears(model)[-1].bias.zero_()
     if r.dead_bias:
         with torch.no_grad():
@@ -207,26 +233,44 @@ def score(runs: list[Run]) -> dict[str, Counter]:
     return table
 
 
-def _median_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor, watched: bool,
-                 steps: int) -> float:
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    w = actloss.watch(model, optimizer=opt, stream=False) if watched else None
-    times = []
-    try:
+# CPU time of this thread: with one intra-op thread (main() sets it) the whole step runs
+# here, and time the scheduler gives to other processes of a loaded machine is left out
+_clock = time.thread_time
+
+
+def _step(model: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
+          i: int) -> float:
+    at = (i * 64) % 1024
+    t = _clock()
+    opt.zero_grad()
+    F.cross_entropy(model(x[at:at + 64]), y[at:at + 64]).backward()
+    opt.step()
+    return _clock() - t
+
+
+def _overhead_one(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int) -> float:
+    """Watched / plain - 1 for one round: two copies of ``model`` trained step by step in
+    alternation (plain, watched, watched, plain, ...), so that load on the machine falls
+    on both alike; the mean step time, sampled steps included (a median would leave
+    out the one-in-``every`` steps that collect statistics)."""
+    plain, watched = model, copy.deepcopy(model)
+    op = torch.optim.Adam(plain.parameters(), lr=1e-3)
+    ow = torch.optim.Adam(watched.parameters(), lr=1e-3)
+    tp: list[float] = []
+    tw: list[float] = []
+    with actloss.watch(watched, optimizer=ow, stream=False):
         for i in range(steps):
-            xb, yb = x[(i * 64) % 1024:(i * 64) % 1024 + 64], y[(i * 64) % 1024:(i * 64) % 1024 + 64]
-            t = time.perf_counter()
-            opt.zero_grad()
-            F.cross_entropy(model(xb), yb).backward()
-            opt.step()
-            times.append(time.perf_counter() - t)
-    finally:
-        if w is not None:
-            w.close()
-    return statistics.median(times[5:])
+            if i % 2:
+                tp.append(_step(plain, op, x, y, i))
+                tw.append(_step(watched, ow, x, y, i))
+            else:
+                tw.append(_step(watched, ow, x, y, i))
+                tp.append(_step(plain, op, x, y, i))
+    # the first steps (the first-batch lint among them) are left out
+    return statistics.fmean(tw[10:]) / statistics.fmean(tp[10:]) - 1.0
 
 
-def overhead(rounds: int = 7, steps: int = 60) -> dict[str, float]:
+def overhead(rounds: int = 5, steps: int = 400) -> dict[str, float]:
     x, y, _ = _data("digits", 0)
     torch.manual_seed(0)
     mlp = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
@@ -236,38 +280,64 @@ def overhead(rounds: int = 7, steps: int = 60) -> dict[str, float]:
                         nn.Flatten(), nn.Linear(32 * 16, 10))
     out = {}
     for name, model in (("digits MLP", mlp), ("small CNN", cnn)):
-        ratios = []
-        for _ in range(rounds):  # interleaved: plain, watched, plain, watched, ...
-            plain = _median_step(model, x, y, False, steps)
-            watched = _median_step(model, x, y, True, steps)
-            ratios.append(watched / plain - 1.0)
-        out[name] = statistics.median(ratios)
+        out[name] = statistics.median(_overhead_one(model, x, y, steps)
+                                      for _ in range(rounds))
     return out
+
+
+TARGET_RIGHT = 0.90  # each pathology: its finding first, with its fix, in >= 90% of runs
+TARGET_ALARMS = 0.05  # healthy runs with a warning or an error: <= 5%
+TARGET_OVERHEAD = 0.10  # watch at default settings: <= 10% of a training step
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--seeds", default="100,101")
+    p.add_argument("--seeds", default="100,101",
+                   help="seeds of the reported table (the thresholds were set on 0,1)")
     p.add_argument("--tune", action="store_true", help="score the tuning seeds 0,1")
+    p.add_argument("--only", default="", help="comma-separated labels to run")
     p.add_argument("--no-overhead", action="store_true")
+    p.add_argument("--no-table", action="store_true")
+    p.add_argument("--rounds", type=int, default=5, help="rounds of the timing (median)")
     a = p.parse_args()
     seeds = [0, 1] if a.tune else [int(s) for s in a.seeds.split(",")]
     torch.set_num_threads(1)
-    runs = generate(seeds)
-    t0 = time.perf_counter()
-    table = score(runs)
-    print(f"{len(runs)} runs on seeds {seeds} ({time.perf_counter() - t0:.0f} s)")
-    print(f"{'label':<12}{'runs':>5}{'right':>7}  other first findings")
-    for label, c in table.items():
-        other = ", ".join(f"{k[4:]} {v}" for k, v in sorted(c.items()) if k.startswith("got:"))
-        if c["nothing"]:
-            other = (other + ", " if other else "") + f"nothing {c['nothing']}"
-        right = "alarms" if label == "healthy" else "right"
-        value = c["alarm"] if label == "healthy" else c["right"]
-        print(f"{label:<12}{c['runs']:>5}{value:>7} {right}  {other}")
+    passed = True
+    if not a.no_table:
+        runs = generate(seeds)
+        if a.only:
+            runs = [r for r in runs if r.label in a.only.split(",")]
+        t0 = time.perf_counter()
+        table = score(runs)
+        kind = "tuning" if a.tune else "reported (not used to set any threshold)"
+        print(f"{len(runs)} runs on {kind} seeds {seeds} ({time.perf_counter() - t0:.0f} s)")
+        print(f"{'label':<12}{'runs':>5}{'right':>7}{'rate':>7}  {'target':<10}{'':<6}"
+              "other first findings")
+        for label, c in table.items():
+            other = ", ".join(f"{k[4:]} {v}" for k, v in sorted(c.items())
+                              if k.startswith("got:"))
+            if c["nothing"]:
+                other = (other + ", " if other else "") + f"nothing {c['nothing']}"
+            if label == "healthy":
+                value, rate = c["alarm"], c["alarm"] / c["runs"]
+                ok, target, word = rate <= TARGET_ALARMS, f"<= {TARGET_ALARMS:.0%}", "alarms"
+            else:
+                value, rate = c["right"], c["right"] / c["runs"]
+                ok, target, word = rate >= TARGET_RIGHT, f">= {TARGET_RIGHT:.0%}", "right"
+            passed &= ok
+            print(f"{label:<12}{c['runs']:>5}{value:>7}{rate:>7.0%}  {target:<10}"
+                  f"{_verdict(ok):<6}{word}; {other}")
     if not a.no_overhead:
-        for name, o in overhead().items():
-            print(f"overhead of watch (defaults) on the {name}: {o:+.1%}")
+        for name, o in overhead(rounds=a.rounds).items():
+            ok = o <= TARGET_OVERHEAD
+            passed &= ok
+            print(f"overhead of watch (defaults) on the {name}: {o:+.1%}  "
+                  f"target <= {TARGET_OVERHEAD:.0%}  {_verdict(ok)}")
+    print("all targets met" if passed else "some targets missed")
 
 
 if __name__ == "__main__":

@@ -912,3 +912,23 @@ def test_try_remedies_leaves_the_global_generator_alone():
     torch.testing.assert_close(torch.rand(3), expected)
     assert set(out[0].effect["after"]) == {"leaky_relu", "he_init"}
     assert isinstance(model[1], nn.ReLU)  # the original model is not modified
+
+
+def test_divergence_needs_a_rise_beyond_mini_batch_noise():
+    # A flat curve of noisy mini-batch losses (0.3 + N(0, 0.06^2), numpy's generator): the
+    # best of 10 window means sits below the others by chance, which the bare rule of
+    # loss_curve_findings takes for a rise; the monitor weighs it against the noise.
+    rng = np.random.default_rng(5)
+    flat = [0.3 + 0.06 * float(v) for v in rng.standard_normal(150)]
+    # a seed where the bare rule fires, so that this test can fail
+    assert any(f.code == "divergence" for f in loss_curve_findings(flat))
+    m = monitor(nn.Linear(2, 2))
+    for v in flat:
+        m.step_end(v)
+    assert not any(f.code == "divergence" for f in m.findings())
+    # a real rise (1.0 down to 0.3, back up to 0.8) with the same noise is still reported
+    trend = [1.0 - 0.7 * i / 75 if i < 75 else 0.3 + 0.5 * (i - 75) / 75 for i in range(150)]
+    m = monitor(nn.Linear(2, 2))
+    for t, v in zip(trend, rng.standard_normal(150)):
+        m.step_end(t + 0.06 * float(v))
+    assert any(f.code == "divergence" for f in m.findings())

@@ -267,3 +267,28 @@ def test_watch_validates_its_arguments():
         actloss.watch(model, report_every=0)
     with pytest.raises(ParameterError, match=r"did you mean 'report_every'"):
         actloss.watch(model, report_evry=5)
+
+
+def test_a_nan_caused_by_a_step_names_the_learning_rate_first():
+    # SGD at lr 20 on a small ReLU net: the weights blow up within a few steps and a
+    # Linear output turns non-finite after training began; the step caused it, so the
+    # monitor lists learning_rate_high before nonfinite, and the watch keeps that order
+    torch.manual_seed(1)
+    x = torch.randn(256, 2) * 2
+    y = (x[:, 0] * x[:, 1] > 0).long()
+    model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(),
+                          nn.Linear(64, 2))
+    opt = torch.optim.SGD(model.parameters(), lr=20.0)
+    gen = torch.Generator().manual_seed(1)
+    with actloss.watch(model, optimizer=opt, stream=False, lint=False, report_every=20) as w:
+        for _ in range(40):
+            idx = torch.randint(0, len(x), (64,), generator=gen)
+            opt.zero_grad()
+            F.cross_entropy(model(x[idx]), y[idx]).backward()
+            opt.step()
+    codes = [f.code for f in w.findings()]
+    nf = next(f for f in w.findings() if f.code == "nonfinite")
+    assert nf.evidence["batch"] > 0  # after training began
+    assert codes[0] == "learning_rate_high"
+    assert codes.index("learning_rate_high") < codes.index("nonfinite")
+    assert "lower the learning rate" in w.findings()[0].fix

@@ -82,6 +82,7 @@ WATCH_PARAMS: tuple[Param, ...] = (
               "integration) calls after_backward() and step_end()"),
 )
 _WATCH_NAMES = {p.name for p in WATCH_PARAMS}
+WATCH_EVERY = 20  # batches per sampled batch for a watch (the monitor's ``every``)
 _LOSS_NAMES = frozenset({
     "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss",
@@ -123,6 +124,8 @@ class _LossCatcher(TorchFunctionMode):
 
 def _output_loss(output: Any) -> torch.Tensor | None:
     """The ``loss`` a model returns itself (Hugging Face outputs, dicts)."""
+    if type(output) is torch.Tensor:  # the common case, without the Mapping check
+        return None
     loss = None
     if isinstance(output, Mapping):
         loss = output.get("loss")
@@ -154,10 +157,15 @@ class Watch(Callback):
         self.optimizers = self._optimizers(optimizer)
         if self.settings["task"] == "gan" or len(self.optimizers) >= 2:
             thresholds.setdefault("adversarial", True)
+        # a watch runs for a whole training: it samples fewer batches than the
+        # monitor's diagnostic default (every=10), which halves the cost of the sampled
+        # steps; an explicit ``every`` wins
+        thresholds.setdefault("every", WATCH_EVERY)
         self.monitors = {name: Monitor(m, **thresholds) for name, m in self.players.items()}
         self.model = next(iter(self.players.values()))
         self._handles: list[Any] = []
-        self._catcher: _LossCatcher | None = None
+        self._catcher: _LossCatcher | None = None  # the mode while it is entered
+        self._catcher_obj: _LossCatcher | None = None
         self._pending_loss: torch.Tensor | None = None
         self._logged_loss = False
         self._lint_pending = bool(self.settings["lint"])
@@ -165,6 +173,7 @@ class Watch(Callback):
         self._lint: list[Finding] = []
         self._seen: dict[tuple[str, str], Finding] = {}
         self._reported: set[tuple[str, str]] = set()
+        self._order: dict[tuple[str, str], int] = {}  # place in its monitor's list
         self._window = 0
         self.steps = 0
         self._inside_lint = False
@@ -279,9 +288,14 @@ class Watch(Callback):
                 if self._lint_pending and module is self.model:
                     self._lint_now(lambda out, _t=None: _output_loss(out), None)
                 return
-            if not isinstance(self.loss_fn, nn.Module) and self._catcher is None:
-                self._catcher = _LossCatcher(self)
-                self._catcher.__enter__()
+            if self._catcher is None and not isinstance(self.loss_fn, nn.Module):
+                # one mode object for the whole run, entered for each step
+                catcher = self._catcher_obj
+                if catcher is None:
+                    catcher = self._catcher_obj = _LossCatcher(self)
+                catcher.active = True
+                self._catcher = catcher
+                catcher.__enter__()
 
         return hook
 
@@ -422,7 +436,11 @@ class Watch(Callback):
         self._window = 0
         for m in self.monitors.values():
             m.epoch_end()
-            for f in m.findings():
+            for i, f in enumerate(m.findings()):
+                # the monitor's order (a step that caused a NaN puts learning_rate_high
+                # before nonfinite) is kept
+                self._order[(f.code, f.where if len(self.monitors) == 1
+                             else f"{self._name_of(m)}.{f.where}")] = i
                 where = f.where if len(self.monitors) == 1 else f"{self._name_of(m)}.{f.where}"
                 if where != f.where:
                     f = replace(f, where=where)
@@ -451,7 +469,8 @@ class Watch(Callback):
             self._judge()
         lint_keys = {(f.code, f.where) for f in self._lint}
         rest = [f for k, f in self._seen.items() if k not in lint_keys]
-        rest.sort(key=lambda f: _PRIORITY.get(f.code, len(_PRIORITY)))
+        rest.sort(key=lambda f: (self._order.get((f.code, f.where), len(_PRIORITY)),
+                                 _PRIORITY.get(f.code, len(_PRIORITY))))
         return [*self._lint, *rest]
 
     def to_json(self) -> dict[str, Any]:
@@ -540,7 +559,7 @@ def watch(model: nn.Module | Iterable[nn.Module] | Mapping[str, nn.Module],
             process-wide optimizer hooks are used.
         **settings: ``lint`` (True), ``report_every`` (100 steps), ``stream`` (True),
             ``task`` ('' or 'gan'), ``hooks`` (True), and every threshold of
-            :func:`actloss.diagnostics.monitor`.
+            :func:`actloss.diagnostics.monitor` (``every`` is 20 here, not 10).
 
     Returns:
         A :class:`Watch`, already hooked; use it as a context manager or call

@@ -37,10 +37,13 @@ keeps the last 64 epochs.
 
 Statistics stay on the device and are read once per epoch; ``every=k`` samples one
 batch in k (batches 0, k, 2k, ... of each epoch) for the activation and gradient
-statistics, while the NaN check and the losses see every batch. ``every=1`` is meant
-for short diagnostic runs; ``python -m benchmarks.monitor`` measures the cost of
-:func:`actloss.watch` at its defaults on the digits MLP and a small CNN (interleaved
-medians) next to its calibration table. The monitor's own statistics are meant for
+statistics, while the NaN check and the losses see every batch. Functional
+activations are looked for during sampled forwards until three of them in a row call
+none outside the hooked activation modules (a module-only network then pays for no
+function mode). ``every=1`` is meant for short diagnostic runs;
+``python -m benchmarks.monitor`` measures the cost of :func:`actloss.watch` at its
+defaults on the digits MLP and a small CNN (interleaved rounds, mean per-step thread
+CPU time) next to its calibration table. The monitor's own statistics are meant for
 diagnostic runs. A unit counts as dead when f'(x) = 0 on every *sampled* sample.
 
 Thresholds and where they come from

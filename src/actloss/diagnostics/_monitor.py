@@ -5,6 +5,7 @@ See :mod:`actloss.diagnostics` for what is measured and where every threshold co
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 from collections.abc import Callable
@@ -203,7 +204,33 @@ _KEEP_ROWS = 256
 _KEEP_FLOW = 512
 _KEEP_EPOCHS = 64
 _FLUSH_LOSSES = 256
+# sampled forwards in a row without a functional activation (outside hooked modules)
+# after which the functional mode is no longer entered: a module-only network then pays
+# for no TorchFunctionMode and no per-module path hooks; attach() starts counting again
+_QUIET_FORWARDS = 3
 _MIN_STEPS_PER_WINDOW = 4  # the loss curve is judged from 4 x loss_windows steps on
+
+
+# a rise of the last window mean over the best one is taken for divergence only beyond
+# this many standard errors of a window mean: on a flat curve, last - min of 10 windows
+# averages about 1.5 standard errors and its 99th percentile is about 3.8; the rest is
+# margin for the spread of the noise estimate (from some 60-130 differences)
+_NOISE_Z = 5.0
+
+
+def _within_noise(means: list[float], f: Finding, windows: int) -> bool:
+    """Whether a ``divergence`` finding's rise (last - best window mean) is within the
+    noise of the curve: ``_NOISE_Z`` standard errors of a window mean, the step noise
+    estimated from successive differences of the bin means (median |diff| / 0.6745 /
+    sqrt(2), robust to the trend and to outliers)."""
+    ev = f.evidence
+    if "last" not in ev or "best" not in ev or len(means) < 3:
+        return False
+    diffs = sorted(abs(b - a) for a, b in itertools.pairwise(means))
+    sigma_bin = diffs[len(diffs) // 2] / 0.6745 / math.sqrt(2.0)
+    per_window = max(len(means) // max(min(windows, len(means)), 1), 1)
+    return float(ev["last"]) - float(ev["best"]) <= _NOISE_Z * sigma_bin / math.sqrt(
+        per_window)
 
 
 def _distributed() -> Any:
@@ -299,6 +326,8 @@ class Monitor(Callback):
         self._stack: list[tuple[str, bool]] = []
         self._path_handles: list[Any] = []
         self.paused = False  # True: hooks stay but nothing is counted (used while linting)
+        self._functional_found = False  # the current sampled forward called one
+        self._functional_quiet = 0  # sampled forwards in a row that called none
         self._reset_epoch()
         self.attach()
 
@@ -308,6 +337,7 @@ class Monitor(Callback):
         """Register the forward hooks (done by the constructor; again after close)."""
         if self._handles:
             return
+        self._functional_quiet = 0
         self._paths = {m: (name or type(m).__name__) for name, m in self.model.named_modules()}
         for module, path in self._paths.items():
             probe = probe_for(module)
@@ -416,7 +446,12 @@ class Monitor(Callback):
             return
         if self._cpu_nonfinite is not None:
             return  # located already in this epoch
-        if all(math.isfinite(_finite_probe(o).item()) for o in outs):  # host: no stall
+        finite = True
+        for o in outs:  # on the host: no stall
+            if not math.isfinite(_finite_probe(o).item()):
+                finite = False
+                break
+        if finite:
             return
         culprit: str | None = None
         if any(not bool(torch.isfinite(_finite_probe(a))) for a in _float_tensors(args)):
@@ -510,7 +545,9 @@ class Monitor(Callback):
 
     def _root_pre_hook(self, module: nn.Module, args: tuple[Any, ...]) -> None:
         if (self._fmode is None and not self._localising and not self.paused
+                and self._functional_quiet < _QUIET_FORWARDS
                 and self._collecting() and self._sampled()):
+            self._functional_found = False
             self._stack = []
             for m, path in self._paths.items():
                 if m is self.model:
@@ -530,6 +567,10 @@ class Monitor(Callback):
         if self._fmode is not None:
             mode, self._fmode = self._fmode, None
             mode.__exit__(None, None, None)
+            # a forward that called no functional activation outside the hooked modules:
+            # after _QUIET_FORWARDS of them in a row the mode is no longer entered
+            self._functional_quiet = 0 if self._functional_found else (
+                self._functional_quiet + 1)
         for h in self._path_handles:
             h.remove()
         self._path_handles.clear()
@@ -542,6 +583,7 @@ class Monitor(Callback):
         probe = functional_probe(name, kwargs)
         if probe is None:
             return
+        self._functional_found = True
         where = self._stack[-1][0] if self._stack else self._paths.get(self.model, "model")
         base = f"{where}:{name}"
         k = self._calls.get(base, 0)
@@ -570,9 +612,12 @@ class Monitor(Callback):
             return
         grads = [w.grad.detach() if w.grad is not None else torch.zeros_like(w)
                  for _, w in weights]
-        # ||g||_2 of every layer in one fused call, mean |g| per layer; no host sync
+        # ||g||_2 and mean |g| = ||g||_1 / numel of every layer in two fused calls; no
+        # host sync
+        l1 = torch._foreach_norm(grads, 1)
+        torch._foreach_div_(l1, [float(max(g.numel(), 1)) for g in grads])
         self._grad_rows.append((self._step, torch._foreach_norm(grads, 2),
-                                [g.abs().mean() for g in grads]))  # a bounded deque
+                                l1))  # a bounded deque
         if self._buffers is None or len(self._buffers) != len(weights) or any(
                 b.shape != w.shape or b.dtype != w.dtype or b.device != w.device
                 for b, (_, w) in zip(self._buffers, weights)):
@@ -913,7 +958,10 @@ class Monitor(Callback):
                 continue  # adversarial losses rise and fall by design: only NaN counts
             if curve.steps < _MIN_STEPS_PER_WINDOW * t["loss_windows"]:
                 continue  # windows of one or two mini-batches are noise, not a curve
-            for f in loss_curve_findings(curve.means(), **curve_t):
+            means = curve.means()
+            for f in loss_curve_findings(means, **curve_t):
+                if f.code == "divergence" and _within_noise(means, f, t["loss_windows"]):
+                    continue  # the rise is what mini-batch noise gives a flat curve
                 out.append(replace(f, where=where) if where != f.where else f)
                 if f.code == "divergence":
                     unstable.append("rose again")
