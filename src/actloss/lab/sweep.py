@@ -217,6 +217,7 @@ def run_sweep(trials: Sequence[Trial], out_dir: str | os.PathLike[str], *,
 
     Raises:
         ParameterError: an unknown backend, ``workers`` < 1, ``address`` without Ray,
+            nothing answers at ``address`` (or the cluster there refuses this process),
             or ``out_dir`` is a file.
         KeyboardInterrupt: passed on after the pending trials are cancelled; every
             finished trial is already recorded.
@@ -293,6 +294,23 @@ def _run_pool(todo: Sequence[Trial], finished: Callable[[dict[str, Any]], None],
     pool.shutdown(wait=True)
 
 
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """A clear error at once where nothing listens at a ``host:port`` address (``ray.init``
+    would retry for minutes); ``'auto'`` and other forms are left to Ray."""
+    import socket
+
+    hostport = address.removeprefix("ray://")
+    host, sep, port = hostport.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ParameterError(f"no Ray cluster answers at {address} ({exc.strerror or exc}); "
+                             "start one with `ray start --head` or pass its address") from None
+
+
 def _run_ray(todo: Sequence[Trial], finished: Callable[[dict[str, Any]], None],
              address: str | None, workers: int) -> None:
     try:
@@ -302,7 +320,14 @@ def _run_ray(todo: Sequence[Trial], finished: Callable[[dict[str, Any]], None],
     started = False
     if not ray.is_initialized():
         if address is not None:
-            ray.init(address=address, log_to_driver=False)
+            _check_reachable(address)
+            try:
+                ray.init(address=address, log_to_driver=False)
+            except ConnectionError as exc:
+                raise ParameterError(
+                    f"could not join the Ray cluster at {address!r}: {exc}; a cluster with "
+                    "token authentication needs RAY_AUTH_MODE=token and its token "
+                    "(RAY_AUTH_TOKEN, or ~/.ray/auth_token) in this environment") from None
         else:
             # a small local instance: `workers` CPUs, a 100 MB object store, no dashboard
             ray.init(num_cpus=workers, object_store_memory=100 * 1024 * 1024,
