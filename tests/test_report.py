@@ -89,11 +89,11 @@ def test_report_shows_intervals_narrative_and_article_titles(quick_report):
         if v["interval"] is not None:
             lo, hi = v["interval"]
             assert f"[{lo:.4g}, {hi:.4g}], 3 seeds" in html
-    assert str(escape(NARRATIVE["dying-relu"]["en"])) in html
+    assert str(escape(NARRATIVE["dying-relu"].en)) in html
     assert "Verdicts at a glance" in html
     # articles cited by title, never by file name
     assert "5b08fef0015a8918" not in html
-    assert str(escape(SOURCES["003_ee359a0e5008e516.txt"]["en"])) in html
+    assert str(escape(SOURCES["003_ee359a0e5008e516.txt"].en)) in html
     # the shoot-out ranks with intervals and groups
     assert "groups of entries whose intervals overlap" in html
 

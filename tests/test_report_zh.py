@@ -17,7 +17,7 @@ from actloss.errors import ParameterError
 from actloss.lab import experiments as E
 from actloss.lab import report as R
 from actloss.lab.experiments import advice_check
-from actloss.lab.experiments._base import CELL_ZH, Result, Table, Verdict
+from actloss.lab.experiments._base import CELLS, Result, Table, Verdict
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -98,8 +98,8 @@ def test_zh_page_names_settings_and_severity_in_chinese():
 
 
 def test_interface_strings_exist_in_both_languages():
-    assert set(R.TEXT["en"]) == set(R.TEXT["zh"])
-    assert all(CJK.search(R.TEXT["zh"][k]) for k in
+    assert set(R.LABELS.table("en")) == set(R.LABELS.table("zh"))
+    assert all(CJK.search(R.LABELS(k, "zh")) for k in
                ("setting_name", "setting_meaning", "setting_value", "seconds_unit",
                 "severity_info", "severity_warning", "severity_error"))
 
@@ -107,7 +107,7 @@ def test_interface_strings_exist_in_both_languages():
 def test_every_setting_of_every_experiment_has_a_chinese_name():
     for name in E.names():
         for s in E.get(name).settings():
-            assert CJK.search(R.SETTING_ZH.get(s["name"], "")), (name, s["name"])
+            assert CJK.search(R.SETTINGS.get(s["name"], "zh", "")), (name, s["name"])
 
 
 # --- the experiments' tables ---------------------------------------------------------
@@ -194,11 +194,11 @@ def test_every_note_has_a_chinese_twin(quick_results):
 
 
 def test_every_translated_cell_word_occurs_in_some_table(quick_results):
-    # no stale entries: each word of CELL_ZH is a cell of some experiment's table
+    # no stale entries: each word of CELLS is a cell of some experiment's table
     cells = {R.cell_text(c) for r in quick_results.values() for t in r.tables
              for row in t.rows for c in row}
     cells |= set(advice_check.OUTCOMES)  # any of them may be a data set's outcome
-    assert set(CELL_ZH) <= cells, set(CELL_ZH) - cells
+    assert set(CELLS.texts) <= cells, set(CELLS.texts) - cells
 
 
 def test_notes_zh_must_pair_with_notes():

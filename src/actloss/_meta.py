@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any
 
+from actloss._i18n import Bilingual
 from actloss._validation import Interval, Param
 
-__all__ = ["Bilingual", "bilingual", "spec_to_json"]
-
-
-@dataclass(frozen=True)
-class Bilingual:
-    """The same list of short statements in English and in Chinese.
-
-    The two tuples are parallel: ``zh[i]`` translates ``en[i]``.
-    """
-
-    en: tuple[str, ...] = ()
-    zh: tuple[str, ...] = ()
-
-    def get(self, lang: str = "en") -> tuple[str, ...]:
-        return self.zh if lang == "zh" else self.en
+__all__ = ["spec_to_json"]
 
 
 def _jsonable(value: Any) -> Any:
@@ -51,9 +38,3 @@ def spec_to_json(spec: Any) -> dict[str, Any]:
         out[f.name] = _jsonable(v)
     return out
 
-
-def bilingual(en: tuple[str, ...], zh: tuple[str, ...]) -> Bilingual:
-    """A :class:`Bilingual` whose two tuples must be parallel (checked at import)."""
-    if len(en) != len(zh):
-        raise RuntimeError(f"pros/cons need as many Chinese as English items: {en!r}")
-    return Bilingual(en=en, zh=zh)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from actloss._i18n import tr
+
 __all__ = ["Finding", "Severity"]
 
 Severity = Literal["info", "warning", "error"]
@@ -36,3 +38,7 @@ class Finding:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def text(self, lang: str) -> tuple[str, str]:
+        """The message and the fix in ``lang`` (English where the Chinese is missing)."""
+        return tr(lang, self.message, self.message_zh), tr(lang, self.fix, self.fix_zh)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from actloss._cli.common import console, err_console, fail, print_json
+from actloss._i18n import LANGS
 from actloss._registry import close_matches
 
 __all__ = ["read_csv", "register"]
@@ -118,8 +119,7 @@ def _render_findings(findings: list[Any], lang: str) -> None:
         table.add_column(col, overflow="fold")
     colour = {"error": "red", "warning": "yellow", "info": "cyan"}
     for f in findings:
-        msg = f.message_zh if lang == "zh" and f.message_zh else f.message
-        fix = f.fix_zh if lang == "zh" and f.fix_zh else f.fix
+        msg, fix = f.text(lang)
         table.add_row(f"[{colour[f.severity]}]{f.severity}[/]", f.code, f.where, msg, fix)
     console.print(table)
 
@@ -196,7 +196,7 @@ def register(app: typer.Typer) -> None:
         exits, raises, hangs, or its factory returns no model), with one line saying
         which.
         """
-        if lang not in ("en", "zh"):
+        if lang not in LANGS:
             fail(f"--lang must be one of 'en', 'zh'; got {lang!r}")
         if not (timeout > 0 and timeout != float("inf")):
             fail(f"--timeout must be a number of seconds > 0; got {timeout}")
@@ -210,9 +210,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(findings)
         else:
-            from types import SimpleNamespace
+            from actloss.findings import Finding
 
-            _render_findings([SimpleNamespace(**f) for f in findings], lang)
+            _render_findings([Finding(**f) for f in findings], lang)
         if any(f.get("severity") == "error" for f in findings):
             raise typer.Exit(1)
 

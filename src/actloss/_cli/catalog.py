@@ -18,12 +18,13 @@ from rich.panel import Panel
 from rich.table import Table
 
 from actloss._cli.common import console, fail, print_json
+from actloss._i18n import LANGS, Words, tr
 from actloss.errors import UnknownNameError
 
 __all__ = ["register", "resolve", "save_figure"]
 
 _WHAT = ("activations", "losses", "all")
-_LANGS = ("en", "zh")
+_LANGS = LANGS
 _KINDS = ("auto", "activation", "loss")
 _FORMATS = (".png", ".svg", ".pdf")
 
@@ -125,7 +126,7 @@ def _yes(v: bool) -> str:
 
 
 # Property words of `show --lang zh`, longest first so that no word replaces part of another.
-_ZH_WORDS = (
+PROPERTY_WORDS = Words("actloss show properties", {en: (en, zh) for en, zh in (
     ("robust to outliers", "对离群点稳健"), ("handles imbalance", "处理类别不平衡"),
     ("zero-centred", "零中心"), ("monotonic", "单调"), ("saturates", "饱和区"),
     ("smooth", "平滑"), ("range", "值域"), ("role", "用途"), ("tasks", "任务"),
@@ -133,14 +134,35 @@ _ZH_WORDS = (
     ("reductions", "归约"), ("negative", "负半轴"), ("positive", "正半轴"),
     ("both", "两端"), ("none", "无"), ("hidden", "隐藏层"), ("output", "输出层"),
     ("gate", "门控"), ("yes", "是"), ("no", "否"),
-)
+)})
+
+# The headings of `show`.
+WORDS = Words("actloss show", {
+    "parameters": ("parameters", "参数"),
+    "activation": ("activation", "激活函数"),
+    "loss": ("loss", "损失函数"),
+    "formula": ("formula", "公式"),
+    "derivative": ("derivative", "导数"),
+    "gradient": ("gradient", "梯度"),
+    "closed": ("closed form available", "有闭式解"),
+    "autograd": ("by autograd", "由自动微分计算"),
+    "properties": ("properties", "性质"),
+    "aliases": ("aliases", "别名"),
+    "pros": ("pros", "优点"),
+    "cons": ("cons", "缺点"),
+    "other_defaults": ("defaults in other libraries", "其他库中的默认值"),
+    "peer_names": ("names in other libraries", "其他库中的名称"),
+    "twin": ("same element-wise function as: ", "与之逐元素相同: "),
+    "conventions": ("conventions", "边界约定"),
+    "reference": ("reference", "参考文献"),
+})
 
 
 def _to_zh(prop: str) -> str:
     """A property line with its words in Chinese (names and numbers unchanged)."""
     head, sep, rest = prop.partition(" ")
-    words = dict(_ZH_WORDS)
-    for en, _ in _ZH_WORDS:  # multi-word keys first
+    words = {en: PROPERTY_WORDS(en, "zh") for en in PROPERTY_WORDS.texts}
+    for en in words:  # multi-word keys first
         if " " in en and prop.startswith(en + " "):
             head, sep, rest = en, " ", prop[len(en) + 1:]
             break
@@ -233,7 +255,7 @@ def _show_json(kind: str, spec: Any) -> dict[str, Any]:
 
 
 def _params_table(spec: Any, lang: str) -> Table:
-    t = Table(title="参数" if lang == "zh" else "parameters", title_justify="left")
+    t = Table(title=WORDS("parameters", lang), title_justify="left")
     for col in ("name", "default", "valid values", "about"):
         t.add_column(col)
     for p in spec.params:
@@ -256,14 +278,14 @@ def show(
         print_json(_show_json(what, spec))
         return
     zh = lang == "zh"
-    summary = (spec.summary_zh if zh else spec.summary) or spec.summary
-    kind_label = {"activation": "激活函数", "loss": "损失函数"}[what] if zh else what
+    summary = tr(lang, spec.summary, spec.summary_zh)
+    kind_label = WORDS(what, lang)
     family = f", {spec.family}" if spec.family else ""
     lines = [f"[bold]{spec.name}[/] ({kind_label}{family})", summary, ""]
-    lines.append(f"[bold]{'公式' if zh else 'formula'}:[/] {spec.formula}")
+    lines.append(f"[bold]{WORDS('formula', lang)}:[/] {spec.formula}")
     if what == "activation":
         if spec.derivative_formula:
-            lines.append(f"[bold]{'导数' if zh else 'derivative'}:[/] {spec.derivative_formula}")
+            lines.append(f"[bold]{WORDS('derivative', lang)}:[/] {spec.derivative_formula}")
         props = [f"range {_fmt_range(spec.output_range)}", f"monotonic {_yes(spec.monotonic)}",
                  f"zero-centred {_yes(spec.zero_centred)}", f"smooth {_yes(spec.smooth)}",
                  f"saturates {spec.saturates}", f"f'(0) = {spec.d0}",
@@ -272,9 +294,8 @@ def show(
             props = [_to_zh(p) for p in props]
     else:
         closed = spec.gradient is not None
-        how = (("有闭式解" if closed else "由自动微分计算") if zh else
-               ("closed form available" if closed else "by autograd"))
-        lines.append(f"[bold]{'梯度' if zh else 'gradient'}:[/] {how}")
+        how = WORDS("closed" if closed else "autograd", lang)
+        lines.append(f"[bold]{WORDS('gradient', lang)}:[/] {how}")
         props = [f"tasks {', '.join(spec.tasks)}", f"input {spec.input_kind}",
                  f"target {spec.target_kind}", f"pairs with {spec.pairs_with or '-'}",
                  f"robust to outliers {_yes(spec.robust_to_outliers)}",
@@ -282,43 +303,42 @@ def show(
                  f"convex {_yes(spec.convex)}", f"reductions {', '.join(spec.reductions)}"]
         if zh:
             props = [_to_zh(p) for p in props]
-    lines.append(f"[bold]{'性质' if zh else 'properties'}:[/] " + "; ".join(props))
+    lines.append(f"[bold]{WORDS('properties', lang)}:[/] " + "; ".join(props))
     if spec.aliases:
-        lines.append(f"[bold]{'别名' if zh else 'aliases'}:[/] {', '.join(spec.aliases)}")
-    for title_en, title_zh, items in (("pros", "优点", spec.pros.get(lang)),
-                                      ("cons", "缺点", spec.cons.get(lang))):
+        lines.append(f"[bold]{WORDS('aliases', lang)}:[/] {', '.join(spec.aliases)}")
+    for title, items in (("pros", spec.pros.get(lang)), ("cons", spec.cons.get(lang))):
         if items:
-            lines.append(f"[bold]{title_zh if zh else title_en}:[/]")
+            lines.append(f"[bold]{WORDS(title, lang)}:[/]")
             lines += [f"  • {item}" for item in items]
     if spec.other_defaults:
-        lines.append(f"[bold]{'其他库中的默认值' if zh else 'defaults in other libraries'}:[/]")
+        lines.append(f"[bold]{WORDS('other_defaults', lang)}:[/]")
         lines += [f"  {lib}: {val}" for lib, val in spec.other_defaults.items()]
     if spec.torch_equivalent:
         lines.append(f"[bold]PyTorch:[/] {spec.torch_equivalent}")
     names = _names_of(what, spec)
     if names["peer_names"]:
-        lines.append(f"[bold]{'其他库中的名称' if zh else 'names in other libraries'}:[/] "
+        lines.append(f"[bold]{WORDS('peer_names', lang)}:[/] "
                      + "; ".join(f"{peer}: {', '.join(ns)}"
                                  for peer, ns in names["peer_names"].items()))
     for peer, entry in names["same_spelling_elsewhere"].items():
-        lines.append(f"'{spec.name}' 也是 {peer} 对 {entry} 的称呼: 不带 peer 时保持 actloss 的含义"
-                      if zh else f"'{spec.name}' is also {peer}'s spelling of {entry}: the bare "
-                      f"name keeps actloss's meaning (peer='{peer}' gives {entry})")
+        lines.append(tr(lang, f"'{spec.name}' is also {peer}'s spelling of {entry}: the bare "
+                              f"name keeps actloss's meaning (peer='{peer}' gives {entry})",
+                        f"'{spec.name}' 也是 {peer} 对 {entry} 的称呼: 不带 peer 时保持 actloss "
+                        "的含义"))
     if names["twin"]:
-        lines.append(("与之逐元素相同: " if zh else "same element-wise function as: ")
-                     + names["twin"])
+        lines.append(WORDS("twin", lang) + names["twin"])
     for key, meanings in names["shared_spellings"].items():
         listed = ", ".join(f"{p}: {e}" for p, e in meanings.items())
-        lines.append(f"'{key}' 在不同库中含义不同 ({listed}); 不带 peer 时拒绝解析"
-                      if zh else f"'{key}' means different things ({listed}); refused "
-                      "without a peer (actloss's canonical names keep actloss's meaning)")
+        lines.append(tr(lang, f"'{key}' means different things ({listed}); refused without a "
+                              "peer (actloss's canonical names keep actloss's meaning)",
+                        f"'{key}' 在不同库中含义不同 ({listed}); 不带 peer 时拒绝解析"))
     if names["conventions"]:
-        lines.append(f"[bold]{'边界约定' if zh else 'conventions'}:[/]")
+        lines.append(f"[bold]{WORDS('conventions', lang)}:[/]")
         lines += [f"  • {c}" for c in names["conventions"]]
     ref = spec.reference + (f" ({spec.year})" if spec.year and str(spec.year) not in
                             spec.reference else "")
     if ref.strip():
-        lines.append(f"[bold]{'参考文献' if zh else 'reference'}:[/] {ref}")
+        lines.append(f"[bold]{WORDS('reference', lang)}:[/] {ref}")
     console.print(Panel("\n".join(lines), expand=False), highlight=False)
     if spec.params:
         console.print(_params_table(spec, lang))

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table as RichTable
 
 from actloss._cli.common import console, err_console, fail, print_json
+from actloss._i18n import LANGS, tr
 
 _SEVERITY = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -82,10 +83,10 @@ def _render(summary: Any, findings: list[Any], lang: str) -> None:
         if last.grad_ratio is not None:
             console.print(f"first/last gradient-norm ratio: {last.grad_ratio:.3e}")
     if not findings:
-        console.print("[green]no findings[/]" if lang == "en" else "[green]未发现问题[/]")
+        console.print(tr(lang, "[green]no findings[/]", "[green]未发现问题[/]"))
         return
     for f in findings:
-        msg, fix = (f.message_zh, f.fix_zh) if lang == "zh" else (f.message, f.fix)
+        msg, fix = f.text(lang)
         console.print(f"[{_SEVERITY[f.severity]}]{f.severity}[/] [bold]{f.code}[/] "
                       f"at {f.where}: {msg}", highlight=False)
         console.print(f"    fix: {fix}", highlight=False)
@@ -150,7 +151,7 @@ def register(app: typer.Typer) -> None:
         from actloss.lab.models import mlp
         from actloss.lab.train import fit
 
-        if lang not in ("en", "zh"):
+        if lang not in LANGS:
             fail(f"`--lang` must be 'en' or 'zh'; got {lang!r}")
         widths = _widths(hidden)
         _check_run([1, *widths, 1], activation, epochs, batch_size, every, lr, figure)

@@ -13,11 +13,23 @@ import typer
 from rich.table import Table as RichTable
 
 from actloss._cli.common import console, err_console, print_json
+from actloss._i18n import LANGS, Words, tr
 
 lab_app = typer.Typer(help="Reproducible experiments that test the sources' claims.",
                       no_args_is_help=True)
 
 _STYLE = {"supported": "green", "not supported": "red", "inconclusive": "yellow"}
+
+# the words of `actloss lab run`
+WORDS = Words("actloss lab run", {
+    "running": ("running", "运行"),
+    "verdict": ("verdict", "结论"),
+    "rule": ("rule", "判定规则"),
+    "because": ("measured", "测量结果"),
+    "note": ("note", "说明"),
+    "seconds_unit": ("s", "秒"),
+    "colon": (": ", "："),
+})
 
 
 @lab_app.command("list")
@@ -61,10 +73,9 @@ def run_experiment(
     matplotlib.use("Agg")
     from actloss._validation import Param, check_param
     from actloss.lab import experiments as E
-    from actloss.lab.report import LANGS, TEXT, cell_text, figure_to_base64, notes_text
+    from actloss.lab.report import LABELS, cell_text, figure_to_base64, notes_text
 
     lang = check_param("lab run", Param("lang", "en", str, choices=LANGS), lang)
-    zh = lang == "zh"
     exp = E.get(name)
     cfg = exp.config(quick=quick, seed=seed, overrides=E.parse_sets(sets or []))
     if out is not None and out.exists() and not out.is_dir():
@@ -72,8 +83,8 @@ def run_experiment(
 
         raise ParameterError(f"`--out` must be a directory; got the file {str(out)!r}")
     if not as_json:
-        mode = TEXT[lang]["mode_quick" if quick else "mode_full"]
-        err_console.print(f"{'运行' if zh else 'running'} {exp.name} ({mode})...")
+        mode = LABELS("mode_quick" if quick else "mode_full", lang)
+        err_console.print(f"{WORDS('running', lang)} {exp.name} ({mode})...")
     result = exp.run(cfg)
     if out is not None:
         import base64
@@ -85,31 +96,30 @@ def run_experiment(
     if as_json:
         print_json(result.to_json())
         return
-    title, other = (exp.title_zh, exp.title) if zh else (exp.title, exp.title_zh)
+    title, other = tr(lang, exp.title, exp.title_zh), tr(lang, exp.title_zh, exp.title)
     console.print(f"[bold]{title}[/]  ({other})")
     for c in exp.claims:
         console.print(f"  [dim]{c.source}[/]  {c.zh}\n  [italic]{c.en}[/]", highlight=False)
     for t in result.tables:
-        table = RichTable(title=t.title_zh if zh else t.title)
-        for col in (t.columns_zh if zh and t.columns_zh else t.columns):
-            table.add_column(str(col))
+        table = RichTable(title=tr(lang, t.title, t.title_zh))
+        for col, col_zh in zip(t.columns, t.columns_zh or t.columns, strict=True):
+            table.add_column(str(tr(lang, col, col_zh)))
         for row in t.rows:
             table.add_row(*(cell_text(v, lang) for v in row))
         console.print(table)
     v = result.verdict
-    txt = TEXT[lang]
-    status = v.status_zh if zh else v.status
-    because = (v.because_zh or v.because) if zh else v.because
-    colon = txt["colon"] + ("" if zh else " ")
-    console.print(f"{txt['verdict'] if zh else 'verdict'}{colon}[bold {_STYLE[v.status]}]"
-                  f"{status}[/]  ({result.seconds:.1f} {txt['seconds_unit'] if zh else 's'})")
-    console.print(f"  {txt['rule'] if zh else 'rule'}{colon}{v.rule_zh if zh else v.rule}",
+    status = tr(lang, v.status, v.status_zh)
+    because = tr(lang, v.because, v.because_zh)
+    colon = WORDS("colon", lang)
+    console.print(f"{WORDS('verdict', lang)}{colon}[bold {_STYLE[v.status]}]"
+                  f"{status}[/]  ({result.seconds:.1f} {WORDS('seconds_unit', lang)})")
+    console.print(f"  {WORDS('rule', lang)}{colon}{tr(lang, v.rule, v.rule_zh)}",
                   highlight=False)
-    console.print(f"  {txt['because'] if zh else 'measured'}{colon}{because}", highlight=False)
+    console.print(f"  {WORDS('because', lang)}{colon}{because}", highlight=False)
     for note in notes_text(result, lang):
-        console.print(f"  {txt['notes'] if zh else 'note'}{colon}{note}", highlight=False)
+        console.print(f"  {WORDS('note', lang)}{colon}{note}", highlight=False)
     for f in result.findings:
-        message = (f.get("message_zh") or f.get("message")) if zh else f.get("message")
+        message = tr(lang, f.get("message", ""), f.get("message_zh", ""))
         console.print(f"  finding: {f.get('code')} at {f.get('where')}: {message}",
                       highlight=False)
     if out is not None:

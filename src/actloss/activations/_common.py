@@ -9,7 +9,7 @@ from typing import Any
 import torch
 
 from actloss import _fast as _seam
-from actloss._meta import bilingual as bi
+from actloss._i18n import bilingual as bi
 from actloss._numeric import LOW_PRECISION, down, up
 from actloss._validation import Param, check_params, check_tensor
 

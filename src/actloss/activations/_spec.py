@@ -9,7 +9,7 @@ from typing import Any, Literal
 import torch
 from torch import nn
 
-from actloss._meta import Bilingual
+from actloss._i18n import Bilingual
 from actloss._validation import Interval, Param
 
 __all__ = ["ActivationSpec"]

@@ -1,13 +1,15 @@
 """The wording of every diagnostic, in English and Chinese, with its remedy.
 
 One table, so the command line, the report and the tests see the same text. Messages
-are ``str.format`` templates filled from the finding's ``where`` and ``evidence``.
+are ``str.format`` templates filled from the finding's ``where`` and ``evidence``; both
+languages have the same fields, and each pair goes through :mod:`actloss._i18n`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from actloss._i18n import Text, Words, say
 from actloss.findings import Finding, Severity
 
 __all__ = ["FIX_VARIANTS", "REMEDIES", "TEXT", "finding"]
@@ -61,7 +63,7 @@ TEXT: dict[str, tuple[Severity, str, str, str, str]] = {
         "the learning rate is too high: {detail}",
         "lower the learning rate (try a tenth of it), clip gradients "
         "(torch.nn.utils.clip_grad_norm_) and warm the learning rate up over the first steps",
-        "学习率过高:{detail_zh}",
+        "学习率过高:{detail}",
         "降低学习率(先试原来的十分之一),裁剪梯度(torch.nn.utils.clip_grad_norm_),"
         "并在最初的若干步中逐步升高学习率(warm-up)",
     ),
@@ -82,7 +84,7 @@ TEXT: dict[str, tuple[Severity, str, str, str, str]] = {
         "lower the learning rate, clip gradients, and look for exp, log or a division of "
         "large values in {where}",
         "{where} 是第一个输出 NaN 或 Inf 的模块(第 {epoch} 个 epoch,第 {batch} 个批次"
-        "{op_text_zh})",
+        "{op_text})",
         "降低学习率,裁剪梯度,并检查 {where} 中的 exp、log 或对很大数值的除法",
     ),
     "divergence": (
@@ -90,7 +92,7 @@ TEXT: dict[str, tuple[Severity, str, str, str, str]] = {
         "the loss diverges: {detail}",
         "lower the learning rate (try a tenth of it), clip gradients, check the loss for "
         "log(0) or division by zero",
-        "损失发散:{detail_zh}",
+        "损失发散:{detail}",
         "降低学习率(先试原来的十分之一),裁剪梯度,检查损失中是否有 log(0) 或除以 0",
     ),
     "plateau": (
@@ -141,10 +143,10 @@ _DETAIL = {
              "阈值 {threshold:g})"),
     "curve": ("the loss {curve} while the largest median ||dW||/||W|| per step is "
               "{ratio:.3g}",
-              "损失{curve_zh},同时每步 ||dW||/||W|| 中位数的最大值为 {ratio:.3g}"),
+              "损失{curve},同时每步 ||dW||/||W|| 中位数的最大值为 {ratio:.3g}"),
     "blowup": ("training ran until step {step}, then {what} became NaN or Inf right after "
                "an optimizer step",
-               "训练正常进行到第 {step} 步,随后一次优化器更新后{what_zh}出现 NaN 或 Inf"),
+               "训练正常进行到第 {step} 步,随后一次优化器更新后{what}出现 NaN 或 Inf"),
 }
 
 # code -> remedies try_remedies() applies, in order
@@ -161,9 +163,13 @@ REMEDIES: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Blank(dict):  # type: ignore[type-arg]
-    def __missing__(self, key: str) -> str:
-        return "?"
+# every message and fix above as a registered pair of texts (checked at import)
+_WORDS = Words("diagnostics", {
+    **{f"{code}.message": (msg, msg_zh) for code, (_, msg, _, msg_zh, _) in TEXT.items()},
+    **{f"{code}.fix": (fix, fix_zh) for code, (_, _, fix, _, fix_zh) in TEXT.items()},
+    **{f"{code}.fix.{variant}": pair for (code, variant), pair in FIX_VARIANTS.items()},
+    **{f"detail.{reason}": pair for reason, pair in _DETAIL.items()},
+})
 
 
 def finding(code: str, where: str, *, evidence: dict[str, Any], reason: str = "",
@@ -171,23 +177,24 @@ def finding(code: str, where: str, *, evidence: dict[str, Any], reason: str = ""
     """Build the :class:`Finding` of ``code`` at ``where`` from the table above.
 
     ``reason`` picks the detail sentence of the message, ``variant`` a fix from
-    :data:`FIX_VARIANTS` that fits what produced the problem.
+    :data:`FIX_VARIANTS` that fits what produced the problem. A field the values lack
+    shows as ``?``.
     """
-    severity, msg, fix, msg_zh, fix_zh = TEXT[code]
-    if variant:
-        fix, fix_zh = FIX_VARIANTS[(code, variant)]
-    values = _Blank({**evidence, **fmt, "where": where})
+    severity = TEXT[code][0]
+    msg: Text = _WORDS[f"{code}.message"]
+    fix: Text = _WORDS[f"{code}.fix.{variant}" if variant else f"{code}.fix"]
+    values = {**evidence, **fmt, "where": where}
     if reason:
-        en, zh = _DETAIL[reason]
-        values["detail"] = en.format_map(values)
-        values["detail_zh"] = zh.format_map(values)
+        detail = _WORDS[f"detail.{reason}"]
+        values["detail"] = say(detail, "en", values)
+        values["detail_zh"] = say(detail, "zh", values)
     return Finding(
         code=code,
         severity=severity,
         where=where,
-        message=msg.format_map(values),
-        fix=fix.format_map(values),
-        message_zh=msg_zh.format_map(values),
-        fix_zh=fix_zh.format_map(values),
+        message=say(msg, "en", values),
+        fix=say(fix, "en", values),
+        message_zh=say(msg, "zh", values),
+        fix_zh=say(fix, "zh", values),
         evidence=dict(evidence),
     )

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from actloss._i18n import Text, Words, say
 from actloss.findings import Finding, Severity
 
 __all__ = ["RULES", "Rule", "finding"]
@@ -13,7 +14,8 @@ __all__ = ["RULES", "Rule", "finding"]
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule. Messages are ``str.format`` templates over the finding's evidence."""
+    """One rule. Messages are ``str.format`` templates over the finding's evidence, with
+    the same fields in English and Chinese (a value ``name_zh`` fills ``name`` in Chinese)."""
 
     code: str
     severity: Severity
@@ -29,21 +31,21 @@ _RULES = (
          "probabilities (a softmax output) fed to a loss that applies softmax itself",
          "{loss} expects logits but received probabilities (rows are non-negative and sum "
          "to 1): softmax is applied twice{detail}",
-         "{loss} 需要 logits,却收到了概率(每行非负且和为 1):softmax 被做了两次{detail_zh}",
+         "{loss} 需要 logits,却收到了概率(每行非负且和为 1):softmax 被做了两次{detail}",
          "remove the softmax from the model and feed the raw scores (logits) to the loss",
          "去掉模型里的 softmax,把原始得分(logits)直接交给损失函数"),
     Rule("sigmoid_before_logits_loss", "error",
          "squashed values in (0, 1) fed to a loss that expects logits",
          "{loss} expects logits but every value lies in ({lo:.3g}, {hi:.3g}) inside (0, 1): "
          "{cause}",
-         "{loss} 需要 logits,但所有值都在 (0, 1) 内 ({lo:.3g} 到 {hi:.3g}):{cause_zh}",
+         "{loss} 需要 logits,但所有值都在 (0, 1) 内 ({lo:.3g} 到 {hi:.3g}):{cause}",
          "remove the sigmoid from the model (apply it only at inference time)",
          "去掉模型里的 sigmoid(只在推理时使用)"),
     Rule("relu_before_logits_loss", "error",
          "a non-negative activation (ReLU) in front of a loss that expects logits",
          "{loss} expects logits (any sign) but the values come from {act} and are >= 0: "
          "{consequence}",
-         "{loss} 需要 logits(可正可负),但输入来自 {act},全部 >= 0:{consequence_zh}",
+         "{loss} 需要 logits(可正可负),但输入来自 {act},全部 >= 0:{consequence}",
          "remove the activation after the last layer: it must output raw scores",
          "去掉最后一层之后的激活函数:它应输出原始得分"),
     Rule("softmax_single_unit", "error",
@@ -180,12 +182,12 @@ _RULES = (
          "{loss} needs {want} targets but got dtype {dtype}",
          "{loss} 需要 {want} 目标,却得到 dtype {dtype}",
          "{fix_detail}",
-         "{fix_detail_zh}"),
+         "{fix_detail}"),
     Rule("target_shape_mismatch", "error",
          "target shape does not fit the output shape",
          "{loss} gets output of shape {out_shape} and target of shape {t_shape}; "
          "{consequence}",
-         "{loss} 的输出形状为 {out_shape},目标形状为 {t_shape}:{consequence_zh}",
+         "{loss} 的输出形状为 {out_shape},目标形状为 {t_shape}:{consequence}",
          "reshape the target (or the output) so the shapes match, e.g. output.squeeze(-1)",
          "调整目标(或输出)的形状使其一致,例如 output.squeeze(-1)"),
     Rule("high_initial_loss", "warning",
@@ -211,7 +213,7 @@ _RULES = (
          "softmax outputs fed to a per-class binary loss",
          "{loss} scores each of the {k} columns as an independent yes/no, but they come "
          "from a softmax (every row sums to 1){detail}",
-         "{loss} 把 {k} 列各自当作独立的是/否来评分,但它们来自 softmax(每行和为 1){detail_zh}",
+         "{loss} 把 {k} 列各自当作独立的是/否来评分,但它们来自 softmax(每行和为 1){detail}",
          "for one label per example: drop the softmax and use cross_entropy on the logits "
          "with class indices; for several labels: drop the softmax and use "
          "binary_cross_entropy_with_logits",
@@ -222,10 +224,10 @@ _RULES = (
          "{loss} expects target probabilities but the targets are log-probabilities "
          "(all <= 0, min {t_lo:.3g}, their exponentials sum to 1 per row){detail}",
          "{loss} 需要概率形式的目标,但目标是对数概率(全部 <= 0,最小 {t_lo:.3g},"
-         "每行指数和为 1){detail_zh}",
+         "每行指数和为 1){detail}",
          "pass probabilities as the target (softmax, not log_softmax, of the teacher "
          "logits, or target.exp()){alt}",
-         "目标请传概率(对教师 logits 用 softmax 而不是 log_softmax,或 target.exp()){alt_zh}"),
+         "目标请传概率(对教师 logits 用 softmax 而不是 log_softmax,或 target.exp()){alt}"),
     Rule("soft_target_index", "error",
          "class indices given to a soft-target cross-entropy",
          "the loss multiplies log-probabilities of shape {out_shape} by targets of shape "
@@ -267,23 +269,16 @@ _RULES = (
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
 
 
-def _fmt(template: str, ev: dict[str, Any]) -> str:
-    import string
+# every message and fix as a registered pair of texts (checked at import)
+_WORDS = Words("lint", {
+    **{f"{r.code}.message": (r.message, r.message_zh) for r in _RULES},
+    **{f"{r.code}.fix": (r.fix, r.fix_zh) for r in _RULES},
+})
 
-    out = []
-    for literal, field_name, spec, _conv in string.Formatter().parse(template):
-        out.append(literal)
-        if field_name is None:
-            continue
-        value = ev.get(field_name, None)
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            out.append("n/a")  # not measured (e.g. no gradient reached that layer)
-            continue
-        try:
-            out.append(format(value, spec or ""))
-        except (TypeError, ValueError):
-            out.append(str(value))
-    return "".join(out)
+
+def _fmt(text: Text, lang: str, ev: dict[str, Any]) -> str:
+    """``text`` in ``lang`` over the evidence; a value not measured shows as ``n/a``."""
+    return say(text, lang, ev, missing="n/a", lenient=True)
 
 
 def _jsonable(value: Any) -> Any:
@@ -303,11 +298,12 @@ def finding(code: str, where: str, *, fix: str | None = None, fix_zh: str | None
     precise one (a label-encoding fix such as ``y - 1`` instead of a wider layer).
     """
     rule = RULES[code]
+    message, general_fix = _WORDS[f"{code}.message"], _WORDS[f"{code}.fix"]
     return Finding(
         code=code, severity=rule.severity, where=where or "model",
-        message=_fmt(rule.message, evidence),
-        fix=fix if fix is not None else _fmt(rule.fix, evidence),
-        message_zh=_fmt(rule.message_zh, evidence),
-        fix_zh=fix_zh if fix_zh is not None else _fmt(rule.fix_zh, evidence),
+        message=_fmt(message, "en", evidence),
+        fix=fix if fix is not None else _fmt(general_fix, "en", evidence),
+        message_zh=_fmt(message, "zh", evidence),
+        fix_zh=fix_zh if fix_zh is not None else _fmt(general_fix, "zh", evidence),
         evidence={k: _jsonable(v) for k, v in evidence.items() if not k.endswith("_zh")},
     )

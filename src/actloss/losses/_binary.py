@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from actloss import _fast
-from actloss._meta import Bilingual
+from actloss._i18n import Bilingual
 from actloss._reduction import check_reduction, check_weight, reduce
 from actloss._validation import NONNEGATIVE, POSITIVE, UNIT, Interval, Param, check_params
 from actloss.errors import InputError

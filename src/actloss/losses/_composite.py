@@ -19,7 +19,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from actloss._meta import bilingual as _bi
+from actloss._i18n import bilingual as _bi
 from actloss._reduction import check_reduction, reduce
 from actloss._validation import NONNEGATIVE, Param, check_params, check_tensor
 from actloss.errors import InputError, ParameterError

@@ -12,7 +12,7 @@ import math
 
 import torch
 
-from actloss._meta import Bilingual
+from actloss._i18n import Bilingual
 from actloss._reduction import check_reduction, reduce
 from actloss._validation import POSITIVE, REALS, Param, check_params
 from actloss.errors import InputError, ParameterError

@@ -28,7 +28,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from actloss._meta import bilingual as _bi
+from actloss._i18n import bilingual as _bi
 from actloss._reduction import check_reduction, reduce
 from actloss._validation import NONNEGATIVE, Param, check_params, check_tensor
 from actloss.errors import InputError

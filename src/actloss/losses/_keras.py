@@ -66,7 +66,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from actloss._meta import bilingual as _bi
+from actloss._i18n import bilingual as _bi
 from actloss._numeric import up as _up
 from actloss._reduction import check_reduction, reduce
 from actloss._scaled import unit as _safe_unit

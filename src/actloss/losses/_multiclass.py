@@ -25,7 +25,7 @@ from collections.abc import Callable
 import torch
 
 from actloss import _fast
-from actloss._meta import Bilingual
+from actloss._i18n import Bilingual
 from actloss._reduction import check_reduction, reduce
 from actloss._validation import NONNEGATIVE, REALS, Interval, Param, check_params
 from actloss.errors import InputError

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from actloss import _fast
-from actloss._meta import Bilingual
+from actloss._i18n import Bilingual
 from actloss._numeric import up
 from actloss._reduction import check_reduction, reduce
 from actloss._scaled import unit

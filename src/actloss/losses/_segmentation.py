@@ -22,7 +22,7 @@ import math
 import torch
 
 from actloss import _fast
-from actloss._meta import bilingual as _bi
+from actloss._i18n import bilingual as _bi
 from actloss._numeric import up as _up
 from actloss._reduction import check_reduction, reduce
 from actloss._validation import (

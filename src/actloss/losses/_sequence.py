@@ -20,7 +20,7 @@ import math
 
 import torch
 
-from actloss._meta import bilingual as _bi
+from actloss._i18n import bilingual as _bi
 from actloss._numeric import up as _up
 from actloss._reduction import check_reduction, reduce
 from actloss._validation import Interval, Param, check_params, check_tensor

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 import torch
 
+from actloss._i18n import Words
 from actloss._registry import close_matches
 from actloss._validation import Interval, Param, check_param
 from actloss.errors import ParameterError, UnknownNameError
@@ -52,11 +53,13 @@ __all__ = [
 ]
 
 Status = Literal["supported", "not supported", "inconclusive"]
-VERDICTS: dict[str, str] = {
-    "supported": "支持",
-    "not supported": "不支持",
-    "inconclusive": "无定论",
-}
+# the verdicts' words (VERDICTS: their Chinese, by status)
+VERDICT_WORDS = Words("lab verdicts", {
+    "supported": ("supported", "支持"),
+    "not supported": ("not supported", "不支持"),
+    "inconclusive": ("inconclusive", "无定论"),
+})
+VERDICTS: dict[str, str] = {k: VERDICT_WORDS(k, "zh") for k in VERDICT_WORDS.texts}
 
 INT_POS = Interval(1, math.inf, low_closed=True)
 INT_NONNEG = Interval(0, math.inf, low_closed=True)
@@ -105,7 +108,7 @@ class Verdict:
 
     @property
     def status_zh(self) -> str:
-        return VERDICTS[self.status]
+        return VERDICT_WORDS(self.status, "zh")
 
     @property
     def label(self) -> Status:
@@ -126,37 +129,38 @@ class Verdict:
         return cls(**kw)
 
 
-# Chinese of the words that experiments put in table cells and verdict texts (names of
-# functions, numbers and settings such as "lr=0.5" stay as they are).
-CELL_ZH: dict[str, str] = {
-    "holds": "成立",
-    "fails": "不成立",
-    "unclear": "不明确",
-    "recommended": "推荐",
-    "mistake": "常见错误",
-    "binary": "二分类",
-    "multi-class": "多分类",
-    "multi-label": "多标签",
-    "regression": "回归",
-    "accuracy": "准确率",
-    "double softmax": "两次 softmax",
-    "linear + MSE": "线性 + MSE",
-    "ReLU head + MSE": "ReLU 输出层 + MSE",
-    "softmax + cross-entropy": "softmax + 交叉熵",
-    "least squares": "最小二乘",
-    "minimax": "极小极大",
-    "linear rule y = [x . v > 0]": "线性规则 y = [x · v > 0]",
-    "random (torch.randint, as in the source)": "随机标签（torch.randint，与原文相同）",
-}
+# The words that experiments put in table cells and verdict texts, with their Chinese
+# (names of functions, numbers and settings such as "lr=0.5" stay as they are).
+CELLS = Words("lab cells", {
+    "holds": ("holds", "成立"),
+    "fails": ("fails", "不成立"),
+    "unclear": ("unclear", "不明确"),
+    "recommended": ("recommended", "推荐"),
+    "mistake": ("mistake", "常见错误"),
+    "binary": ("binary", "二分类"),
+    "multi-class": ("multi-class", "多分类"),
+    "multi-label": ("multi-label", "多标签"),
+    "regression": ("regression", "回归"),
+    "accuracy": ("accuracy", "准确率"),
+    "double softmax": ("double softmax", "两次 softmax"),
+    "linear + MSE": ("linear + MSE", "线性 + MSE"),
+    "ReLU head + MSE": ("ReLU head + MSE", "ReLU 输出层 + MSE"),
+    "softmax + cross-entropy": ("softmax + cross-entropy", "softmax + 交叉熵"),
+    "least squares": ("least squares", "最小二乘"),
+    "minimax": ("minimax", "极小极大"),
+    "linear rule y = [x . v > 0]": ("linear rule y = [x . v > 0]", "线性规则 y = [x · v > 0]"),
+    "random (torch.randint, as in the source)": (
+        "random (torch.randint, as in the source)", "随机标签（torch.randint，与原文相同）"),
+})
 
 
-def zh(text: str) -> str:
-    """``text`` in Chinese where :data:`CELL_ZH` has it, else unchanged.
+def cell(text: str, lang: str) -> str:
+    """``text`` in ``lang`` where :data:`CELLS` has it, else unchanged.
 
-    >>> zh("mistake"), zh("relu")
-    ('常见错误', 'relu')
+    >>> cell("mistake", "zh"), cell("relu", "zh"), cell("mistake", "en")
+    ('常见错误', 'relu', 'mistake')
     """
-    return CELL_ZH.get(text, text)
+    return CELLS.get(text, lang, text)
 
 
 def _check_zh(field: str, owner: str, en: Sequence[str], zh: Sequence[str], one: str,

@@ -31,7 +31,6 @@ from torch import nn
 
 from actloss._validation import POSITIVE
 from actloss.lab.experiments._base import (
-    CELL_ZH,
     INT_POS,
     REGISTRY,
     Claim,
@@ -39,6 +38,7 @@ from actloss.lab.experiments._base import (
     Result,
     Table,
     Verdict,
+    cell,
     setting,
 )
 from actloss.lab.experiments._common import BaseConfig, new_figure
@@ -47,7 +47,7 @@ from actloss.lab.stats import mean_interval
 __all__ = ["DATASETS", "Candidate", "Config", "figure", "judge", "run", "t_interval"]
 
 CONFIDENCE = 0.95
-OUTCOMES = ("holds", "fails", "unclear")  # per data set; CELL_ZH has their Chinese
+OUTCOMES = ("holds", "fails", "unclear")  # per data set; CELLS has their Chinese
 TEST_SHARE = 0.3  # held-out share of every split
 
 
@@ -445,7 +445,7 @@ def judge(m: dict[str, Any]) -> Verdict:
     else:
         status = "inconclusive"
     because = "; ".join(f"{k}: {v}" for k, v in per.items())
-    because_zh = ";".join(f"{k}:{CELL_ZH[v]}" for k, v in per.items())
+    because_zh = ";".join(f"{k}:{cell(v, 'zh')}" for k, v in per.items())
     # the effect: the share of data sets on which the choice holds (1 is the claim)
     share = sum(v == "holds" for v in per.values()) / max(len(per), 1)
     return Verdict(status, RULE, RULE_ZH, because, because_zh, seeds=int(m.get("seeds", 1)),

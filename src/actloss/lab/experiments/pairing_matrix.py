@@ -36,8 +36,8 @@ from actloss.lab.experiments._base import (
     Result,
     Table,
     Verdict,
+    cell,
     setting,
-    zh,
 )
 from actloss.lab.experiments._common import BaseConfig, new_figure, train_loop
 from actloss.lab.stats import Effect
@@ -128,8 +128,9 @@ def judge(m: dict[str, Any]) -> Verdict:
         damages += [rec - rows[n] for n in names[1:]]
         listed = ", ".join(f"{n} {rows[n]:.3f}" for n in names[1:])
         parts.append(f"{task}: {names[0]} {rec:.3f}, {listed}")
-        listed_zh = ", ".join(f"{zh(n)} {rows[n]:.3f}" for n in names[1:])
-        parts_zh.append(f"{zh(task)}:推荐 {zh(names[0])} {rec:.3f},错误搭配 {listed_zh}")
+        listed_zh = ", ".join(f"{cell(n, 'zh')} {rows[n]:.3f}" for n in names[1:])
+        parts_zh.append(f"{cell(task, 'zh')}:推荐 {cell(names[0], 'zh')} {rec:.3f},"
+                        f"错误搭配 {listed_zh}")
     if min(damages) < -0.01:
         status = "not supported"
     elif max(damages) >= 0.05:
