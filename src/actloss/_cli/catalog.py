@@ -277,7 +277,6 @@ def show(
     if as_json:
         print_json(_show_json(what, spec))
         return
-    zh = lang == "zh"
     summary = tr(lang, spec.summary, spec.summary_zh)
     kind_label = WORDS(what, lang)
     family = f", {spec.family}" if spec.family else ""
@@ -290,8 +289,7 @@ def show(
                  f"zero-centred {_yes(spec.zero_centred)}", f"smooth {_yes(spec.smooth)}",
                  f"saturates {spec.saturates}", f"f'(0) = {spec.d0}",
                  f"max |f'| = {spec.max_abs_derivative:g}", f"role {', '.join(spec.role)}"]
-        if zh:
-            props = [_to_zh(p) for p in props]
+        props = [tr(lang, p, _to_zh(p)) for p in props]
     else:
         closed = spec.gradient is not None
         how = WORDS("closed" if closed else "autograd", lang)
@@ -301,8 +299,7 @@ def show(
                  f"robust to outliers {_yes(spec.robust_to_outliers)}",
                  f"handles imbalance {_yes(spec.handles_imbalance)}",
                  f"convex {_yes(spec.convex)}", f"reductions {', '.join(spec.reductions)}"]
-        if zh:
-            props = [_to_zh(p) for p in props]
+        props = [tr(lang, p, _to_zh(p)) for p in props]
     lines.append(f"[bold]{WORDS('properties', lang)}:[/] " + "; ".join(props))
     if spec.aliases:
         lines.append(f"[bold]{WORDS('aliases', lang)}:[/] {', '.join(spec.aliases)}")

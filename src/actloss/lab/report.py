@@ -568,8 +568,8 @@ def _section(exp: Any, result: Any, lang: str, image: str, seconds: float, *,
         "status_text": tr(lang, v.status, v.status_zh),
         "rule": tr(lang, v.rule, v.rule_zh),
         "because": tr(lang, v.because, v.because_zh),
-        "settings": [(k, _fmt(val), SETTINGS.get(k, lang, "") if lang == "zh" else "")
-                     for k, val in result.config.items()],
+        "settings": [(k, _fmt(val), SETTINGS.get(k, lang, "")) for k, val in
+                     result.config.items()],  # the page shows the name's meaning in Chinese
         "tables": [{"title": tr(lang, t.title, t.title_zh),
                     "columns": [tr(lang, en, zh) for en, zh in
                                 zip(t.columns, t.columns_zh or t.columns, strict=True)],
