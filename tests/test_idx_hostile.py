@@ -122,3 +122,7 @@ def test_no_import_cycle_between_idx_and_data():
 
     assert "actloss.lab.data" not in _top_level_imports(idx_mod)
     assert "actloss.lab.idx" not in _top_level_imports(data_mod)
+    # nor anywhere below: idx never reaches back into data (not even lazily)
+    tree = ast.parse(Path(idx_mod.__file__).read_text(encoding="utf-8"))
+    assert not [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+                and (n.module or "").startswith("actloss.lab")]

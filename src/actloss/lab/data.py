@@ -402,7 +402,8 @@ def load(name: str, *, seed: int = 0, test_size: float = 0.25,
         if unknown:
             raise ParameterError(f"dataset idx has no parameter `{unknown[0]}` (its parameters: "
                                  f"max_train, max_test)")
-        return load_idx_dir(name.strip()[4:], standardize=bool(standardize), **kwargs)
+        return Dataset(**load_idx_dir(name.strip()[4:], standardize=bool(standardize),
+                                      **kwargs))
     info = DATASETS.spec(name)
     params = check_params(f"dataset {info.name}", info.params, kwargs)
     rng = np.random.default_rng(seed)

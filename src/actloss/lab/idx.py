@@ -12,9 +12,10 @@ Layout of an IDX file (all integers big-endian)::
 :func:`read_idx` checks each part and names the file in every error.
 :func:`load_idx_dir` reads the four standard files of a directory
 (``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``, ``t10k-images-idx3-ubyte``,
-``t10k-labels-idx1-ubyte``, each optionally ``.gz``; ``-`` or ``.`` before ``idx``) into a
-:class:`~actloss.lab.data.Dataset` with pixels scaled to [0, 1]; it is what
-``load("idx:DIR")`` calls.
+``t10k-labels-idx1-ubyte``, each optionally ``.gz``; ``-`` or ``.`` before ``idx``) into
+the fields of a data set, pixels scaled to [0, 1]; ``load("idx:DIR")`` in
+:mod:`actloss.lab.data` makes its Dataset from them. This module does not import
+:mod:`actloss.lab.data`: the dependency goes one way.
 """
 
 from __future__ import annotations
@@ -26,16 +27,13 @@ import struct
 import zlib
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, Any
 
 import numpy as np
 import torch
 
 from actloss._validation import Interval, Param, check_param
 from actloss.errors import InputError
-
-if TYPE_CHECKING:  # the Dataset record; lab.data imports this module lazily, never back
-    from actloss.lab.data import Dataset
 
 __all__ = ["DTYPES", "MAX_BYTES", "MAX_CLASSES", "load_idx_dir", "read_idx"]
 
@@ -218,8 +216,10 @@ _MAX = Param("max_samples", None, int, Interval(1, math.inf, low_closed=True), o
 
 
 def load_idx_dir(directory: str | Path, *, standardize: bool = False,
-                 max_train: int | None = None, max_test: int | None = None) -> Dataset:
-    """The MNIST-layout IDX files of ``directory`` as a Dataset (pixels / 255, flattened).
+                 max_train: int | None = None, max_test: int | None = None
+                 ) -> dict[str, Any]:
+    """The MNIST-layout IDX files of ``directory`` as the fields of a Dataset (pixels / 255,
+    flattened).
 
     Args:
         directory: holds ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
@@ -229,8 +229,8 @@ def load_idx_dir(directory: str | Path, *, standardize: bool = False,
         max_test: keep only the first ``max_test`` test samples.
 
     Returns:
-        A :class:`~actloss.lab.data.Dataset` (task ``multiclass``) with the files' own
-        train/test split.
+        The keyword arguments of :class:`actloss.lab.data.Dataset` (task ``multiclass``)
+        with the files' own train/test split.
     """
     max_train = check_param("load_idx_dir", replace(_MAX, name="max_train"), max_train)
     max_test = check_param("load_idx_dir", replace(_MAX, name="max_test"), max_test)
@@ -252,9 +252,7 @@ def load_idx_dir(directory: str | Path, *, standardize: bool = False,
     if n_classes < 2:
         raise InputError(f"IDX labels of {str(root)!r} hold one class (0) only: nothing to "
                          "classify")
-    from actloss.lab.data import Dataset
-
-    return Dataset(
+    return dict(
         name=f"idx:{root}",
         x_train=torch.as_tensor(x_tr), y_train=torch.as_tensor(y_tr.astype(np.int64)),
         x_test=torch.as_tensor(x_te), y_test=torch.as_tensor(y_te.astype(np.int64)),
