@@ -235,7 +235,7 @@ def _pieces(node: ast.AST, consts: dict[str, str]) -> tuple[str, list[str]] | No
 
 def _norm(node: ast.AST) -> str:
     """An expression as both languages show it: ``x_zh`` and ``x`` are the same value in
-    its two languages, and so are ``cell(x, 'zh')`` and ``x``; a fallback word
+    its two languages, and so are ``cell(x, 'zh')``, ``_to_zh(x)`` and ``x``; a fallback word
     (``x or 'none'``) is a word, not a value."""
     if isinstance(node, ast.BoolOp):
         values = [_norm(v) for v in node.values
@@ -243,6 +243,7 @@ def _norm(node: ast.AST) -> str:
         return " or ".join(dict.fromkeys(values))
     text = ast.unparse(node)
     text = re.sub(r"\bcell\((.*?), '(?:zh|en)'\)", r"\1", text)
+    text = re.sub(r"^_to_zh\((.*)\)$", r"\1", text)  # a line and its Chinese wording
     text = re.sub(r"_(?:zh|ZH)\b", "", text)
     text = re.sub(r"\bzh_", "", text)
     text = text.replace("'zh'", "'en'").replace('"zh"', "'en'").replace('"en"', "'en'")
