@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(TORCH_VERSION)
 JOBS ?= 2
 
-.PHONY: demo test fuzz lint bench browser kernels clean
+.PHONY: demo test test-portable fuzz lint bench browser kernels clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ browser:
 
 test: $(STAMP) browser lint kernels
 	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadgroup -p no:cacheprovider -rfE
+
+# The whole suite three more times, one after another (each as long as `make test`):
+# ACTLOSS_NATIVE=0, no C compiler on PATH, and an emulated AVX2 machine (see
+# docs/kernels.md, "Portable test runs"). Not part of `make test`.
+test-portable: $(STAMP)
+	PYTHON=$(BIN)/python JOBS=$(JOBS) .ci/portable
 
 # The fuzzing suite with the long Hypothesis profile (many examples per property).
 fuzz: $(STAMP) kernels

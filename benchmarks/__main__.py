@@ -35,7 +35,7 @@ def native_summary(*, off: bool = False) -> str:
     if not st.available:
         return f"{st.state}: {st.reason} (the eager paths run)"
     how = f"built in {st.build_seconds:.1f} s" if st.build_seconds else "loaded from the cache"
-    return f"ready ({how}; cc {' '.join(_native.FLAGS)})"
+    return f"ready ({how}; cc {' '.join(_native.flags())})"
 
 
 def render(info: dict, bandwidth: float, rows: list, quick: bool) -> str:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import platform
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +28,7 @@ import torch.nn.functional as F
 import actloss.kernels._native as N
 from actloss import activations as A
 from actloss import kernels as K
+from actloss.errors import ParameterError
 
 EPS32 = 2.0**-24  # half an ulp of 1 in float32: the unit of a correctly rounded result
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,6 +123,62 @@ def test_the_cache_key_covers_source_compiler_flags_and_cpu(monkeypatch) -> None
         m.setattr(N, "_compiler_version", lambda cc: "cc (a later release) 99.1")
         assert N._name("/usr/bin/cc", src) != base
     assert N._name("/usr/bin/cc", src) == base
+
+
+@pytest.mark.filterwarnings("ignore:the native library is not built")
+def test_the_march_setting_changes_the_flags_and_the_cache_key(fresh: Path,
+                                                               monkeypatch) -> None:
+    src = N._source()
+    monkeypatch.delenv(N.MARCH_ENV, raising=False)
+    assert N.march() == "native" and N.flags() == N.FLAGS
+    base = N._name("/usr/bin/cc", src)
+    monkeypatch.setenv(N.MARCH_ENV, " x86-64-v3 ")
+    assert N.march() == "x86-64-v3"
+    assert "-march=x86-64-v3" in N.flags() and "-march=native" not in N.flags()
+    assert len(N.flags()) == len(N.FLAGS)
+    assert N._name("/usr/bin/cc", src) != base
+    monkeypatch.setenv(N.MARCH_ENV, "")
+    assert N.march() == "native" and N._name("/usr/bin/cc", src) == base
+    # one target name, never a second flag smuggled into the compiler's command
+    for bad in ("native -O0", "-O0", "x86-64-v3;rm", "a" * 65):
+        monkeypatch.setenv(N.MARCH_ENV, bad)
+        with pytest.raises(ParameterError, match="ACTLOSS_NATIVE_MARCH must name one -march "
+                                                 "target such as 'native' or 'x86-64-v3'"):
+            N.flags()
+    # a bad value is reported by the build and the status, and never stops a call
+    st = N.build()
+    assert st.state == "failed" and "ACTLOSS_NATIVE_MARCH must name" in st.reason
+    N.reset()
+    assert N.library() is None and N.status().state == "failed"
+    x = torch.randn(1 << 17)
+    with K.enable():
+        torch.testing.assert_close(A.silu(x), F.silu(x), rtol=1e-6, atol=1e-6)
+
+
+# AVX-512 code: a zmm register, an opmask ({%k1}..{%k7}) or one of the upper 16 vector
+# registers, which only the EVEX encoding reaches
+AVX512 = re.compile(r"%zmm\d|\{%k[1-7]\}|%[xy]mm(1[6-9]|2\d|3[01])\b")
+
+
+@needs_cc
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86-64 only")
+@pytest.mark.skipif(shutil.which("objdump") is None, reason="objdump not installed")
+def test_an_x86_64_v3_build_is_avx2_code_only(fresh: Path, monkeypatch) -> None:
+    # the AVX2 machine of the portable run (`make test-portable`): AVX2 and FMA, no AVX-512
+    monkeypatch.setenv(N.MARCH_ENV, "x86-64-v3")
+    st = N.build()
+    assert st.state == "ready", st.reason
+    assert st.path is not None and Path(st.path).name == _target_name()
+    asm = subprocess.run(["objdump", "-d", "--no-show-raw-insn", st.path], capture_output=True,
+                         text=True, check=True, timeout=120).stdout
+    assert "vfmadd" in asm and "%ymm" in asm  # AVX2 with FMA was used
+    hits = sorted({m.group(0) for m in AVX512.finditer(asm)})
+    assert hits == []
+    # and the library computes what it should
+    x = torch.linspace(-10.0, 10.0, 1001)
+    y, _ = N.act_forward("silu", x)
+    torch.testing.assert_close(y.double(), x.double() * torch.sigmoid(x.double()),
+                               rtol=4e-6, atol=1e-6)
 
 
 # ------------------------------------------------------------------ 2. the guards
@@ -430,7 +490,8 @@ LIMITS = {
 @pytest.mark.parametrize("kind", list(N.ACT_KINDS))
 def test_act_infinities_are_the_mathematical_limits(kind: str) -> None:
     # expected values from mathematics, not from one instruction set's PyTorch path
-    # (PyTorch's float32 gelu(inf) is inf on AVX2 and NaN on AVX-512)
+    # (PyTorch's float32 gelu(inf) depends on how its kernel is vectorised: inf for a
+    # one-element tensor and NaN in longer ones with torch 2.13)
     x = torch.tensor([math.inf, -math.inf])
     p = PARAMS.get(kind, (0.0, 0.0))
     y, d = N.act_forward(kind, x, *p, with_derivative=True)

@@ -4,7 +4,9 @@ PyTorch's CPU kernels for the transcendental activations (tanh, ELU, softplus, m
 tanh-GELU) and the losses PyTorch composes from several ops are compute-bound or take
 several passes over memory. ``csrc/actloss_kernels.c`` does each in one vectorised pass
 per direction, float32, on POSIX threads. It has no dependency on PyTorch's headers, so
-it compiles in a few seconds with the system C compiler (``cc``, or ``$CC``).
+it compiles in a few seconds with the system C compiler (``cc``, or ``$CC``), for this
+machine's CPU (``-march=native``) or for the target named by ``$ACTLOSS_NATIVE_MARCH``
+(``x86-64-v3``: AVX2 without AVX-512; see :func:`flags`).
 
 Nothing here builds during a user's call. :func:`build` (``actloss kernels --build``,
 run by ``make``) compiles; :func:`library` only loads a build that is already there,
@@ -35,6 +37,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import shutil
 import stat
 import subprocess
@@ -49,12 +52,14 @@ from pathlib import Path
 import torch
 
 from actloss._switch import Switch
+from actloss.errors import ParameterError
 from actloss.kernels import _pool
 
 __all__ = [
     "ACT_KINDS",
     "FLAGS",
     "LOSS_KINDS",
+    "MARCH_ENV",
     "VERSION",
     "NativeStatus",
     "act_backward",
@@ -62,8 +67,10 @@ __all__ = [
     "act_forward",
     "build",
     "cache_dir",
+    "flags",
     "library",
     "loss",
+    "march",
     "native",
     "native_enabled",
     "relu_backward",
@@ -75,8 +82,12 @@ __all__ = [
 
 SOURCE = "actloss_kernels.c"
 VERSION = 1  # must equal ACTLOSS_NATIVE_VERSION in the source
+#: the compiler's flags for the default target; :func:`flags` gives the ones in use
 FLAGS = ("-O3", "-march=native", "-mprefer-vector-width=256", "-fPIC", "-shared",
          "-pthread", "-fopenmp-simd", "-fno-math-errno", "-fno-trapping-math")
+#: the environment variable naming the build's ``-march`` target (default ``native``)
+MARCH_ENV = "ACTLOSS_NATIVE_MARCH"
+_MARCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}\Z")
 BUILD_TIMEOUT_S = 120.0
 MANIFEST = "manifest.json"
 SYMBOLS = ("actloss_version", "actloss_act_forward", "actloss_act_backward",
@@ -141,6 +152,39 @@ def native_enabled() -> bool:
 def native(enabled: bool) -> AbstractContextManager[None]:
     """Context manager: native kernels on or off inside the block (process-wide)."""
     return _NATIVE.scoped(enabled)
+
+
+def march() -> str:
+    """The build's ``-march`` target: ``$ACTLOSS_NATIVE_MARCH``, default ``native``.
+
+    ``native`` builds for this machine's CPU. Naming an older target builds code that
+    runs on every CPU of that level: ``x86-64-v3`` is AVX2 and FMA without AVX-512 (the
+    AVX2 machine of the portable test run, ``make test-portable``), ``x86-64-v2`` SSE4.2.
+    The target is part of the cache key, so each one has its own cached build.
+
+    Raises:
+        ParameterError: the value is not a plain target name (letters, digits and
+            ``_.+-``), so that it can never add another flag to the compiler's command.
+    """
+    raw = os.environ.get(MARCH_ENV, "")
+    value = raw.strip() or "native"
+    if not _MARCH.match(value):
+        raise ParameterError(f"{MARCH_ENV} must name one -march target such as 'native' or "
+                             f"'x86-64-v3' (letters, digits and _.+-); got {raw!r}")
+    return value
+
+
+def flags() -> tuple[str, ...]:
+    """The compiler's flags for a build now: :data:`FLAGS` with :func:`march`'s target.
+
+    Raises:
+        ParameterError: ``$ACTLOSS_NATIVE_MARCH`` is not a target name (see :func:`march`).
+
+    >>> flags()[:2] == ("-O3", "-march=" + march())
+    True
+    """
+    target = f"-march={march()}"
+    return tuple(target if f.startswith("-march=") else f for f in FLAGS)
 
 
 def _compiler() -> str | None:
@@ -209,7 +253,8 @@ def _usable_dir(create: bool) -> tuple[Path | None, str]:
 
 
 def _cpu_signature() -> str:
-    """The CPU's feature flags (``-march=native`` code is only valid where they match)."""
+    """The CPU's feature flags (``-march=native`` code is only valid where they match;
+    they are part of the key for every target, so a cache is never shared between CPUs)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
             for line in f:
@@ -240,7 +285,7 @@ def _source() -> bytes:
 
 def _key(cc: str, src: bytes) -> str:
     key = hashlib.sha256()
-    for part in (src, cc.encode(), _compiler_version(cc).encode(), " ".join(FLAGS).encode(),
+    for part in (src, cc.encode(), _compiler_version(cc).encode(), " ".join(flags()).encode(),
                  _cpu_signature().encode(), platform.platform().encode(),
                  str(VERSION).encode()):
         key.update(part)
@@ -360,7 +405,11 @@ def _try_load() -> None:
     if d is None:
         _state, _reason = "not built", why
         return
-    name = _name(cc or "cc", src)
+    try:
+        name = _name(cc or "cc", src)
+    except ParameterError as exc:
+        _state, _reason = "failed", str(exc)
+        return
     data, why = _verified(d, name)
     if data is None:
         _state, _reason = ("failed", why) if why else ("not built", "")
@@ -390,13 +439,13 @@ def library() -> ctypes.CDLL | None:
     return _lib
 
 
-def _compile(cc: str, src: bytes, target: Path) -> None:
-    """Compile into a temporary directory next to ``target``, then rename."""
+def _compile(cc: str, src: bytes, target: Path, cflags: tuple[str, ...]) -> None:
+    """Compile with ``cflags`` into a temporary directory next to ``target``, then rename."""
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
         c_file = Path(tmp) / SOURCE
         c_file.write_bytes(src)
         out = Path(tmp) / target.name
-        proc = subprocess.run([cc, *FLAGS, "-o", str(out), str(c_file), "-lm"],
+        proc = subprocess.run([cc, *cflags, "-o", str(out), str(c_file), "-lm"],
                               capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
                               check=False)
         if proc.returncode != 0:
@@ -423,7 +472,14 @@ def build(*, force: bool = False) -> NativeStatus:
         except OSError as exc:
             _state, _reason = "failed", f"the C source is missing from the package ({exc})"
             return status()
-        if not force and _lib is not None:
+        try:
+            cflags = flags()
+        except ParameterError as exc:
+            _lib, _lib_path = None, None
+            _state, _reason = "failed", str(exc)
+            return status()
+        if not force and _lib is not None and _lib_path is not None \
+                and Path(_lib_path).name == _name(cc or "cc", src):
             return status()
         d, why = _usable_dir(create=True)
         if d is None:
@@ -447,7 +503,7 @@ def build(*, force: bool = False) -> NativeStatus:
         try:
             t0 = time.perf_counter()
             target.unlink(missing_ok=True)  # a refused or stale file is not ours to keep
-            _compile(cc, src, target)
+            _compile(cc, src, target, cflags)
             _build_seconds = time.perf_counter() - t0
             data = target.read_bytes()
             entries, _ = _read_manifest(d)
@@ -483,6 +539,8 @@ def status() -> NativeStatus:
                     state, path = "cached", str(d / name)
                 elif why:
                     state, reason = "failed", why
+        except ParameterError as exc:
+            state, reason = "failed", str(exc)
         except OSError:
             pass
     if not _NATIVE.on:
