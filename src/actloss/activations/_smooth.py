@@ -83,8 +83,10 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
 
         Being PyTorch's op, the reference path also keeps its far tails, which are not
         the mathematical limits everywhere: ``gelu(-inf)`` is ``NaN`` (``-inf * 0``) rather
-        than 0, and in float32 on CPU ``gelu(inf)`` is ``inf`` on AVX2 but ``NaN`` on
-        AVX-512, where ``gelu(3.4e38)`` also overflows to ``inf``. Mapping the tails here
+        than 0, and in float32 on CPU ``gelu(inf)`` depends on how PyTorch's kernel is
+        vectorised: ``NaN`` in tensors of 7 or more elements, ``inf`` for a single element
+        (torch 2.13, on AVX-512, AVX2 and scalar kernels alike), and ``gelu(3.4e38)`` may
+        overflow to ``inf``. Mapping the tails here
         would cost an extra pass over every input, so it is not done; the fast paths
         return the limits.
 
