@@ -14,9 +14,12 @@ no call in the training loop:
   without an optimizer the process-wide optimizer hooks, filtered to optimizers that
   hold the model's parameters);
 - the loss comes from the loss module given (a forward hook), a ``loss`` field of the
-  model's output (Hugging Face models), the last scalar computed from the model output
-  before the optimizer step (a torch function mode that is active only between the
-  forward and the step), or :meth:`Watch.log_loss`;
+  model's output (Hugging Face models), the scalar a ``backward`` pass starts from
+  between the forward and the optimizer step (``torch.autograd.backward``, which
+  ``Tensor.backward`` calls, is wrapped while a watch is open: one Python call per
+  backward; several passes before one step are summed, as in gradient accumulation), or
+  :meth:`Watch.log_loss`. The loss function called on the first batch is found by a
+  torch function mode that is active on that batch only, for the linter;
 - every ``report_every`` optimizer steps the window is judged and new findings are sent
   to the ``actloss.watch`` logger (a rich line on a terminal when logging is not set up)
   and kept for :meth:`Watch.findings` / :meth:`Watch.to_json`.
@@ -98,10 +101,13 @@ def _func_name(func: Any) -> str:
 
 
 class _LossCatcher(TorchFunctionMode):
-    """Active between a training forward and the optimizer step: notes the loss.
+    """Active on the first training batch only, from its forward to the optimizer step:
+    the first call of a known loss function that returns a 0-d floating tensor requiring
+    grad is handed to the linter. It changes no value.
 
-    The loss is the last 0-d floating tensor that requires grad; the first call of a
-    known loss function is kept for the linter. It changes no value.
+    It is not used to follow the loss: a function mode on every step costs some 10% of
+    a small network's step (every op of the loss and of ``backward`` goes through
+    Python); the loss of each step comes from :func:`_tapped_backward` instead.
     """
 
     def __init__(self, owner: Watch) -> None:
@@ -113,13 +119,48 @@ class _LossCatcher(TorchFunctionMode):
                            kwargs: dict[str, Any] | None = None) -> Any:
         kwargs = kwargs or {}
         out = func(*args, **kwargs)
-        if (self.active and isinstance(out, torch.Tensor) and out.dim() == 0
-                and out.is_floating_point() and out.requires_grad):
-            self.owner._pending_loss = out.detach()
-            name = _func_name(func)
-            if name in _LOSS_NAMES and self.owner._lint_pending:
-                self.owner._lint_call(func, args, kwargs)
+        if (self.active and self.owner._lint_pending and isinstance(out, torch.Tensor)
+                and out.dim() == 0 and out.is_floating_point() and out.requires_grad
+                and _func_name(func) in _LOSS_NAMES):
+            self.owner._lint_call(func, args, kwargs)
         return out
+
+
+# The open watches that follow the loss through ``backward``, and the function that
+# ``torch.autograd.backward`` was before the first of them wrapped it.
+_TAPPED: list[Watch] = []
+_ORIGINAL_BACKWARD: Callable[..., Any] | None = None
+_INSTALLED = False  # _tapped_backward is in torch.autograd.backward's chain
+
+
+def _tapped_backward(tensors: Any, *args: Any, **kwargs: Any) -> Any:
+    """``torch.autograd.backward`` while a watch is open: each open watch notes the
+    scalar the pass starts from (the step's loss), then the original runs unchanged."""
+    for w in tuple(_TAPPED):
+        w._on_backward(tensors)
+    assert _ORIGINAL_BACKWARD is not None
+    return _ORIGINAL_BACKWARD(tensors, *args, **kwargs)
+
+
+def _tap(w: Watch) -> None:
+    global _ORIGINAL_BACKWARD, _INSTALLED
+    if not _INSTALLED:
+        _ORIGINAL_BACKWARD = torch.autograd.backward
+        torch.autograd.backward = _tapped_backward
+        _INSTALLED = True
+    if w not in _TAPPED:
+        _TAPPED.append(w)
+
+
+def _untap(w: Watch) -> None:
+    """Remove ``w``; the last one out restores ``torch.autograd.backward``, unless
+    something wrapped it since (then the wrapper stays in that chain, inert)."""
+    global _INSTALLED
+    if w in _TAPPED:
+        _TAPPED.remove(w)
+    if not _TAPPED and _INSTALLED and torch.autograd.backward is _tapped_backward:
+        torch.autograd.backward = _ORIGINAL_BACKWARD
+        _INSTALLED = False
 
 
 def _output_loss(output: Any) -> torch.Tensor | None:
@@ -167,6 +208,8 @@ class Watch(Callback):
         self._catcher: _LossCatcher | None = None  # the mode while it is entered
         self._catcher_obj: _LossCatcher | None = None
         self._pending_loss: torch.Tensor | None = None
+        self._loss_given = False  # this step's loss came from the loss module or output
+        self._forward_seen = False  # a training forward since the last step
         self._logged_loss = False
         self._lint_pending = bool(self.settings["lint"])
         self._first_input: tuple[tuple[Any, ...], dict[str, Any]] | None = None
@@ -225,6 +268,7 @@ class Watch(Callback):
             self._handles.append(module.register_forward_hook(self._forward_hook(player)))
         if isinstance(self.loss_fn, nn.Module):
             self._handles.append(self.loss_fn.register_forward_hook(self._loss_module_hook))
+        _tap(self)
         if self.settings["hooks"]:
             if self.optimizers:
                 for opt in self.optimizers:
@@ -249,6 +293,7 @@ class Watch(Callback):
         for h in self._handles:
             h.remove()
         self._handles.clear()
+        _untap(self)
         for m in self.monitors.values():
             m.close()
         self._open = False
@@ -282,14 +327,17 @@ class Watch(Callback):
         def hook(module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
             if not self._training(module):
                 return
+            self._forward_seen = True
             own = _output_loss(output)
             if own is not None:
                 self._pending_loss = own.detach()
+                self._loss_given = True
                 if self._lint_pending and module is self.model:
                     self._lint_now(lambda out, _t=None: _output_loss(out), None)
                 return
-            if self._catcher is None and not isinstance(self.loss_fn, nn.Module):
-                # one mode object for the whole run, entered for each step
+            if (self._lint_pending and self._catcher is None
+                    and not isinstance(self.loss_fn, nn.Module)):
+                # the first batch only: which loss function is called, for the linter
                 catcher = self._catcher_obj
                 if catcher is None:
                     catcher = self._catcher_obj = _LossCatcher(self)
@@ -314,6 +362,7 @@ class Watch(Callback):
             return
         if isinstance(output, torch.Tensor) and output.dim() == 0:
             self._pending_loss = output.detach()
+            self._loss_given = True
         if self._lint_pending:
             target = args[1] if len(args) > 1 else None
             self._lint_now(self.loss_fn, target)
@@ -372,6 +421,19 @@ class Watch(Callback):
         for f in self._lint:
             self._report(f, source="lint")
 
+    def _on_backward(self, tensors: Any) -> None:
+        """A ``backward`` pass starts: its scalar is this step's loss (summed over the
+        passes before one step), unless the loss module or the output gave one."""
+        if not self._forward_seen or self._loss_given or self._inside_lint:
+            return
+        t = tensors
+        if isinstance(t, (tuple, list)) and len(t) == 1:
+            t = t[0]
+        if not isinstance(t, torch.Tensor) or t.dim() != 0 or not t.is_floating_point():
+            return
+        t = t.detach()
+        self._pending_loss = t if self._pending_loss is None else self._pending_loss + t
+
     def _owners(self, opt: torch.optim.Optimizer) -> list[str]:
         key = (id(opt), sum(len(g["params"]) for g in opt.param_groups))
         found = self._owner_cache.get(key)
@@ -406,6 +468,11 @@ class Watch(Callback):
             self.monitors[name].step_end(None if self._logged_loss else loss, player=player)
         self._pending_loss = None
         self._logged_loss = False
+        self._loss_given = False
+        if self._forward_seen:  # the first batch is linted in its own step or not at all
+            self._lint_pending = False
+            self._first_input = None
+            self._forward_seen = False
         self.steps += 1
         self._window += 1
         if self._window >= self.settings["report_every"]:
