@@ -203,6 +203,10 @@ class Watch(Callback):
         # steps; an explicit ``every`` wins
         thresholds.setdefault("every", WATCH_EVERY)
         self.monitors = {name: Monitor(m, **thresholds) for name, m in self.players.items()}
+        for mon in self.monitors.values():
+            # the watch's two root hooks run the monitor's: two hook calls less per forward
+            mon.close()
+            mon._root_by_owner = True
         self.model = next(iter(self.players.values()))
         self._handles: list[Any] = []
         self._catcher: _LossCatcher | None = None  # the mode while it is entered
@@ -264,8 +268,9 @@ class Watch(Callback):
             m.attach()
         for player, module in self.players.items():
             self._handles.append(module.register_forward_pre_hook(
-                self._forward_pre_hook, with_kwargs=True))
-            self._handles.append(module.register_forward_hook(self._forward_hook(player)))
+                self._forward_pre_hook(player), with_kwargs=True, prepend=True))
+            self._handles.append(module.register_forward_hook(
+                self._forward_hook(player), with_kwargs=True, always_call=True))
         if isinstance(self.loss_fn, nn.Module):
             self._handles.append(self.loss_fn.register_forward_hook(self._loss_module_hook))
         _tap(self)
@@ -315,18 +320,27 @@ class Watch(Callback):
     def _training(self, module: nn.Module) -> bool:
         return module.training and torch.is_grad_enabled() and not self._inside_lint
 
-    def _forward_pre_hook(self, module: nn.Module, args: tuple[Any, ...],
-                          kwargs: dict[str, Any]) -> None:
-        if not self._training(module):
-            return
-        self._end_catcher()
-        if self._lint_pending and self._first_input is None and module is self.model:
-            self._first_input = (args, dict(kwargs))
+    def _forward_pre_hook(self, player: str) -> Callable[..., None]:
+        monitor_pre = self.monitors[player]._root_pre_hook
 
-    def _forward_hook(self, player: str) -> Callable[..., None]:
-        def hook(module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
+        def hook(module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+            monitor_pre(module, args)
             if not self._training(module):
                 return
+            self._end_catcher()
+            if self._lint_pending and self._first_input is None and module is self.model:
+                self._first_input = (args, dict(kwargs))
+
+        return hook
+
+    def _forward_hook(self, player: str) -> Callable[..., None]:
+        monitor_post = self.monitors[player]._root_hook
+
+        def hook(module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 output: Any) -> None:
+            monitor_post(module, args, kwargs, output)  # always called: ends its mode
+            if output is None or not self._training(module):
+                return  # (None: the forward raised)
             self._forward_seen = True
             own = _output_loss(output)
             if own is not None:
@@ -434,38 +448,45 @@ class Watch(Callback):
         t = t.detach()
         self._pending_loss = t if self._pending_loss is None else self._pending_loss + t
 
-    def _owners(self, opt: torch.optim.Optimizer) -> list[str]:
-        key = (id(opt), sum(len(g["params"]) for g in opt.param_groups))
+    def _owners(self, opt: torch.optim.Optimizer) -> list[tuple[Monitor, str]]:
+        """The monitors of the players ``opt`` trains, each with its loss curve's name."""
+        key = (id(opt), len(opt.param_groups))
         found = self._owner_cache.get(key)
         if found is None:  # once per optimizer (and after a param group is added)
             ids = {id(p) for g in opt.param_groups for p in g["params"]}
+            curve = None
+            if len(self.players) == 1 and len(self.optimizers) > 1:  # one per optimizer
+                curve = f"optimizer{next(i for i, o in enumerate(self.optimizers) if o is opt)}"
             found = self._owner_cache[key] = [
-                name for name, m in self.players.items()
+                (self.monitors[name], curve or self._curve_of(name))
+                for name, m in self.players.items()
                 if any(id(p) in ids for p in m.parameters())]
         return found
+
+    def _curve_of(self, name: str) -> str:
+        return name if len(self.players) > 1 else "loss"
 
     def _pre_step(self, opt: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
         if self._inside_lint:
             return
-        self._end_catcher()
-        for name in self._owners(opt):
-            self.monitors[name].after_backward()
+        if self._catcher is not None:
+            self._end_catcher()
+        loss = self._pending_loss
+        for mon, _ in self._owners(opt):
+            mon.after_backward(loss)
 
     def _post_step(self, opt: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
         if self._inside_lint:
             return
         owners = self._owners(opt)
-        if not owners:
-            return
-        curve = None
-        if len(self.players) == 1 and len(self.optimizers) > 1:  # one curve per optimizer
-            curve = f"optimizer{next(i for i, o in enumerate(self.optimizers) if o is opt)}"
-        self._step_players(owners, self._pending_loss, curve)
+        if owners:
+            self._step_players(owners, self._pending_loss)
 
-    def _step_players(self, owners: list[str], loss: Any, curve: str | None = None) -> None:
-        for name in owners:
-            player = curve or (name if len(self.players) > 1 else "loss")
-            self.monitors[name].step_end(None if self._logged_loss else loss, player=player)
+    def _step_players(self, owners: list[tuple[Monitor, str]], loss: Any) -> None:
+        if self._logged_loss:
+            loss = None
+        for mon, curve in owners:
+            mon.step_end(loss, player=curve)
         self._pending_loss = None
         self._logged_loss = False
         self._loss_given = False
@@ -484,11 +505,12 @@ class Watch(Callback):
         """For integrations (``hooks=False``): gradients are set, the step is next."""
         self._end_catcher()
         for m in self.monitors.values():
-            m.after_backward()
+            m.after_backward(self._pending_loss)
 
     def step_end(self, loss: torch.Tensor | float | None = None) -> None:
         """For integrations (``hooks=False``): the optimizer step is done."""
-        self._step_players(list(self.players), loss if loss is not None else self._pending_loss)
+        self._step_players([(m, self._curve_of(n)) for n, m in self.monitors.items()],
+                           loss if loss is not None else self._pending_loss)
 
     def log_loss(self, value: torch.Tensor | float, player: str | None = None) -> None:
         """Give this step's loss by hand (for losses the watch cannot see)."""
