@@ -327,7 +327,8 @@ class Watch(Callback):
             monitor_pre(module, args)
             if not self._training(module):
                 return
-            self._end_catcher()
+            if self._catcher is not None:
+                self._end_catcher()
             if self._lint_pending and self._first_input is None and module is self.model:
                 self._first_input = (args, dict(kwargs))
 
@@ -342,7 +343,7 @@ class Watch(Callback):
             if output is None or not self._training(module):
                 return  # (None: the forward raised)
             self._forward_seen = True
-            own = _output_loss(output)
+            own = None if type(output) is torch.Tensor else _output_loss(output)
             if own is not None:
                 self._pending_loss = own.detach()
                 self._loss_given = True

@@ -326,6 +326,7 @@ class Monitor(Callback):
         self._functional_found = False  # the current sampled forward called one
         self._functional_quiet = 0  # sampled forwards in a row that called none
         self._every = int(self.thresholds["every"])
+        self._check_finite = bool(self.thresholds["check_finite"])
         # activation modules and their hooks; once the forward order is known on the CPU
         # the hooks are registered for the sampled forwards only
         self._act_hooks: list[tuple[nn.Module, Callable[..., None]]] = []
@@ -334,8 +335,8 @@ class Monitor(Callback):
         self._sampled_handles: list[Any] = []  # activation hooks of this sampled forward
         self._root_by_owner = False  # True: the owner's root hooks call the two root hooks
         # training forwards of this step whose outputs are checked for NaN/Inf before the
-        # optimizer step (CPU): (args, kwargs, float outputs)
-        self._unchecked: list[tuple[tuple[Any, ...], dict[str, Any], list[torch.Tensor]]] = []
+        # optimizer step (CPU): (args, kwargs, output)
+        self._unchecked: list[tuple[tuple[Any, ...], dict[str, Any], Any]] = []
         self._reset_epoch()
         self.attach()
 
@@ -449,13 +450,18 @@ class Monitor(Callback):
                    output: Any) -> None:
         if self._localising:
             return
-        self._end_functional()  # always called, after an exception too
-        if not self._collecting():
-            return
+        if self._fmode is not None or self._path_handles:
+            self._end_functional()  # always called, after an exception too
         if self._sampled_handles:
             for h in self._sampled_handles:
                 h.remove()
             self._sampled_handles.clear()
+        if not self._collecting():
+            return
+        if self._first_forward_done and self._check_finite:  # on the CPU, kept short
+            if self._cpu_nonfinite is None and output is not None:
+                self._unchecked.append((args, kwargs, output))  # checked before the step
+            return
         outs = _float_tensors(output)
         if self._host is None and outs:
             self._host = outs[0].device.type == "cpu"
@@ -470,7 +476,7 @@ class Monitor(Callback):
                 self._flag_where.append((self._batch, "input"))
             return
         if self._cpu_nonfinite is None and outs:  # checked before the optimizer step
-            self._unchecked.append((args, kwargs, outs))
+            self._unchecked.append((args, kwargs, output))
 
     def _check_outputs(self, loss: torch.Tensor | float | None) -> None:
         """The NaN/Inf check of this step's root outputs (CPU; see above)."""
@@ -481,8 +487,9 @@ class Monitor(Callback):
             value = loss.item() if isinstance(loss, torch.Tensor) else float(loss)
             if math.isfinite(value):
                 return  # a non-finite output gives a non-finite loss
-        for args, kwargs, outs in pending:
-            if any(not math.isfinite(_finite_probe(o.detach()).item()) for o in outs):
+        for args, kwargs, output in pending:
+            if any(not math.isfinite(_finite_probe(o.detach()).item())
+                   for o in _float_tensors(output)):
                 self._localise(args, kwargs)
                 return
 
@@ -580,9 +587,9 @@ class Monitor(Callback):
             self._stack.pop()
 
     def _root_pre_hook(self, module: nn.Module, args: tuple[Any, ...]) -> None:
-        if (self._localising or self.paused or not self._sampled()
+        if (self._batch % self._every or self._localising or self.paused
                 or not self._collecting()):
-            return
+            return  # not a sampled training forward
         if self._act_lazy and not self._sampled_handles:
             self._sampled_handles = [m.register_forward_hook(h) for m, h in self._act_hooks]
         if (self._fmode is None and self.thresholds["functional"]
@@ -647,8 +654,12 @@ class Monitor(Callback):
         non-finite loss); without it they are checked at every step.
         """
         if self._unchecked:
-            self._check_outputs(loss)
-        if not self._sampled():
+            if (type(loss) is torch.Tensor and self._batch % self._every
+                    and math.isfinite(loss.item())):
+                self._unchecked.clear()  # the common case, kept short
+            else:
+                self._check_outputs(loss)
+        if self._batch % self._every:
             return
         weights = self._weight_list()
         if not weights:
