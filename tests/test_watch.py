@@ -318,7 +318,11 @@ def test_loss_comes_from_backward_and_no_function_mode_after_the_first_batch():
                 total += float(loss.detach())
             expected.append(total)
             opt.step()
+        # on the CPU the monitor now holds no hook of its own (the watch runs its root
+        # hooks), yet it is attached until the watch closes
+        assert w.monitors["model"].attached
     assert torch.autograd.backward is original
+    assert not w.monitors["model"].attached
     assert modes[0] is not None  # the first batch: the linter's catcher
     assert all(m is None for m in modes[2:])
     assert w.monitors["model"].step_losses == pytest.approx(expected, rel=1e-6)

@@ -447,7 +447,10 @@ class Watch(Callback):
         if not isinstance(t, torch.Tensor) or t.dim() != 0 or not t.is_floating_point():
             return
         t = t.detach()
-        self._pending_loss = t if self._pending_loss is None else self._pending_loss + t
+        try:
+            self._pending_loss = t if self._pending_loss is None else self._pending_loss + t
+        except RuntimeError:  # passes on two devices: the last one (never break backward)
+            self._pending_loss = t
 
     def _owners(self, opt: torch.optim.Optimizer) -> list[tuple[Monitor, str]]:
         """The monitors of the players ``opt`` trains, each with its loss curve's name."""

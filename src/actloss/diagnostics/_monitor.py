@@ -295,6 +295,7 @@ class Monitor(Callback):
         self.model = model
         self.thresholds = Thresholds(check_params("monitor", MONITOR_PARAMS, thresholds))
         self._handles: list[Any] = []
+        self._attached = False  # (after the first step a watch's monitor may hold none)
         self._paths: dict[nn.Module, str] = {}
         self._probes: dict[nn.Module, ActivationProbe] = {}
         self._order: dict[nn.Module, int] = {}
@@ -344,8 +345,9 @@ class Monitor(Callback):
 
     def attach(self) -> None:
         """Register the forward hooks (done by the constructor; again after close)."""
-        if self._handles:
+        if self._attached:
             return
+        self._attached = True
         self._functional_quiet = 0
         self._act_hooks, self._act_handles, self._act_lazy = [], [], False
         self._paths = {m: (name or type(m).__name__) for name, m in self.model.named_modules()}
@@ -381,6 +383,7 @@ class Monitor(Callback):
         self._act_handles.clear()
         self._act_lazy = False
         self._unchecked.clear()
+        self._attached = False
 
     def __enter__(self) -> Monitor:
         self.attach()
@@ -392,7 +395,7 @@ class Monitor(Callback):
     @property
     def attached(self) -> bool:
         """Whether the hooks are registered."""
-        return bool(self._handles)
+        return self._attached
 
     def _collecting(self) -> bool:
         return torch.is_grad_enabled() and self.model.training and not self.paused
