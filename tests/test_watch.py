@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import logging
@@ -337,6 +338,16 @@ def test_backward_is_restored_once_the_last_of_two_watches_closes():
     w1.close()
     assert torch.autograd.backward is not original  # w2 still follows its loss
     w2.close()
+    assert torch.autograd.backward is original
+    # a watch dropped without close() is not kept alive by the wrapper, which restores
+    # the original at the next backward
+    model = nn.Linear(2, 2)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    w3 = actloss.watch(model, optimizer=opt, stream=False, lint=False)
+    assert torch.autograd.backward is not original
+    del w3, opt, model
+    gc.collect()
+    nn.Linear(2, 1)(torch.randn(3, 2)).sum().backward()
     assert torch.autograd.backward is original
 
 

@@ -54,6 +54,7 @@ import logging
 import math
 import sys
 import types
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -126,9 +127,10 @@ class _LossCatcher(TorchFunctionMode):
         return out
 
 
-# The open watches that follow the loss through ``backward``, and the function that
+# The open watches that follow the loss through ``backward`` (weak references: a watch
+# dropped without close() is not kept alive), and the function that
 # ``torch.autograd.backward`` was before the first of them wrapped it.
-_TAPPED: list[Watch] = []
+_TAPPED: list[weakref.ref[Watch]] = []
 _ORIGINAL_BACKWARD: Callable[..., Any] | None = None
 _INSTALLED = False  # _tapped_backward is in torch.autograd.backward's chain
 
@@ -136,10 +138,15 @@ _INSTALLED = False  # _tapped_backward is in torch.autograd.backward's chain
 def _tapped_backward(tensors: Any, *args: Any, **kwargs: Any) -> Any:
     """``torch.autograd.backward`` while a watch is open: each open watch notes the
     scalar the pass starts from (the step's loss), then the original runs unchanged."""
-    for w in tuple(_TAPPED):
-        w._on_backward(tensors)
-    assert _ORIGINAL_BACKWARD is not None
-    return _ORIGINAL_BACKWARD(tensors, *args, **kwargs)
+    original = _ORIGINAL_BACKWARD
+    assert original is not None
+    for ref in tuple(_TAPPED):
+        w = ref()
+        if w is None:
+            _untap(ref)
+        else:
+            w._on_backward(tensors)
+    return original(tensors, *args, **kwargs)
 
 
 def _tap(w: Watch) -> None:
@@ -148,16 +155,15 @@ def _tap(w: Watch) -> None:
         _ORIGINAL_BACKWARD = torch.autograd.backward
         torch.autograd.backward = _tapped_backward
         _INSTALLED = True
-    if w not in _TAPPED:
-        _TAPPED.append(w)
+    if not any(r() is w for r in _TAPPED):
+        _TAPPED.append(weakref.ref(w))
 
 
-def _untap(w: Watch) -> None:
+def _untap(w: Watch | weakref.ref[Watch]) -> None:
     """Remove ``w``; the last one out restores ``torch.autograd.backward``, unless
     something wrapped it since (then the wrapper stays in that chain, inert)."""
     global _INSTALLED
-    if w in _TAPPED:
-        _TAPPED.remove(w)
+    _TAPPED[:] = [r for r in _TAPPED if r is not w and r() is not w and r() is not None]
     if not _TAPPED and _INSTALLED and torch.autograd.backward is _tapped_backward:
         torch.autograd.backward = _ORIGINAL_BACKWARD
         _INSTALLED = False
