@@ -417,8 +417,8 @@ def test_device_side_checks_locate_the_same_module():
     m.step_end()
     s = m.epoch_end()
     assert s.nonfinite == ("2", 0)
-    # one per module (root + 4), the root check, the functional pre/exit hooks: all stay
-    assert _hook_count(model) == 8
+    # one per module (root + 4) and the root's hooks before and after a forward: all stay
+    assert _hook_count(model) == 7
     m2 = monitor(nn.Sequential(nn.Linear(3, 2), nn.ReLU()))
     m2._host = False
     m2.model(torch.tensor([[0.0, float("inf"), 0.0]]))
@@ -428,18 +428,33 @@ def test_device_side_checks_locate_the_same_module():
     m2.close()
 
 
-def test_only_activation_and_root_hooks_stay_after_the_first_step_on_cpu():
+def test_only_root_hooks_stay_after_the_first_step_on_cpu():
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
-    m = monitor(model)
-    # one hook per module (4 with the root), plus the root's NaN check and the two root
-    # hooks that open and close the functional watch on sampled passes
-    assert _hook_count(model) == 7
+    m = monitor(model, every=2, functional=False)  # no path hooks of sampled passes
+    # one hook per module (4 with the root), plus the root's hooks before and after a
+    # forward
+    assert _hook_count(model) == 6
     model(torch.randn(2, 3)).sum().backward()
     m.after_backward()
     m.step_end()
-    # the layer order is known: the relu (statistics) and the root keep theirs
-    assert _hook_count(model) == 4
-    assert [layer.name for layer in m.epoch_end().layers] == ["0", "2"]
+    # the layer order is known: only the root keeps its two hooks; the relu is hooked
+    # again during sampled forwards only (batches 0, 2, 4 of an epoch)
+    assert _hook_count(model) == 2
+    seen = []
+    probe = model[0].register_forward_hook(lambda *a: seen.append(_hook_count(model)))
+    x = torch.full((2, 3), 1.0)
+    for _ in range(3):  # batches 1 (not sampled), 2 (sampled), 3
+        model(x).sum().backward()
+        m.after_backward()
+        m.step_end()
+    probe.remove()
+    # during the sampled forward: root (2) + relu (1) + the probe itself (1)
+    assert seen == [3, 4, 3]
+    assert _hook_count(model) == 2
+    s = m.epoch_end()
+    assert [layer.name for layer in s.layers] == ["0", "2"]
+    relu = next(a for a in s.activations if a.name == "1")
+    assert relu.samples == 2 * 2  # batches 0 and 2, two samples each
     m.close()
     assert _hook_count(model) == 0
 

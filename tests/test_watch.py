@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import logging
@@ -292,3 +293,81 @@ def test_a_nan_caused_by_a_step_names_the_learning_rate_first():
     assert codes[0] == "learning_rate_high"
     assert codes.index("learning_rate_high") < codes.index("nonfinite")
     assert "lower the learning rate" in w.findings()[0].fix
+
+
+def test_loss_comes_from_backward_and_no_function_mode_after_the_first_batch():
+    # after the first (linted) batch no torch function mode is active during the loss,
+    # the loss of each step is the scalar backward started from, summed over the passes
+    # of one step (gradient accumulation), and torch.autograd.backward is restored
+    torch.manual_seed(0)
+    x, y = _digits(384)
+    model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    original = torch.autograd.backward
+    modes, expected = [], []
+    with actloss.watch(model, optimizer=opt, stream=False, report_every=1000) as w:
+        assert torch.autograd.backward is not original
+        for step in range(6):
+            opt.zero_grad()
+            total = 0.0
+            for half in (slice(0, 32), slice(32, 64)):  # two micro-batches, one step
+                i = slice(step * 64 + half.start, step * 64 + half.stop)
+                out = model(x[i])
+                modes.append(torch.overrides._get_current_function_mode())
+                loss = F.cross_entropy(out, y[i]) / 2
+                loss.backward()
+                total += float(loss.detach())
+            expected.append(total)
+            opt.step()
+        # on the CPU the monitor now holds no hook of its own (the watch runs its root
+        # hooks), yet it is attached until the watch closes
+        assert w.monitors["model"].attached
+    assert torch.autograd.backward is original
+    assert not w.monitors["model"].attached
+    assert modes[0] is not None  # the first batch: the linter's catcher
+    assert all(m is None for m in modes[2:])
+    assert w.monitors["model"].step_losses == pytest.approx(expected, rel=1e-6)
+    assert torch.overrides._get_current_function_mode() is None
+
+
+def test_backward_is_restored_once_the_last_of_two_watches_closes():
+    original = torch.autograd.backward
+    a, b = nn.Linear(2, 2), nn.Linear(2, 2)
+    w1 = actloss.watch(a, stream=False, lint=False)
+    w2 = actloss.watch(b, stream=False, lint=False)
+    w1.close()
+    assert torch.autograd.backward is not original  # w2 still follows its loss
+    w2.close()
+    assert torch.autograd.backward is original
+    # a watch dropped without close() is not kept alive by the wrapper, which restores
+    # the original at the next backward
+    model = nn.Linear(2, 2)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    w3 = actloss.watch(model, optimizer=opt, stream=False, lint=False)
+    assert torch.autograd.backward is not original
+    del w3, opt, model
+    gc.collect()
+    nn.Linear(2, 1)(torch.randn(3, 2)).sum().backward()
+    assert torch.autograd.backward is original
+
+
+def test_a_nan_on_a_step_not_sampled_is_located_on_that_step():
+    # every=20 (the default): step 6 is not sampled, yet its non-finite loss makes the
+    # watch check the outputs before the optimizer step, and the replay names the layer
+    torch.manual_seed(0)
+    model = _Unstable()
+    with torch.no_grad():
+        model.fc1.weight.fill_(2.0)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    with actloss.watch(model, optimizer=opt, stream=False, lint=False,
+                       report_every=10) as w:
+        for i in range(10):
+            x = torch.randn(16, 4)
+            if i == 6:  # finite inputs (their sum 3.2e38 too), but fc1 sums
+                x = torch.full((1, 4), 8e37)  # 4 x 2 x 8e37 = 6.4e38 > 3.4e38: inf
+            opt.zero_grad()
+            model(x).pow(2).mean().backward()
+            opt.step()
+    nf = [f for f in w.findings() if f.code == "nonfinite"]
+    assert len(nf) == 1 and nf[0].where == "fc1"
+    assert nf[0].evidence["batch"] == 6

@@ -22,10 +22,15 @@ measures, per epoch:
   ratio** and the **update-to-weight ratio** ||dW|| / ||W|| per optimizer step;
 - the **first module whose output holds NaN or Inf**: forward hooks fire innermost
   first, so the first non-finite module output of a step names the culprit. On the CPU
-  the root output is checked at every step and a non-finite one triggers a replay of
-  that forward pass (same weights, no gradient, batch-norm statistics restored) with a
-  check after each module; on accelerators each module output is summed on the device
-  and the sums are read at the end of the epoch (no host synchronisation);
+  the root outputs of a step are checked before the optimizer step (in
+  ``after_backward``): when the step's loss is given there (``after_backward(loss)``;
+  :func:`actloss.watch` gives it) and is finite, only sampled steps sum the outputs,
+  since a NaN or Inf output makes the usual losses non-finite (one hidden from the
+  loss by a mask is seen at the next sampled step); without a loss every step's
+  outputs are summed. A non-finite output triggers a replay of that forward pass (same
+  weights, no gradient, batch-norm statistics restored) with a check after each
+  module; on accelerators each module output is summed on the device and the sums are
+  read at the end of the epoch (no host synchronisation);
 - the loss curve: **plateau**, **oscillation**, **divergence**
   (:func:`loss_curve_findings`).
 
@@ -37,14 +42,17 @@ keeps the last 64 epochs.
 
 Statistics stay on the device and are read once per epoch; ``every=k`` samples one
 batch in k (batches 0, k, 2k, ... of each epoch) for the activation and gradient
-statistics, while the NaN check and the losses see every batch. Functional
-activations are looked for during sampled forwards until three of them in a row call
-none outside the hooked activation modules (a module-only network then pays for no
-function mode). ``every=1`` is meant for short diagnostic runs;
-``python -m benchmarks.monitor`` measures the cost of :func:`actloss.watch` at its
-defaults on the digits MLP and a small CNN (interleaved rounds, mean per-step thread
-CPU time) next to its calibration table. The monitor's own statistics are meant for
-diagnostic runs. A unit counts as dead when f'(x) = 0 on every *sampled* sample.
+statistics, while the losses (and through them the NaN check) see every batch. On the
+CPU a batch that is not sampled runs two hooks on the root module and none on the
+others: the activation modules are hooked during sampled forwards only, once the first
+forward has given the layer order. Functional activations are looked for during
+sampled forwards until three of them in a row call none outside the hooked activation
+modules (a module-only network then pays for no function mode). ``every=1`` is meant
+for short diagnostic runs; ``python -m benchmarks.monitor`` measures the cost of
+:func:`actloss.watch` at its defaults (``every=20``) on the digits MLP and a small CNN
+(interleaved rounds, mean per-step thread CPU time; about 6% and 3% of a step, see
+``docs/benchmarks.md``) next to its calibration table. A unit counts as dead when
+f'(x) = 0 on every *sampled* sample.
 
 Thresholds and where they come from
 -----------------------------------

@@ -170,15 +170,12 @@ def _float_tensors(value: Any) -> list[torch.Tensor]:
     return [t for t in items if isinstance(t, torch.Tensor) and t.is_floating_point()]
 
 
-def _medians(arr: np.ndarray) -> list[float | None]:
-    """Median of each column over its finite values (``None`` for a column with none)."""
-    arr = np.where(np.isfinite(arr), arr, np.nan)
-    ok = ~np.isnan(arr).all(axis=0)
-    out: list[float | None] = [None] * arr.shape[1]
-    if ok.any():
-        for j, v in zip(np.flatnonzero(ok), np.nanmedian(arr[:, ok], axis=0)):
-            out[int(j)] = float(v)
-    return out
+def _medians(arr: torch.Tensor) -> list[float | None]:
+    """Median of each column over its finite values (``None`` for a column with none);
+    the mean of the two middle values for an even count, as ``numpy.nanmedian``."""
+    arr = torch.where(torch.isfinite(arr), arr, torch.nan)
+    med = torch.nanquantile(arr, 0.5, dim=0, interpolation="linear")
+    return [None if math.isnan(v) else v for v in med.tolist()]
 
 
 class _ActAcc:
@@ -298,6 +295,7 @@ class Monitor(Callback):
         self.model = model
         self.thresholds = Thresholds(check_params("monitor", MONITOR_PARAMS, thresholds))
         self._handles: list[Any] = []
+        self._attached = False  # (after the first step a watch's monitor may hold none)
         self._paths: dict[nn.Module, str] = {}
         self._probes: dict[nn.Module, ActivationProbe] = {}
         self._order: dict[nn.Module, int] = {}
@@ -328,6 +326,18 @@ class Monitor(Callback):
         self.paused = False  # True: hooks stay but nothing is counted (used while linting)
         self._functional_found = False  # the current sampled forward called one
         self._functional_quiet = 0  # sampled forwards in a row that called none
+        self._every = int(self.thresholds["every"])
+        self._check_finite = bool(self.thresholds["check_finite"])
+        # activation modules and their hooks; once the forward order is known on the CPU
+        # the hooks are registered for the sampled forwards only
+        self._act_hooks: list[tuple[nn.Module, Callable[..., None]]] = []
+        self._act_handles: list[Any] = []
+        self._act_lazy = False
+        self._sampled_handles: list[Any] = []  # activation hooks of this sampled forward
+        self._root_by_owner = False  # True: the owner's root hooks call the two root hooks
+        # training forwards of this step whose outputs are checked for NaN/Inf before the
+        # optimizer step (CPU): (args, kwargs, output)
+        self._unchecked: list[tuple[tuple[Any, ...], dict[str, Any], Any]] = []
         self._reset_epoch()
         self.attach()
 
@@ -335,28 +345,33 @@ class Monitor(Callback):
 
     def attach(self) -> None:
         """Register the forward hooks (done by the constructor; again after close)."""
-        if self._handles:
+        if self._attached:
             return
+        self._attached = True
         self._functional_quiet = 0
+        self._act_hooks, self._act_handles, self._act_lazy = [], [], False
         self._paths = {m: (name or type(m).__name__) for name, m in self.model.named_modules()}
         for module, path in self._paths.items():
             probe = probe_for(module)
             if probe is not None:
                 self._probes[module] = probe
-                self._handles.append(module.register_forward_hook(self._activation_hook(path,
-                                                                                        probe)))
+                hook = self._activation_hook(path, probe)
+                self._act_hooks.append((module, hook))
+                h = module.register_forward_hook(hook)
+                self._handles.append(h)
+                self._act_handles.append(h)
             else:
                 h = module.register_forward_hook(self._module_hook(path))
                 self._handles.append(h)
                 self._module_handles.append(h)
-        self._handles.append(self.model.register_forward_hook(self._root_hook,
-                                                              with_kwargs=True))
-        if self.thresholds["functional"]:
-            # the per-module path hooks are added for the sampled forwards only
+        # the activation hooks (after the first forward) and, with ``functional``, the
+        # per-module path hooks are added for the sampled forwards only; one root hook
+        # before and one after every forward (a watch calls them from its own)
+        if not self._root_by_owner:
             self._handles.append(self.model.register_forward_pre_hook(self._root_pre_hook,
                                                                       prepend=True))
-            self._handles.append(self.model.register_forward_hook(self._root_exit_hook,
-                                                                  always_call=True))
+            self._handles.append(self.model.register_forward_hook(
+                self._root_hook, with_kwargs=True, always_call=True))
 
     def close(self) -> None:
         """Remove every hook this monitor registered."""
@@ -365,6 +380,10 @@ class Monitor(Callback):
             h.remove()
         self._handles.clear()
         self._module_handles.clear()
+        self._act_handles.clear()
+        self._act_lazy = False
+        self._unchecked.clear()
+        self._attached = False
 
     def __enter__(self) -> Monitor:
         self.attach()
@@ -376,21 +395,24 @@ class Monitor(Callback):
     @property
     def attached(self) -> bool:
         """Whether the hooks are registered."""
-        return bool(self._handles)
+        return self._attached
 
     def _collecting(self) -> bool:
         return torch.is_grad_enabled() and self.model.training and not self.paused
 
     def _sampled(self) -> bool:
-        return self._batch % self.thresholds["every"] == 0
+        return self._batch % self._every == 0
 
-    # Every hook costs a few microseconds per call, so there are few of them: one per
-    # activation module (statistics), one on the root module, and, for the first step
-    # only (the forward order of the layers) or on accelerators (NaN checks), one per
-    # other module.
+    # Every hook and every small tensor op costs microseconds per call (more right after
+    # the large kernels of a step, with cold caches), so a step that is not sampled runs
+    # two hooks on the root module and nothing else: the hooks of the activation modules
+    # are registered for the sampled forwards only, and the other modules are hooked
+    # for the first forward only (its layer order) or on accelerators (NaN checks).
     #
-    # NaN/Inf: on the CPU a host check costs nothing, so the root output is checked at
-    # every step and, when it is not finite, the same forward pass is replayed (before
+    # NaN/Inf: on the CPU the root outputs of a step are kept (references, no copy) until
+    # :meth:`after_backward`: when the caller gives the step's loss and it is finite,
+    # only sampled steps check the outputs (one sum each); otherwise every output is
+    # checked, and a non-finite one is localised by replaying its forward pass (before
     # the optimizer step, so with the same weights) with a synchronous check after every
     # module: the first module to finish with a non-finite output is the culprit. On an
     # accelerator every module output is summed on the device instead (one kernel each,
@@ -429,7 +451,19 @@ class Monitor(Callback):
 
     def _root_hook(self, module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any],
                    output: Any) -> None:
-        if self._localising or not self._collecting():
+        if self._localising:
+            return
+        if self._fmode is not None or self._path_handles:
+            self._end_functional()  # always called, after an exception too
+        if self._sampled_handles:
+            for h in self._sampled_handles:
+                h.remove()
+            self._sampled_handles.clear()
+        if not self._collecting():
+            return
+        if self._first_forward_done and self._check_finite:  # on the CPU, kept short
+            if self._cpu_nonfinite is None and output is not None:
+                self._unchecked.append((args, kwargs, output))  # checked before the step
             return
         outs = _float_tensors(output)
         if self._host is None and outs:
@@ -444,15 +478,26 @@ class Monitor(Callback):
                 self._flags.append(_finite_probe(a))
                 self._flag_where.append((self._batch, "input"))
             return
-        if self._cpu_nonfinite is not None:
-            return  # located already in this epoch
-        finite = True
-        for o in outs:  # on the host: no stall
-            if not math.isfinite(_finite_probe(o).item()):
-                finite = False
-                break
-        if finite:
+        if self._cpu_nonfinite is None and outs:  # checked before the optimizer step
+            self._unchecked.append((args, kwargs, output))
+
+    def _check_outputs(self, loss: torch.Tensor | float | None) -> None:
+        """The NaN/Inf check of this step's root outputs (CPU; see above)."""
+        pending, self._unchecked = self._unchecked, []
+        if not pending or self._cpu_nonfinite is not None:
             return
+        if loss is not None and not self._sampled():
+            value = loss.item() if isinstance(loss, torch.Tensor) else float(loss)
+            if math.isfinite(value):
+                return  # a non-finite output gives a non-finite loss
+        for args, kwargs, output in pending:
+            if any(not math.isfinite(_finite_probe(o.detach()).item())
+                   for o in _float_tensors(output)):
+                self._localise(args, kwargs)
+                return
+
+    def _localise(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """Find the module whose output first turned non-finite: replay the forward."""
         culprit: str | None = None
         if any(not bool(torch.isfinite(_finite_probe(a))) for a in _float_tensors(args)):
             culprit = "input"
@@ -481,7 +526,8 @@ class Monitor(Callback):
         def hook(module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
             if self._localising or not self._collecting():
                 return
-            self._track(module, path, output)
+            if not self._act_lazy:
+                self._track(module, path, output)
             if self._sampled() and args:
                 k = self._calls.get(path, 0)
                 self._calls[path] = k + 1
@@ -544,9 +590,13 @@ class Monitor(Callback):
             self._stack.pop()
 
     def _root_pre_hook(self, module: nn.Module, args: tuple[Any, ...]) -> None:
-        if (self._fmode is None and not self._localising and not self.paused
-                and self._functional_quiet < _QUIET_FORWARDS
-                and self._collecting() and self._sampled()):
+        if (self._batch % self._every or self._localising or self.paused
+                or not self._collecting()):
+            return  # not a sampled training forward
+        if self._act_lazy and not self._sampled_handles:
+            self._sampled_handles = [m.register_forward_hook(h) for m, h in self._act_hooks]
+        if (self._fmode is None and self.thresholds["functional"]
+                and self._functional_quiet < _QUIET_FORWARDS):
             self._functional_found = False
             self._stack = []
             for m, path in self._paths.items():
@@ -558,10 +608,6 @@ class Monitor(Callback):
                                                                   always_call=True))
             self._fmode = _FunctionalMode(self)
             self._fmode.__enter__()
-
-    def _root_exit_hook(self, module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
-        if not self._localising:
-            self._end_functional()
 
     def _end_functional(self) -> None:
         if self._fmode is not None:
@@ -603,9 +649,20 @@ class Monitor(Callback):
             self._weights = [(p, w) for _, p, w in found]
         return self._weights
 
-    def after_backward(self) -> None:
-        """Call after ``loss.backward()`` and before ``optimizer.step()``."""
-        if not self._sampled():
+    def after_backward(self, loss: torch.Tensor | float | None = None) -> None:
+        """Call after ``loss.backward()`` and before ``optimizer.step()``.
+
+        ``loss`` (optional) is this step's loss: when it is finite, the root outputs are
+        checked for NaN/Inf on sampled steps only (a non-finite output gives a
+        non-finite loss); without it they are checked at every step.
+        """
+        if self._unchecked:
+            if (type(loss) is torch.Tensor and self._batch % self._every
+                    and math.isfinite(loss.item())):
+                self._unchecked.clear()  # the common case, kept short
+            else:
+                self._check_outputs(loss)
+        if self._batch % self._every:
             return
         weights = self._weight_list()
         if not weights:
@@ -638,15 +695,21 @@ class Monitor(Callback):
                 torch._foreach_sub_(self._buffers, cur)  # W_before - W_after
                 self._upd_rows.append(torch._foreach_norm([*self._buffers, *cur], 2))
         self._pending_update = False
+        if self._unchecked:  # after_backward was not called: checked now
+            self._check_outputs(None)
         if loss is not None:
             self.log_loss(loss, player)
         self._calls.clear()
         self._last_checked = None
-        if self._first_forward_done and self._module_handles:
-            for h in self._module_handles:  # the order is known; the CPU needs no more
+        if self._first_forward_done and (self._module_handles or self._act_handles):
+            # the order is known; on the CPU the other modules need no more hooks, and
+            # the activation modules are hooked for the sampled forwards only
+            for h in (*self._module_handles, *self._act_handles):
                 h.remove()
                 self._handles.remove(h)
             self._module_handles.clear()
+            self._act_handles.clear()
+            self._act_lazy = True
         if len(self._flags) > 4 * _KEEP_ROWS:
             self._flush_flags()
         self._batch += 1
@@ -655,12 +718,14 @@ class Monitor(Callback):
     def log_loss(self, loss: torch.Tensor | float, player: str = "loss") -> None:
         """Record one step's loss of ``player`` (done by :meth:`step_end` when given one)."""
         if isinstance(loss, torch.Tensor):
-            value = loss.detach()
+            value = loss.detach() if loss.requires_grad else loss
             if value.dim():
                 value = value.reshape(-1)[0]
         else:
             value = torch.tensor(float(loss), dtype=torch.float64)
-        pending = self._losses.setdefault(player, [])
+        pending = self._losses.get(player)
+        if pending is None:
+            pending = self._losses[player] = []
         pending.append((self._step, value))
         if len(pending) >= _FLUSH_LOSSES:  # one host read per 256 steps, bounded memory
             self._flush_losses(player)
@@ -670,7 +735,12 @@ class Monitor(Callback):
         if not pending:
             return
         dev = pending[0][1].device
-        vals = torch.stack([v.to(dev, torch.float64) for _, v in pending]).cpu().tolist()
+        values = [v for _, v in pending]
+        try:  # one kernel for the common case (one device; dtypes are promoted)
+            stacked = torch.stack(values)
+        except RuntimeError:
+            stacked = torch.stack([v.to(dev) for v in values])
+        vals = stacked.to(torch.float64).cpu().tolist()
         curve = self._curves.get(player)
         if curve is None:
             curve = self._curves[player] = LossSummary()
@@ -747,7 +817,7 @@ class Monitor(Callback):
                 cols.append(upd)
             if n >= 2:
                 cols.append((g[:, 0] / g[:, n - 1]).unsqueeze(1))  # first / last
-            med = _medians(torch.cat(cols, dim=1).numpy())  # one call for every column
+            med = _medians(torch.cat(cols, dim=1))  # one call for every column
             um = med[2 * n: 3 * n] if upd is not None else [None] * n
             umax: list[float | None] = [None] * n
             if upd is not None:
