@@ -6,12 +6,15 @@ the implementation's stated error bound (:mod:`actloss.kernels._table`).
 
 * The native forms (float32 CPU, :mod:`actloss.kernels._native`) compute f(x), and f'(x)
   where it is saved, in one vectorised C pass; the backward is one multiplication (or one
-  native pass from the saved output, or from the input with ``memory_efficient=True``).
+  native pass from the saved output, or from the input: always for silu, softplus and
+  mish, whose f'(x) costs less to recompute than to store and read back, and for the
+  others with ``memory_efficient=True``). ReLU and leaky ReLU save a one-byte mask.
 * The eager mish computes the value and the derivative from one exponential, block by
   block while the block is in cache (float32 and float64).
 
-Outputs are fresh PyTorch tensors with the input's strides (a channels-last input gives
-a channels-last output), never views: in-place ops after them work as after PyTorch's.
+Outputs are PyTorch tensors with the input's strides (a channels-last input gives a
+channels-last output), never views: in-place ops after them work as after PyTorch's.
+Large ones reuse storages nothing refers to any more (:func:`_pool.output_like`).
 Every backward that is asked to build a graph (``create_graph=True``) recomputes the
 gradient with PyTorch's differentiable op instead (:func:`reference_grads`), so double
 backward always works.
@@ -24,7 +27,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from actloss.kernels import _native
+from actloss.kernels import _native, _pool
 from actloss.kernels._common import BLOCK_ELEMENTS, blocks, reference_grads
 
 __all__ = ["REFERENCES", "eager_mish", "native_act", "native_mask"]
@@ -63,6 +66,7 @@ def _slow_backward(ctx: object, x: torch.Tensor, g: torch.Tensor) -> torch.Tenso
 
 # ------------------------------------------------------------------- native forms
 _FROM_OUTPUT = ("tanh", "elu", "sigmoid")  # derivative from the output, as PyTorch's
+_RECOMPUTE = ("silu", "softplus", "mish")  # f'(x) recomputed from x: cheaper than saved
 
 
 class _NativeSaved(torch.autograd.Function):
@@ -89,7 +93,8 @@ class _NativeSaved(torch.autograd.Function):
         elif ctx.recompute:
             dx = _native.act_backward(ctx.kind, _native.dense(x), g, *ctx.p)
         else:
-            dx = torch.mul(g, saved[1])
+            d = saved[1]
+            dx = torch.mul(g, d, out=_pool.output_like(d))
         return dx, None, None, None, None, None, None
 
 
@@ -150,7 +155,8 @@ def native_act(name: str, kind: str, x: torch.Tensor, p1: float = 0.0, p2: float
         return _native.act_forward(kind, _native.dense(x), p1, p2)[0]
     if kind in _FROM_OUTPUT:
         return _NativeFromOutput.apply(x, name, kind, p1, params)
-    return _NativeSaved.apply(x, name, kind, p1, p2, memory_efficient, params)
+    return _NativeSaved.apply(x, name, kind, p1, p2, memory_efficient or kind in _RECOMPUTE,
+                              params)
 
 
 def native_mask(name: str, x: torch.Tensor, slope: float,

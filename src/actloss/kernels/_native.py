@@ -526,11 +526,12 @@ def act_forward(kind: str, x: torch.Tensor, p1: float = 0.0, p2: float = 0.0, *,
                 with_derivative: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
     """``(f(x), f'(x) or None)`` for a float32 CPU tensor ``x`` from :func:`dense`.
 
-    ``f(x)`` is a PyTorch allocation with ``x``'s strides; ``f'(x)`` comes from the pool.
+    ``f(x)`` is a PyTorch storage with ``x``'s strides (:func:`_pool.output_like`);
+    ``f'(x)`` comes from the pool.
     """
     lib = library()
     assert lib is not None
-    y = torch.empty_like(x)
+    y = _pool.output_like(x)
     d = _saved_like(x) if with_derivative else None
     lib.actloss_act_forward(ACT_KINDS[kind], x.data_ptr(), y.data_ptr(), _ptr(d), x.numel(),
                             p1, p2, torch.get_num_threads())
@@ -543,7 +544,7 @@ def act_backward(kind: str, x: torch.Tensor, g: torch.Tensor, p1: float = 0.0,
     lib = library()
     assert lib is not None
     gc = like(g, x)
-    dx = torch.empty_like(x)
+    dx = _pool.output_like(x)
     lib.actloss_act_backward(ACT_KINDS[kind], x.data_ptr(), gc.data_ptr(), dx.data_ptr(),
                              x.numel(), p1, p2, torch.get_num_threads())
     return dx
@@ -555,7 +556,7 @@ def act_backward_from_output(kind: str, y: torch.Tensor, g: torch.Tensor,
     lib = library()
     assert lib is not None
     gc = like(g, y)
-    dx = torch.empty_like(y)
+    dx = _pool.output_like(y)
     rc = lib.actloss_act_backward_from_output(ACT_KINDS[kind], y.data_ptr(), gc.data_ptr(),
                                               dx.data_ptr(), y.numel(), p1,
                                               torch.get_num_threads())
@@ -568,7 +569,7 @@ def relu_forward(x: torch.Tensor, slope: float = 0.0) -> tuple[torch.Tensor, tor
     """``(max(x, 0) + slope min(x, 0), mask)`` with ``mask = 1[x > 0]`` as ``torch.bool``."""
     lib = library()
     assert lib is not None
-    y = torch.empty_like(x)
+    y = _pool.output_like(x)
     mask = _saved_like(x, torch.bool)
     lib.actloss_relu_forward(x.data_ptr(), y.data_ptr(), mask.data_ptr(), x.numel(), slope,
                              torch.get_num_threads())
@@ -580,7 +581,7 @@ def relu_backward(mask: torch.Tensor, g: torch.Tensor, slope: float = 0.0) -> to
     lib = library()
     assert lib is not None
     gc = like(g, mask)
-    dx = torch.empty_like(gc)
+    dx = _pool.output_like(gc)
     lib.actloss_relu_backward(mask.data_ptr(), gc.data_ptr(), dx.data_ptr(), gc.numel(), slope,
                               torch.get_num_threads())
     return dx
