@@ -549,6 +549,24 @@ def test_large_fast_outputs_are_ordinary_tensors_and_never_overwritten(name):
     y2.detach().resize_(n + 1)
 
 
+@pytest.mark.parametrize("name", ["relu", "leaky_relu"])
+def test_mask_form_keeps_a_channels_last_layout(name):
+    if not NATIVE:
+        pytest.skip("native library not built (no C compiler)")
+    x = _act_input(N17, torch.float32).reshape(2, 16, 64, 64)
+    xc = x.to(memory_format=torch.channels_last).requires_grad_()
+    with K.enable():
+        y = getattr(A, name)(xc, memory_efficient=True)
+    assert y.is_contiguous(memory_format=torch.channels_last)
+    g = torch.randn(y.shape, generator=torch.Generator().manual_seed(2))  # contiguous
+    y.backward(g)
+    xr = x.clone().requires_grad_()
+    r = F.relu(xr) if name == "relu" else F.leaky_relu(xr, 0.01)
+    r.backward(g)
+    torch.testing.assert_close(y.detach(), r.detach(), rtol=0, atol=0)
+    torch.testing.assert_close(xc.grad, xr.grad, rtol=0, atol=0)
+
+
 def test_enable_is_a_function_and_a_context_manager():
     assert not K.enabled() and _fast.route is None
     with K.enable():

@@ -8,7 +8,7 @@ the implementation's stated error bound (:mod:`actloss.kernels._table`).
   where it is saved, in one vectorised C pass; the backward is one multiplication (or one
   native pass from the saved output, or from the input: always for silu, softplus and
   mish, whose f'(x) costs less to recompute than to store and read back, and for the
-  others with ``memory_efficient=True``). ReLU and leaky ReLU save a one-byte mask.
+  others with ``memory_efficient=True``). ReLU and leaky ReLU save a one-bit mask.
 * The eager mish computes the value and the derivative from one exponential, block by
   block while the block is in cache (float32 and float64).
 
@@ -27,7 +27,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from actloss.kernels import _native, _pool
+from actloss.kernels import _native
 from actloss.kernels._common import BLOCK_ELEMENTS, blocks, reference_grads
 
 __all__ = ["REFERENCES", "eager_mish", "native_act", "native_mask"]
@@ -93,8 +93,7 @@ class _NativeSaved(torch.autograd.Function):
         elif ctx.recompute:
             dx = _native.act_backward(ctx.kind, _native.dense(x), g, *ctx.p)
         else:
-            d = saved[1]
-            dx = torch.mul(g, d, out=_pool.output_like(d))
+            dx = _native.act_mul(saved[1], g)
         return dx, None, None, None, None, None, None
 
 
@@ -119,12 +118,14 @@ class _NativeFromOutput(torch.autograd.Function):
 
 
 class _NativeMask(torch.autograd.Function):
-    """ReLU / leaky ReLU in one native pass, saving a one-byte mask 1[x > 0]."""
+    """ReLU / leaky ReLU in one native pass, saving a one-bit mask 1[x > 0]."""
 
     @staticmethod
     def forward(ctx, x, name, slope, params):  # type: ignore[override]
-        y, mask = _native.relu_forward(_native.dense(x), slope)
+        xd = _native.dense(x)
+        y, mask = _native.relu_forward(xd, slope)
         ctx.name, ctx.slope, ctx.params = name, slope, params
+        ctx.stride = xd.stride()
         ctx.save_for_backward(x, mask)
         return y
 
@@ -134,7 +135,7 @@ class _NativeMask(torch.autograd.Function):
         if torch.is_grad_enabled():
             dx = _slow_backward(ctx, x, g)
         else:
-            dx = _native.relu_backward(mask, g, ctx.slope)
+            dx = _native.relu_backward(mask, g, ctx.slope, ctx.stride)
         return dx, None, None, None
 
 
@@ -161,7 +162,7 @@ def native_act(name: str, kind: str, x: torch.Tensor, p1: float = 0.0, p2: float
 
 def native_mask(name: str, x: torch.Tensor, slope: float,
                 params: dict | None = None) -> torch.Tensor:
-    """ReLU (``slope = 0``) or leaky ReLU saving a one-byte mask."""
+    """ReLU (``slope = 0``) or leaky ReLU saving a one-bit mask."""
     params = _plain_params(params)
     if not _wants_grad(x):
         kind = "leaky_relu" if slope else "relu"

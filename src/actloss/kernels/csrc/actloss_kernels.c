@@ -597,8 +597,39 @@ int actloss_act_backward_from_output(int kind, const float *y, const float *g, f
     return 0;
 }
 
-/* ReLU and leaky ReLU saving a one-byte mask: 1[x > 0] (for ReLU 1[!(x <= 0)], so
- * that a NaN input passes its gradient on, as PyTorch's threshold_backward does). */
+/* the backward from a saved derivative: dx = g d (a->g, a->x: d, a->y: dx) */
+INLINE void span_mul(const float *restrict D, const float *restrict G, float *restrict DX,
+                     int64_t b, int64_t e) {
+    _Pragma("omp simd")
+    for (int64_t i = b; i < e; ++i) DX[i] = G[i] * D[i];
+}
+
+static void act_mul(void *a_, int64_t b, int64_t e, int tid) {
+    (void)tid;
+    const act_args *a = (const act_args *)a_;
+    if (!a->stream) {
+        span_mul(a->x, a->g, a->y, b, e);
+        return;
+    }
+    float TY[TILE] __attribute__((aligned(64)));
+    for (int64_t s0 = b; s0 < e; s0 += TILE) {
+        const int64_t m = e - s0 < TILE ? e - s0 : TILE;
+        span_mul(a->x + s0, a->g + s0, TY, 0, m);
+        stream_copy(a->y + s0, TY, m * 4);
+    }
+    stream_fence();
+}
+
+/* dx = g d from the saved derivative d = f'(x). */
+void actloss_act_mul(const float *d, const float *g, float *dx, int64_t n, int nthreads) {
+    act_args a = {d, g, dx, NULL, 0.0f, 0.0f, streams(n, 4)};
+    parallel_for(act_mul, &a, n, nthreads);
+}
+
+/* ReLU and leaky ReLU saving a one-bit mask: bit i % 8 of byte i / 8 is 1[x_i > 0] (for
+ * ReLU 1[!(x_i <= 0)], so that a NaN input passes its gradient on, as PyTorch's
+ * threshold_backward does). The forward moves x and y plus n/8 bytes, the backward g and
+ * dx plus n/8 bytes (PyTorch's backward reads the whole saved output). */
 typedef struct {
     const float *x, *g;
     float *y;
@@ -607,6 +638,37 @@ typedef struct {
     int stream; /* streaming stores (see stream_copy) */
 } mask_args;
 
+INLINE int relu_bit(float x, float s) { return s == 0.0f ? !(x <= 0.0f) : x > 0.0f; }
+
+/* the mask bits of X[0:m] into B[0:(m + 7) / 8] */
+INLINE void pack_bits(const float *restrict X, uint8_t *restrict B, int64_t m, const float s) {
+    int64_t j = 0;
+#if defined(__AVX512F__)
+    const __m512 z = _mm512_setzero_ps();
+    for (; j + 16 <= m; j += 16) {
+        const __m512 v = _mm512_loadu_ps(X + j);
+        const uint16_t k = s == 0.0f ? _mm512_cmp_ps_mask(v, z, _CMP_NLE_UQ)
+                                     : _mm512_cmp_ps_mask(v, z, _CMP_GT_OQ);
+        B[j / 8] = (uint8_t)k;
+        B[j / 8 + 1] = (uint8_t)(k >> 8);
+    }
+#elif defined(__AVX__)
+    const __m256 z = _mm256_setzero_ps();
+    for (; j + 8 <= m; j += 8) {
+        const __m256 v = _mm256_loadu_ps(X + j);
+        const __m256 c = s == 0.0f ? _mm256_cmp_ps(v, z, _CMP_NLE_UQ)
+                                   : _mm256_cmp_ps(v, z, _CMP_GT_OQ);
+        B[j / 8] = (uint8_t)_mm256_movemask_ps(c);
+    }
+#endif
+    for (; j < m; j += 8) {
+        unsigned bits = 0;
+        for (int t = 0; t < 8 && j + t < m; ++t) bits |= (unsigned)relu_bit(X[j + t], s) << t;
+        B[j / 8] = (uint8_t)bits;
+    }
+}
+
+/* y over [b, e) and the mask bytes from b / 8 on (b a multiple of 8) */
 INLINE void span_mask_fwd(const float *restrict X, float *restrict Y, uint8_t *restrict M,
                           int64_t b, int64_t e, const float s) {
     if (s == 0.0f) {
@@ -614,16 +676,15 @@ INLINE void span_mask_fwd(const float *restrict X, float *restrict Y, uint8_t *r
         for (int64_t i = b; i < e; ++i) {
             const float x = X[i];
             Y[i] = x <= 0.0f ? 0.0f : x;
-            M[i] = !(x <= 0.0f);
         }
     } else {
         _Pragma("omp simd")
         for (int64_t i = b; i < e; ++i) {
             const float x = X[i];
             Y[i] = x > 0.0f ? x : s * x;
-            M[i] = x > 0.0f;
         }
     }
+    pack_bits(X + b, M + b / 8, e - b, s);
 }
 
 static void relu_mask_fwd(void *a_, int64_t b, int64_t e, int tid) {
@@ -634,20 +695,37 @@ static void relu_mask_fwd(void *a_, int64_t b, int64_t e, int tid) {
         return;
     }
     float TY[TILE] __attribute__((aligned(64)));
-    uint8_t TM[TILE] __attribute__((aligned(64)));
     for (int64_t s0 = b; s0 < e; s0 += TILE) {
         const int64_t m = e - s0 < TILE ? e - s0 : TILE;
-        span_mask_fwd(a->x + s0, TY, TM, 0, m, a->slope);
+        span_mask_fwd(a->x + s0, TY, a->m + s0 / 8, 0, m, a->slope);
         stream_copy(a->y + s0, TY, m * 4);
-        stream_copy(a->m + s0, TM, m);
     }
     stream_fence();
 }
 
+/* dx over [b, e) (b a multiple of 8): g where the bit is set, else slope g (ReLU: 0) */
 INLINE void span_mask_bwd(const uint8_t *restrict M, const float *restrict G,
                           float *restrict D, int64_t b, int64_t e, const float s) {
-    _Pragma("omp simd")
-    for (int64_t i = b; i < e; ++i) D[i] = M[i] ? G[i] : s * G[i];
+    int64_t i = b;
+#if defined(__AVX512F__)
+    for (; i + 16 <= e; i += 16) {
+        const __mmask16 k = (__mmask16)(M[i / 8] | (unsigned)M[i / 8 + 1] << 8);
+        const __m512 g = _mm512_loadu_ps(G + i);
+        const __m512 off = s == 0.0f ? _mm512_setzero_ps() : _mm512_mul_ps(g, _mm512_set1_ps(s));
+        _mm512_storeu_ps(D + i, _mm512_mask_blend_ps(k, off, g));
+    }
+#elif defined(__AVX2__)
+    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    for (; i + 8 <= e; i += 8) {
+        const __m256i sel = _mm256_and_si256(_mm256_set1_epi32(M[i / 8]), bit);
+        const __m256 on = _mm256_castsi256_ps(_mm256_cmpeq_epi32(sel, bit));
+        const __m256 g = _mm256_loadu_ps(G + i);
+        const __m256 off = s == 0.0f ? _mm256_setzero_ps() : _mm256_mul_ps(g, _mm256_set1_ps(s));
+        _mm256_storeu_ps(D + i, _mm256_blendv_ps(off, g, on));
+    }
+#endif
+    for (; i < e; ++i)
+        D[i] = (M[i / 8] >> (i % 8)) & 1 ? G[i] : (s == 0.0f ? 0.0f : s * G[i]);
 }
 
 static void relu_mask_bwd(void *a_, int64_t b, int64_t e, int tid) {
@@ -660,20 +738,20 @@ static void relu_mask_bwd(void *a_, int64_t b, int64_t e, int tid) {
     float TY[TILE] __attribute__((aligned(64)));
     for (int64_t s0 = b; s0 < e; s0 += TILE) {
         const int64_t m = e - s0 < TILE ? e - s0 : TILE;
-        span_mask_bwd(a->m + s0, a->g + s0, TY, 0, m, a->slope);
+        span_mask_bwd(a->m + s0 / 8, a->g + s0, TY, 0, m, a->slope);
         stream_copy(a->y + s0, TY, m * 4);
     }
     stream_fence();
 }
 
-/* y = max(x, 0) + slope min(x, 0) and mask = 1[x > 0] (one byte each). */
+/* y = max(x, 0) + slope min(x, 0) and the mask bits ((n + 7) / 8 bytes). */
 void actloss_relu_forward(const float *x, float *y, uint8_t *mask, int64_t n, float slope,
                           int nthreads) {
     mask_args a = {x, NULL, y, mask, slope, streams(n, 4)};
     parallel_for(relu_mask_fwd, &a, n, nthreads);
 }
 
-/* dx = g where the mask is set, slope g elsewhere. */
+/* dx = g where the mask bit is set, slope g elsewhere (ReLU: 0). */
 void actloss_relu_backward(const uint8_t *mask, const float *g, float *dx, int64_t n,
                            float slope, int nthreads) {
     mask_args a = {NULL, g, dx, (uint8_t *)mask, slope, streams(n, 4)};
