@@ -146,7 +146,9 @@ def empty_cache() -> None:
     """Unmap every idle buffer; buffers under live tensors return to the pool later."""
     for size in list(_idle):
         _idle.pop(size, None)
-    _drop_outputs(0)
+    with _out_lock:
+        for e in [e for e in _outputs if _unused(e)]:
+            _outputs.remove(e)
 
 
 def _idle_bytes() -> int:
@@ -266,19 +268,23 @@ _out_lock = threading.Lock()
 
 
 def _refs(entry: list) -> int:
-    return sys.getrefcount(entry[0])
+    """Python references to ``entry[0]``, as counted from here."""
+    obj = entry[0]
+    return sys.getrefcount(obj)
 
 
-_BASE_REFS = _refs([object()])  # a storage referred to by its entry only
+_BASE_REFS = _refs([object()])  # an object referred to by its entry only
 
 
 def _unused(entry: list) -> bool:
     """Whether only the pool refers to the storage of ``entry`` (no tensor holds it, no
     Python reference to it exists) and it is as the pool made it (not resized, not moved
     to shared memory): only then may its memory be written again."""
+    if _refs(entry) != _BASE_REFS:
+        return False
     s = entry[0]
-    return (torch._C._storage_Use_Count(s._cdata) == 1 and _refs(entry) == _BASE_REFS + 1
-            and s.data_ptr() == entry[1] and s.nbytes() == entry[2] and not s.is_shared())
+    return (torch._C._storage_Use_Count(s._cdata) == 1 and s.data_ptr() == entry[1]
+            and s.nbytes() == entry[2] and not s.is_shared())
 
 
 def _output_bytes() -> tuple[int, int]:
