@@ -547,6 +547,14 @@ def test_large_fast_outputs_are_ordinary_tensors_and_never_overwritten(name):
     torch.testing.assert_close(x.grad, 2 * g1, rtol=0, atol=0)
     nn.functional.dropout(y2, 0.5, training=True, inplace=True)  # in place on the output
     y2.detach().resize_(n + 1)
+    xc = x.detach().reshape(8, 64, 128, 128).to(memory_format=torch.channels_last)
+    with K.enable():
+        yc = op(xc.requires_grad_())
+    assert yc.is_contiguous(memory_format=torch.channels_last)
+    torch.testing.assert_close(yc.detach(), op(xc.detach()), **tol)
+    yc.backward(torch.ones(yc.shape))  # a contiguous gradient for a channels-last output
+    assert xc.grad.is_contiguous(memory_format=torch.channels_last)
+    torch.testing.assert_close(xc.grad, g1.reshape(xc.shape), rtol=0, atol=0)
 
 
 @pytest.mark.parametrize("name", ["relu", "leaky_relu"])
