@@ -26,15 +26,18 @@ MiB = 1 << 20
 @pytest.fixture(autouse=True)
 def _fresh_pool():
     """Each test starts with an empty pool at the default limit, its hit and miss counts
-    at zero (the fast paths of earlier tests use the pool too), and leaves it so."""
+    at zero (the fast paths of earlier tests use the pool too), and leaves it so; output
+    storages that earlier tests still hold are forgotten (not reused, not counted)."""
     gc.collect()
     _pool.set_pool_limit(_pool.DEFAULT_LIMIT_BYTES)
     _pool.empty_cache()
+    _pool._drop_outputs(0)  # outputs other tests still hold: theirs, no longer counted
     _pool._counts["hits"] = _pool._counts["misses"] = 0
     yield
     gc.collect()
     _pool.set_pool_limit(_pool.DEFAULT_LIMIT_BYTES)
     _pool.empty_cache()
+    _pool._drop_outputs(0)
 
 
 @pytest.fixture
