@@ -44,9 +44,16 @@ ACT_PARAMS = {
     "softplus": {"beta": 1.0, "threshold": 20.0, "memory_efficient": False},
     "gelu_tanh": {},
     "gelu": {"approximate": "tanh", "memory_efficient": False},
-    "relu": {"memory_efficient": True},
-    "leaky_relu": {"negative_slope": 0.01, "memory_efficient": True},
+    "relu": {"memory_efficient": False},
+    "leaky_relu": {"negative_slope": 0.01, "memory_efficient": False},
+    "sigmoid": {"memory_efficient": False},
 }
+# an implementation of a name that takes other parameters: (name, its index in the table)
+IMPL_PARAMS = {("gelu", 1): {"approximate": "none", "memory_efficient": False}}
+
+
+def _act_params(impl: T.Impl) -> dict:
+    return IMPL_PARAMS.get((impl.name, T.TABLE[impl.name].index(impl)), ACT_PARAMS[impl.name])
 LOSS_PARAMS = {
     "bce_with_logits": {"pos_weight": None},
     "binary_focal": {"alpha": 0.25, "gamma": 2.0},
@@ -215,7 +222,7 @@ def test_binary_focal_second_derivative_matches_torchvisions_formula():
 def test_fast_activation_within_its_bound(case):
     impl, dt = case
     _need(impl)
-    p = ACT_PARAMS[impl.name]
+    p = _act_params(impl)
     ref = getattr(A, impl.name)
     x = _act_input(N17, dt).requires_grad_()
     y = impl.fn(x, **p)
@@ -335,6 +342,24 @@ def test_fast_linear_cross_entropy_within_its_bound(dtype, reduction):
 
 
 LARGE = [("silu", "native"), ("huber", "native")]
+# the other native activations at 2^24 elements: streamed stores, reused output storages
+LARGE_ACT = [c for c in ACT_CASES if c[0].impl == "native" and c[0].name != "silu"]
+
+
+@pytest.mark.parametrize("case", LARGE_ACT, ids=[_id(c) for c in LARGE_ACT])
+def test_fast_activations_within_their_bound_at_2_24(case):
+    impl, dt = case
+    _need(impl)
+    p = _act_params(impl)
+    x = _act_input(1 << 24, dt).requires_grad_()
+    y = impl.fn(x, **p)
+    (gy,) = torch.autograd.grad(y, x, torch.ones_like(y))
+    xr = x.detach().double().requires_grad_()
+    r = getattr(A, impl.name)(xr, **p)
+    (gr,) = torch.autograd.grad(r, xr, torch.ones_like(r))
+    assert _units(y, r, dt) <= impl.ulp
+    del y, r
+    assert _units(gy, gr, dt) <= impl.ulp
 
 
 @pytest.mark.parametrize(("name", "kind"), LARGE, ids=[f"{n}-{k}" for n, k in LARGE])
@@ -367,7 +392,7 @@ def _double_backward_case(impl: T.Impl, dt: torch.dtype):
     n = N17
     if impl.name in ACT_PARAMS:
         x = _act_input(n, dt)
-        p = ACT_PARAMS[impl.name]
+        p = _act_params(impl)
         return (lambda v: (impl.fn(v, **p) ** 2).sum(),
                 lambda v: (getattr(A, impl.name)(v, **p) ** 2).sum(), x)
     if impl.name in LOSS_PARAMS:
@@ -442,7 +467,7 @@ LIMITS = {
     "tanh": (1.0, -1.0, 0.0, 0.0), "elu": (math.inf, -1.0, 1.0, 0.0),
     "softplus": (math.inf, 0.0, 1.0, 0.0), "gelu_tanh": (math.inf, 0.0, 1.0, 0.0),
     "gelu": (math.inf, 0.0, 1.0, 0.0), "relu": (math.inf, 0.0, 1.0, 0.0),
-    "leaky_relu": (math.inf, -math.inf, 1.0, 0.01),
+    "leaky_relu": (math.inf, -math.inf, 1.0, 0.01), "sigmoid": (1.0, 0.0, 0.0, 0.0),
 }
 
 
@@ -453,7 +478,7 @@ def test_fast_activation_infinities_and_nan_are_the_mathematical_limits(case):
     x = torch.zeros(N17, dtype=dt)
     x[:3] = torch.tensor([math.inf, -math.inf, math.nan])
     x.requires_grad_()
-    y = impl.fn(x, **ACT_PARAMS[impl.name])
+    y = impl.fn(x, **_act_params(impl))
     (g,) = torch.autograd.grad(y, x, torch.ones_like(y))
     f_pos, f_neg, d_pos, d_neg = LIMITS[impl.name]
     torch.testing.assert_close(y[:2].double(), torch.tensor([f_pos, f_neg], dtype=torch.float64),
@@ -495,6 +520,60 @@ def test_fast_outputs_behave_like_pytorchs():
         y.sum().backward()
         assert y.untyped_storage().resizable()
         y.detach().resize_(3)
+
+
+@pytest.mark.parametrize("name", ["relu", "silu", "sigmoid"])
+def test_large_fast_outputs_are_ordinary_tensors_and_never_overwritten(name):
+    # from 32 MiB on the outputs and gradients reuse storages nothing refers to any
+    # more: a second call must leave the first output alone, in-place ops and resizing
+    # work, and the values are PyTorch's op's (relu: bit for bit)
+    if not NATIVE:
+        pytest.skip("native library not built (no C compiler)")
+    n = T.MIN_POOLED
+    x = _act_input(n, torch.float32).requires_grad_()
+    op = getattr(A, name)
+    with K.enable():
+        assert K.lookup(name, x, **_act_params(T.TABLE[name][0])).impl == "native"
+        y1 = op(x)
+        keep = y1.detach().clone()
+        y2 = op(-x)
+    assert y1._base is None and y2._base is None
+    torch.testing.assert_close(y1.detach(), keep, rtol=0, atol=0)
+    tol = {"rtol": 0, "atol": 0} if name == "relu" else {"rtol": 4e-7, "atol": 1e-7}
+    torch.testing.assert_close(y2.detach(), op(-x.detach()), **tol)
+    y1.backward(torch.ones_like(y1))
+    g1 = x.grad.clone()
+    with K.enable():
+        op(x).backward(torch.ones_like(y1))  # the second gradient accumulates
+    torch.testing.assert_close(x.grad, 2 * g1, rtol=0, atol=0)
+    nn.functional.dropout(y2, 0.5, training=True, inplace=True)  # in place on the output
+    y2.detach().resize_(n + 1)
+    xc = x.detach().reshape(8, 64, 128, 128).to(memory_format=torch.channels_last)
+    with K.enable():
+        yc = op(xc.requires_grad_())
+    assert yc.is_contiguous(memory_format=torch.channels_last)
+    torch.testing.assert_close(yc.detach(), op(xc.detach()), **tol)
+    yc.backward(torch.ones(yc.shape))  # a contiguous gradient for a channels-last output
+    assert xc.grad.is_contiguous(memory_format=torch.channels_last)
+    torch.testing.assert_close(xc.grad, g1.reshape(xc.shape), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu"])
+def test_mask_form_keeps_a_channels_last_layout(name):
+    if not NATIVE:
+        pytest.skip("native library not built (no C compiler)")
+    x = _act_input(N17, torch.float32).reshape(2, 16, 64, 64)
+    xc = x.to(memory_format=torch.channels_last).requires_grad_()
+    with K.enable():
+        y = getattr(A, name)(xc, memory_efficient=True)
+    assert y.is_contiguous(memory_format=torch.channels_last)
+    g = torch.randn(y.shape, generator=torch.Generator().manual_seed(2))  # contiguous
+    y.backward(g)
+    xr = x.clone().requires_grad_()
+    r = F.relu(xr) if name == "relu" else F.leaky_relu(xr, 0.01)
+    r.backward(g)
+    torch.testing.assert_close(y.detach(), r.detach(), rtol=0, atol=0)
+    torch.testing.assert_close(xc.grad, xr.grad, rtol=0, atol=0)
 
 
 def test_enable_is_a_function_and_a_context_manager():

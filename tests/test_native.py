@@ -566,8 +566,10 @@ def test_relu_mask_semantics_match_pytorch(slope: float) -> None:
     x = torch.tensor([-2.0, -0.0, 0.0, 1e-30, -1e-30, 3.0, math.inf, -math.inf, math.nan,
                       1e38, -1e38])
     y, mask = N.relu_forward(x, slope)
-    assert mask.dtype is torch.bool and mask.shape == x.shape
+    assert mask.dtype is torch.uint8 and mask.shape == ((x.numel() + 7) // 8,)
+    bits = torch.tensor([(int(mask[i // 8]) >> (i % 8)) & 1 for i in range(x.numel())])
     g = torch.linspace(0.5, 1.5, x.numel())
+    g[0] = math.inf  # masked off: relu's gradient is 0 there (not 0 * inf)
     dx = N.relu_backward(mask, g, slope)
     xr = x.clone().requires_grad_()
     ty = F.relu(xr) if slope == 0.0 else F.leaky_relu(xr, slope)
@@ -577,8 +579,92 @@ def test_relu_mask_semantics_match_pytorch(slope: float) -> None:
     torch.testing.assert_close(y, ty.detach(), rtol=0, atol=0, equal_nan=True)
     torch.testing.assert_close(dx, xr.grad, rtol=0, atol=0)
     if slope == 0.0:
-        assert bool(mask[8]) and float(dx[8]) == pytest.approx(float(g[8]))
+        assert bool(bits[8]) and float(dx[8]) == pytest.approx(float(g[8]))
     else:
-        assert not bool(mask[8]) and float(dx[8]) == pytest.approx(slope * float(g[8]))
+        assert not bool(bits[8]) and float(dx[8]) == pytest.approx(slope * float(g[8]))
+    torch.testing.assert_close(bits.bool(), (x > 0) | (torch.isnan(x) & (slope == 0.0)))
 
 
+
+
+# ------------------------------------------------------------------ 3. streaming stores
+STREAM_N = (8 << 20) // 4 + 37  # above the 8 MiB per output where stores stream; odd tail
+
+
+def _lib_call(fn: str, *args: object) -> None:
+    getattr(N.library(), fn)(*args)
+
+
+def _misaligned(n: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """``n`` elements starting 12 bytes past a 64-byte boundary: head, body and tail."""
+    return torch.full((n + 16,), math.nan, dtype=dtype)[3:3 + n]
+
+
+def _pieces(fn, n: int, piece: int = 1 << 20) -> torch.Tensor:
+    """``fn(a, b)``'s output over [a, b) pieces below the streaming size, concatenated."""
+    return torch.cat([fn(a, min(a + piece, n)) for a in range(0, n, piece)])
+
+
+@needs_lib
+@pytest.mark.parametrize("kind", list(N.ACT_KINDS))
+def test_streamed_outputs_equal_plain_ones(kind: str) -> None:
+    # the same element-wise math tile by tile through streaming stores, at an output
+    # that starts off a vector boundary and ends in a partial vector: the same values
+    # as the plain stores of calls below the streaming size (2 ulps for the vector and
+    # scalar forms of one formula), and no element left unwritten (NaN-filled buffers)
+    n = STREAM_N
+    p = PARAMS.get(kind, (0.0, 0.0))
+    g = torch.Generator().manual_seed(7)
+    x = torch.randn(n, generator=g) * 8
+    gr = torch.randn(n, generator=g)
+    k, nt = N.ACT_KINDS[kind], torch.get_num_threads()
+    y, d, dx = _misaligned(n), _misaligned(n), _misaligned(n)
+    _lib_call("actloss_act_forward", k, x.data_ptr(), y.data_ptr(), d.data_ptr(), n, *p, nt)
+    _lib_call("actloss_act_backward", k, x.data_ptr(), gr.data_ptr(), dx.data_ptr(), n, *p, nt)
+    ry = _pieces(lambda a, b: N.act_forward(kind, x[a:b], *p, with_derivative=True)[0], n)
+    rd = _pieces(lambda a, b: N.act_forward(kind, x[a:b], *p, with_derivative=True)[1], n)
+    rdx = _pieces(lambda a, b: N.act_backward(kind, x[a:b], gr[a:b], *p), n)
+    for got, ref in ((y, ry), (d, rd), (dx, rdx)):
+        torch.testing.assert_close(got, ref, rtol=4 * EPS32, atol=1e-37, equal_nan=False)
+    if kind in ("sigmoid", "tanh", "elu"):
+        out = _misaligned(n)
+        _lib_call("actloss_act_backward_from_output", k, y.data_ptr(), gr.data_ptr(),
+                  out.data_ptr(), n, p[0], nt)
+        ref = _pieces(lambda a, b: N.act_backward_from_output(kind, ry[a:b], gr[a:b], p[0]), n)
+        torch.testing.assert_close(out, ref, rtol=4 * EPS32, atol=1e-37)
+
+
+@needs_lib
+@pytest.mark.parametrize("slope", [0.0, 0.2])
+def test_streamed_relu_mask_equals_plain(slope: float) -> None:
+    n = STREAM_N
+    g = torch.Generator().manual_seed(8)
+    x = torch.randn(n, generator=g)
+    x[:4] = torch.tensor([math.nan, -0.0, math.inf, -math.inf])
+    gr = torch.randn(n, generator=g)
+    y, dx = _misaligned(n), _misaligned(n)
+    nb = (n + 7) // 8
+    mask = torch.full((nb + 16,), 0xA5, dtype=torch.uint8)[5:5 + nb]
+    nt = torch.get_num_threads()
+    _lib_call("actloss_relu_forward", x.data_ptr(), y.data_ptr(), mask.data_ptr(), n, slope, nt)
+    _lib_call("actloss_relu_backward", mask.data_ptr(), gr.data_ptr(), dx.data_ptr(), n, slope,
+              nt)
+    xr = x.clone().requires_grad_()
+    ty = F.relu(xr) if slope == 0.0 else F.leaky_relu(xr, slope)
+    ty.backward(gr)
+    torch.testing.assert_close(y, ty.detach(), rtol=0, atol=0, equal_nan=True)
+    torch.testing.assert_close(dx, xr.grad, rtol=0, atol=0)
+    assert int(mask[-1]) >> (n % 8) == 0  # the bits past the end are clear
+
+
+@needs_lib
+@pytest.mark.parametrize("n", [1000, STREAM_N])
+def test_saved_derivative_backward_is_one_rounded_product(n: int) -> None:
+    # g f'(x) from the saved f'(x): one float32 multiplication, as torch.mul rounds it
+    g = torch.Generator().manual_seed(9)
+    d, gr = torch.randn(n, generator=g), torch.randn(n, generator=g)
+    torch.testing.assert_close(N.act_mul(d, gr), gr * d, rtol=0, atol=0)
+    out = _misaligned(n)
+    _lib_call("actloss_act_mul", d.data_ptr(), gr.data_ptr(), out.data_ptr(), n,
+              torch.get_num_threads())
+    torch.testing.assert_close(out, gr * d, rtol=0, atol=0)

@@ -1,7 +1,8 @@
 """The buffer pool of the fast paths (actloss.kernels._pool).
 
-The pool serves only what a fast implementation keeps for its own backward (the saved
-derivative or mask); every tensor handed to the caller is PyTorch's own allocation.
+The pool serves what a fast implementation keeps for its own backward (the saved
+derivative or mask) from its own mappings, and the outputs and gradients it hands to the
+caller as PyTorch storages it reuses once nothing else refers to them (``output_like``).
 References: gradients are compared with PyTorch's op on the same input.
 """
 
@@ -25,15 +26,18 @@ MiB = 1 << 20
 @pytest.fixture(autouse=True)
 def _fresh_pool():
     """Each test starts with an empty pool at the default limit, its hit and miss counts
-    at zero (the fast paths of earlier tests use the pool too), and leaves it so."""
+    at zero (the fast paths of earlier tests use the pool too), and leaves it so; output
+    storages that earlier tests still hold are forgotten (not reused, not counted)."""
     gc.collect()
     _pool.set_pool_limit(_pool.DEFAULT_LIMIT_BYTES)
     _pool.empty_cache()
+    _pool._drop_outputs(0)  # outputs other tests still hold: theirs, no longer counted
     _pool._counts["hits"] = _pool._counts["misses"] = 0
     yield
     gc.collect()
     _pool.set_pool_limit(_pool.DEFAULT_LIMIT_BYTES)
     _pool.empty_cache()
+    _pool._drop_outputs(0)
 
 
 @pytest.fixture
@@ -204,8 +208,9 @@ def test_public_names():
 
 
 # ------------------------------------------------- what the fast paths take from it
-def test_fast_paths_pool_only_what_they_save(monkeypatch):
-    # the real threshold: 8M float32 elements are 32 MiB; the native silu saves f'(x)
+def test_fast_paths_reuse_their_outputs(monkeypatch):
+    # the real threshold: 8M float32 elements are 32 MiB; the native silu's output and
+    # gradient are PyTorch storages the pool reuses (it saves only x)
     if _native.library() is None:
         pytest.skip("native library not built")
     from actloss import activations as A
@@ -216,9 +221,9 @@ def test_fast_paths_pool_only_what_they_save(monkeypatch):
     for _ in range(2):
         with K.enable():
             y = A.silu(x)
-        assert not _is_pooled(y)  # the output is PyTorch's allocation: resizable
+        assert not _is_pooled(y) and y._base is None  # PyTorch's storage: resizable
         y.backward(torch.ones_like(y))
-        assert not _is_pooled(x.grad)
+        assert not _is_pooled(x.grad) and x.grad._base is None
         ref = torch.sigmoid(x.detach().double())
         ref = ref * (1 + x.detach().double() * (1 - ref))
         torch.testing.assert_close(x.grad.double(), ref, rtol=1e-5, atol=1e-6)
@@ -226,9 +231,9 @@ def test_fast_paths_pool_only_what_they_save(monkeypatch):
         x.grad = None
         gc.collect()
     s = _pool.pool_stats()
-    # the first pass maps the saved derivative; the second reuses it
-    assert s.misses - before.misses <= 1 and s.hits - before.hits >= 1, s
-    assert s.live_bytes == 0
+    # the first pass makes the output and the gradient; the second reuses both
+    assert s.misses - before.misses == 2 and s.hits - before.hits == 2, s
+    assert s.live_bytes == 0 and s.idle_bytes == 2 * n * 4
 
 
 def test_concurrent_requests_and_returns(low_threshold):
@@ -268,3 +273,90 @@ def test_mappings_without_posix_flags(monkeypatch):
     assert len(buf) == 1 << 21
     buf[:4] = b"abcd"
     assert bytes(buf[:4]) == b"abcd"
+
+
+# ------------------------------------------------------------------- reused outputs
+def _big(n: int = _pool.POOL_MIN_BYTES // 4) -> torch.Tensor:
+    return torch.empty(n)
+
+
+def test_small_outputs_are_plain_allocations():
+    y = _pool.output_like(torch.empty(1000))
+    assert y.shape == (1000,) and y._base is None
+    assert _pool.pool_stats().misses == 0
+
+
+def test_outputs_are_reused_only_when_nothing_refers_to_them():
+    x = _big()
+    y = _pool.output_like(x)
+    assert y._base is None and y.untyped_storage().resizable()
+    assert y.shape == x.shape and y.stride() == x.stride() and y.dtype == x.dtype
+    first = y.data_ptr()
+    y.fill_(1.0)
+    other = _pool.output_like(x)  # y is alive: a new storage
+    assert other.data_ptr() != first and float(y[-1]) == 1.0
+    view = y[5:]
+    del y
+    assert _pool.output_like(x).data_ptr() != first  # a view still refers to it
+    del view
+    y = _pool.output_like(x)
+    assert y.data_ptr() == first  # reused
+    storage = y.untyped_storage()
+    del y
+    assert _pool.output_like(x).data_ptr() != first  # a Python reference to the storage
+    del storage
+    assert _pool.output_like(x).data_ptr() == first
+    del other
+
+
+def test_resized_or_shared_outputs_are_never_reused():
+    x = _big()
+    for change in (lambda t: t.resize_(x.numel() + 1), lambda t: t.share_memory_()):
+        _pool.empty_cache()
+        y = _pool.output_like(x)
+        change(y)  # a new storage under the same PyTorch storage object
+        y.fill_(3.0)
+        hits = _pool.pool_stats().hits
+        z = _pool.output_like(x)
+        z.fill_(0.0)
+        assert _pool.pool_stats().hits == hits and float(y[-1]) == 3.0
+        del y
+        gc.collect()
+        w = _pool.output_like(x)  # never the changed storage: a new one
+        assert _pool.pool_stats().hits == hits
+        del z, w
+        assert all(not e[0].is_shared() and e[0].nbytes() == e[2] for e in _pool._outputs)
+
+
+def test_outputs_keep_a_channels_last_layout():
+    x = torch.empty(4, 64, 256, 128).to(memory_format=torch.channels_last)  # 32 MiB
+    y = _pool.output_like(x)
+    assert y.is_contiguous(memory_format=torch.channels_last) and y.stride() == x.stride()
+
+
+def test_output_bytes_respect_the_limit_and_empty_cache():
+    x = _big()
+    size = x.numel() * 4
+    _pool.set_pool_limit(3 * size)
+    held = [_pool.output_like(x) for _ in range(5)]  # more than the limit, all alive
+    s = _pool.pool_stats()
+    assert s.live_bytes + s.idle_bytes <= 3 * size
+    _pool.empty_cache()  # drops idle storages only: the live ones are reused later
+    assert _pool.pool_stats().live_bytes == s.live_bytes
+    del held
+    gc.collect()
+    s = _pool.pool_stats()
+    assert s.idle_bytes <= 3 * size and s.live_bytes == 0
+    _pool.empty_cache()
+    assert _pool.pool_stats().idle_bytes == 0
+
+
+def test_bypass_and_a_zero_limit_give_plain_outputs():
+    x = _big()
+    with _pool.bypass():
+        y = _pool.output_like(x)
+    assert _pool.pool_stats().live_bytes == 0
+    _pool.set_pool_limit(0)
+    z = _pool.output_like(x)
+    assert _pool.pool_stats().live_bytes == 0 and _pool.pool_stats().misses == 0
+    del y, z

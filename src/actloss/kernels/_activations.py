@@ -6,12 +6,15 @@ the implementation's stated error bound (:mod:`actloss.kernels._table`).
 
 * The native forms (float32 CPU, :mod:`actloss.kernels._native`) compute f(x), and f'(x)
   where it is saved, in one vectorised C pass; the backward is one multiplication (or one
-  native pass from the saved output, or from the input with ``memory_efficient=True``).
+  native pass from the saved output, or from the input: always for silu, softplus and
+  mish, whose f'(x) costs less to recompute than to store and read back, and for the
+  others with ``memory_efficient=True``). ReLU and leaky ReLU save a one-bit mask.
 * The eager mish computes the value and the derivative from one exponential, block by
   block while the block is in cache (float32 and float64).
 
-Outputs are fresh PyTorch tensors with the input's strides (a channels-last input gives
-a channels-last output), never views: in-place ops after them work as after PyTorch's.
+Outputs are PyTorch tensors with the input's strides (a channels-last input gives a
+channels-last output), never views: in-place ops after them work as after PyTorch's.
+Large ones reuse storages nothing refers to any more (:func:`_pool.output_like`).
 Every backward that is asked to build a graph (``create_graph=True``) recomputes the
 gradient with PyTorch's differentiable op instead (:func:`reference_grads`), so double
 backward always works.
@@ -63,6 +66,7 @@ def _slow_backward(ctx: object, x: torch.Tensor, g: torch.Tensor) -> torch.Tenso
 
 # ------------------------------------------------------------------- native forms
 _FROM_OUTPUT = ("tanh", "elu", "sigmoid")  # derivative from the output, as PyTorch's
+_RECOMPUTE = ("silu", "softplus", "mish")  # f'(x) recomputed from x: cheaper than saved
 
 
 class _NativeSaved(torch.autograd.Function):
@@ -89,7 +93,7 @@ class _NativeSaved(torch.autograd.Function):
         elif ctx.recompute:
             dx = _native.act_backward(ctx.kind, _native.dense(x), g, *ctx.p)
         else:
-            dx = torch.mul(g, saved[1])
+            dx = _native.act_mul(saved[1], g)
         return dx, None, None, None, None, None, None
 
 
@@ -114,12 +118,14 @@ class _NativeFromOutput(torch.autograd.Function):
 
 
 class _NativeMask(torch.autograd.Function):
-    """ReLU / leaky ReLU in one native pass, saving a one-byte mask 1[x > 0]."""
+    """ReLU / leaky ReLU in one native pass, saving a one-bit mask 1[x > 0]."""
 
     @staticmethod
     def forward(ctx, x, name, slope, params):  # type: ignore[override]
-        y, mask = _native.relu_forward(_native.dense(x), slope)
+        xd = _native.dense(x)
+        y, mask = _native.relu_forward(xd, slope)
         ctx.name, ctx.slope, ctx.params = name, slope, params
+        ctx.stride = xd.stride()
         ctx.save_for_backward(x, mask)
         return y
 
@@ -129,7 +135,7 @@ class _NativeMask(torch.autograd.Function):
         if torch.is_grad_enabled():
             dx = _slow_backward(ctx, x, g)
         else:
-            dx = _native.relu_backward(mask, g, ctx.slope)
+            dx = _native.relu_backward(mask, g, ctx.slope, ctx.stride)
         return dx, None, None, None
 
 
@@ -150,12 +156,13 @@ def native_act(name: str, kind: str, x: torch.Tensor, p1: float = 0.0, p2: float
         return _native.act_forward(kind, _native.dense(x), p1, p2)[0]
     if kind in _FROM_OUTPUT:
         return _NativeFromOutput.apply(x, name, kind, p1, params)
-    return _NativeSaved.apply(x, name, kind, p1, p2, memory_efficient, params)
+    return _NativeSaved.apply(x, name, kind, p1, p2, memory_efficient or kind in _RECOMPUTE,
+                              params)
 
 
 def native_mask(name: str, x: torch.Tensor, slope: float,
                 params: dict | None = None) -> torch.Tensor:
-    """ReLU (``slope = 0``) or leaky ReLU saving a one-byte mask."""
+    """ReLU (``slope = 0``) or leaky ReLU saving a one-bit mask."""
     params = _plain_params(params)
     if not _wants_grad(x):
         kind = "leaky_relu" if slope else "relu"

@@ -65,6 +65,7 @@ __all__ = [
     "act_backward",
     "act_backward_from_output",
     "act_forward",
+    "act_mul",
     "build",
     "cache_dir",
     "flags",
@@ -92,7 +93,7 @@ BUILD_TIMEOUT_S = 120.0
 MANIFEST = "manifest.json"
 SYMBOLS = ("actloss_version", "actloss_act_forward", "actloss_act_backward",
            "actloss_act_backward_from_output", "actloss_relu_forward",
-           "actloss_relu_backward", "actloss_loss")
+           "actloss_relu_backward", "actloss_loss", "actloss_act_mul")
 
 #: kind numbers of the C enums (``csrc/actloss_kernels.c``)
 ACT_KINDS = {"sigmoid": 0, "tanh": 1, "silu": 2, "gelu": 3, "gelu_tanh": 4, "mish": 5,
@@ -352,6 +353,8 @@ def _bind(path: Path) -> ctypes.CDLL:
     lib.actloss_act_backward_from_output.argtypes = [ctypes.c_int, ptr, ptr, ptr, i64, f32,
                                                      ctypes.c_int]
     lib.actloss_act_backward_from_output.restype = ctypes.c_int
+    lib.actloss_act_mul.argtypes = [ptr, ptr, ptr, i64, ctypes.c_int]
+    lib.actloss_act_mul.restype = None
     lib.actloss_relu_forward.argtypes = [ptr, ptr, ptr, i64, f32, ctypes.c_int]
     lib.actloss_relu_forward.restype = None
     lib.actloss_relu_backward.argtypes = [ptr, ptr, ptr, i64, f32, ctypes.c_int]
@@ -584,11 +587,12 @@ def act_forward(kind: str, x: torch.Tensor, p1: float = 0.0, p2: float = 0.0, *,
                 with_derivative: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
     """``(f(x), f'(x) or None)`` for a float32 CPU tensor ``x`` from :func:`dense`.
 
-    ``f(x)`` is a PyTorch allocation with ``x``'s strides; ``f'(x)`` comes from the pool.
+    ``f(x)`` is a PyTorch storage with ``x``'s strides (:func:`_pool.output_like`);
+    ``f'(x)`` comes from the pool.
     """
     lib = library()
     assert lib is not None
-    y = torch.empty_like(x)
+    y = _pool.output_like(x)
     d = _saved_like(x) if with_derivative else None
     lib.actloss_act_forward(ACT_KINDS[kind], x.data_ptr(), y.data_ptr(), _ptr(d), x.numel(),
                             p1, p2, torch.get_num_threads())
@@ -601,7 +605,7 @@ def act_backward(kind: str, x: torch.Tensor, g: torch.Tensor, p1: float = 0.0,
     lib = library()
     assert lib is not None
     gc = like(g, x)
-    dx = torch.empty_like(x)
+    dx = _pool.output_like(x)
     lib.actloss_act_backward(ACT_KINDS[kind], x.data_ptr(), gc.data_ptr(), dx.data_ptr(),
                              x.numel(), p1, p2, torch.get_num_threads())
     return dx
@@ -613,7 +617,7 @@ def act_backward_from_output(kind: str, y: torch.Tensor, g: torch.Tensor,
     lib = library()
     assert lib is not None
     gc = like(g, y)
-    dx = torch.empty_like(y)
+    dx = _pool.output_like(y)
     rc = lib.actloss_act_backward_from_output(ACT_KINDS[kind], y.data_ptr(), gc.data_ptr(),
                                               dx.data_ptr(), y.numel(), p1,
                                               torch.get_num_threads())
@@ -622,23 +626,41 @@ def act_backward_from_output(kind: str, y: torch.Tensor, g: torch.Tensor,
     return dx
 
 
-def relu_forward(x: torch.Tensor, slope: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(max(x, 0) + slope min(x, 0), mask)`` with ``mask = 1[x > 0]`` as ``torch.bool``."""
+def act_mul(d: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+    """``g d`` for a saved (dense) derivative ``d``, in ``d``'s strides."""
     lib = library()
     assert lib is not None
-    y = torch.empty_like(x)
-    mask = _saved_like(x, torch.bool)
+    gc = like(g, d)
+    dx = _pool.output_like(d)
+    lib.actloss_act_mul(d.data_ptr(), gc.data_ptr(), dx.data_ptr(), d.numel(),
+                        torch.get_num_threads())
+    return dx
+
+
+def relu_forward(x: torch.Tensor, slope: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(max(x, 0) + slope min(x, 0), mask)`` for a dense ``x``: ``mask`` holds one bit
+    per element in memory order (bit ``i % 8`` of byte ``i // 8``: ``1[x > 0]``, for
+    ReLU ``1[not x <= 0]``), ``(numel + 7) // 8`` bytes of ``torch.uint8``."""
+    lib = library()
+    assert lib is not None
+    y = _pool.output_like(x)
+    mask = _pool.empty(((x.numel() + 7) // 8,), torch.uint8, x.device)
     lib.actloss_relu_forward(x.data_ptr(), y.data_ptr(), mask.data_ptr(), x.numel(), slope,
                              torch.get_num_threads())
     return y, mask
 
 
-def relu_backward(mask: torch.Tensor, g: torch.Tensor, slope: float = 0.0) -> torch.Tensor:
-    """``g`` where ``mask`` is set, ``slope g`` elsewhere."""
+def relu_backward(mask: torch.Tensor, g: torch.Tensor, slope: float,
+                  stride: tuple[int, ...] | None = None) -> torch.Tensor:
+    """``g`` where the bit of ``mask`` (from :func:`relu_forward` of a dense ``x``) is
+    set, ``slope g`` elsewhere (0 for ReLU), in ``x``'s strides ``stride`` (default
+    contiguous)."""
     lib = library()
     assert lib is not None
-    gc = like(g, mask)
-    dx = torch.empty_like(gc)
+    stride = tuple(stride) if stride is not None else torch.empty(g.shape, device="meta").stride()
+    gc = g if g.stride() == stride else torch.empty_strided(
+        g.shape, stride, dtype=g.dtype, device=g.device).copy_(g)
+    dx = _pool.output_like(gc)
     lib.actloss_relu_backward(mask.data_ptr(), gc.data_ptr(), dx.data_ptr(), gc.numel(), slope,
                               torch.get_num_threads())
     return dx

@@ -16,15 +16,21 @@ size first. Like PyTorch's CUDA caching allocator, it trades idle memory for spe
 :func:`empty_cache` unmaps every idle buffer and ``set_pool_limit(0)`` (or the
 environment variable ``ACTLOSS_POOL_MB=0``) turns the pool off.
 
-Only the tensors a fast path saves for its own backward (a derivative, a mask) come from
-the pool, and only from :data:`POOL_MIN_BYTES` on; every tensor handed to the caller,
-outputs and gradients alike, is PyTorch's own allocation (resizable, never a view).
+The tensors a fast path saves for its own backward (a derivative, a mask) come from
+these mappings, from :data:`POOL_MIN_BYTES` on. The outputs and gradients the native
+activations hand to the caller are PyTorch's own storages (``torch.UntypedStorage``:
+resizable, never a view), and from :data:`POOL_MIN_BYTES` on the pool keeps a reference
+to them (:func:`output_like`): a storage that nothing else refers to any more (no tensor,
+no Python reference) is handed out again instead of a fresh mapping. Those count against
+the same limit (live or idle), and :func:`empty_cache` drops the idle ones.
 """
 
 from __future__ import annotations
 
 import mmap
 import os
+import sys
+import threading
 import warnings
 import weakref
 from collections.abc import Iterator
@@ -42,6 +48,7 @@ __all__ = [
     "empty",
     "empty_cache",
     "empty_like",
+    "output_like",
     "pool_limit",
     "pool_stats",
     "pooled",
@@ -119,6 +126,7 @@ def set_pool_limit(limit_bytes: int) -> None:
     global _limit
     _limit = check_param("set_pool_limit", _LIMIT, limit_bytes)
     _trim(0)
+    _drop_outputs(_limit)
 
 
 def pool_limit() -> int:
@@ -129,13 +137,18 @@ def pool_limit() -> int:
 def pool_stats() -> PoolStats:
     """Idle and live bytes, the limit and the hit and miss counts."""
     live = sum(len(entry[1]) for entry in list(_live.values()))
-    return PoolStats(_idle_bytes(), live, _limit, _counts["hits"], _counts["misses"])
+    out_idle, out_live = _output_bytes()
+    return PoolStats(_idle_bytes() + out_idle, live + out_live, _limit, _counts["hits"],
+                     _counts["misses"])
 
 
 def empty_cache() -> None:
     """Unmap every idle buffer; buffers under live tensors return to the pool later."""
     for size in list(_idle):
         _idle.pop(size, None)
+    with _out_lock:
+        for e in [e for e in _outputs if _unused(e)]:
+            _outputs.remove(e)
 
 
 def _idle_bytes() -> int:
@@ -245,3 +258,93 @@ def empty(shape: tuple[int, ...] | torch.Size, dtype: torch.dtype,
 def empty_like(t: torch.Tensor) -> torch.Tensor:
     """:func:`empty` with ``t``'s shape, dtype and device (always contiguous)."""
     return empty(t.shape, t.dtype, t.device)
+
+
+# ------------------------------------------------------------------ recycled outputs
+# [storage, its data pointer and size when made, last use]: storages the pool made and
+# still refers to, live (a tensor or a Python reference elsewhere) or idle
+_outputs: list[list] = []
+_out_lock = threading.Lock()
+
+
+def _refs(entry: list) -> int:
+    """Python references to ``entry[0]``, as counted from here."""
+    obj = entry[0]
+    return sys.getrefcount(obj)
+
+
+_BASE_REFS = _refs([object()])  # an object referred to by its entry only
+
+
+def _unused(entry: list) -> bool:
+    """Whether only the pool refers to the storage of ``entry`` (no tensor holds it, no
+    Python reference to it exists) and it is as the pool made it (not resized, not moved
+    to shared memory): only then may its memory be written again."""
+    if _refs(entry) != _BASE_REFS:
+        return False
+    s = entry[0]
+    return (torch._C._storage_Use_Count(s._cdata) == 1 and s.data_ptr() == entry[1]
+            and s.nbytes() == entry[2] and not s.is_shared())
+
+
+def _output_bytes() -> tuple[int, int]:
+    """(idle, live) bytes of the storages the pool refers to."""
+    with _out_lock:
+        idle = sum(e[2] for e in _outputs if _unused(e))
+        total = sum(e[2] for e in _outputs)
+    return idle, total - idle
+
+
+def _drop_outputs(keep: int) -> None:
+    """Forget storages until at most ``keep`` bytes are referred to: idle ones first
+    (their memory is freed), then the least recently handed out live ones (their
+    memory stays with whoever holds it)."""
+    with _out_lock:
+        _drop_locked(keep)
+
+
+def _drop_locked(keep: int) -> None:
+    total = sum(e[2] for e in _outputs)
+    for idle_first in (True, False):
+        for e in sorted(_outputs, key=lambda e: e[3]):
+            if total <= keep:
+                return
+            if not idle_first or _unused(e):
+                _outputs.remove(e)
+                total -= e[2]
+
+
+def _output_storage(nbytes: int) -> torch.UntypedStorage:
+    size = -(-nbytes // _GRANULE) * _GRANULE
+    with _out_lock:
+        _counts["clock"] += 1
+        stale = [e for e in _outputs if e[0].data_ptr() != e[1] or e[0].nbytes() != e[2]]
+        for e in stale:  # resized by their holder: never the pool's again
+            _outputs.remove(e)
+        for e in _outputs:
+            if e[2] == size and _unused(e):
+                e[3] = _counts["clock"]
+                _counts["hits"] += 1
+                return e[0]
+        _counts["misses"] += 1
+        storage = torch.UntypedStorage(size)
+        if size <= _limit:
+            _drop_locked(_limit - size)
+            _outputs.append([storage, storage.data_ptr(), size, _counts["clock"]])
+        return storage
+
+
+def output_like(x: torch.Tensor) -> torch.Tensor:
+    """An uninitialised tensor with ``x``'s shape, strides, dtype and device, for an
+    output or a gradient handed to the caller (``x`` dense: contiguous or channels-last).
+
+    Below :data:`POOL_MIN_BYTES` (or with the pool off or bypassed) it is
+    ``torch.empty_like(x)``; from there on, a PyTorch storage the pool keeps a reference
+    to, reused once nothing else refers to it. Either way an ordinary tensor: not a view,
+    resizable, in-place operations allowed.
+    """
+    nbytes = x.numel() * x.element_size()
+    if not pooled(nbytes, x.device):
+        return torch.empty_like(x)
+    storage = _output_storage(nbytes)
+    return torch.empty(0, dtype=x.dtype).set_(storage, 0, x.shape, x.stride())

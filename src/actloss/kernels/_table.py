@@ -27,7 +27,7 @@ import torch
 
 from actloss.kernels import _activations as A
 from actloss.kernels import _elementwise_losses as E
-from actloss.kernels import _native
+from actloss.kernels import _native, _pool
 from actloss.kernels import _region_losses as R
 from actloss.kernels import _softmax_losses as S
 
@@ -37,6 +37,9 @@ F32 = (torch.float32,)
 F32_64 = (torch.float32, torch.float64)
 ALL_FLOAT = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
 MIN_ACT = 1 << 17  # below this, per-call overhead outweighs a gain: PyTorch's op runs
+#: where the native form's gain is the reused output storages (PyTorch's op faults in
+#: fresh mappings for outputs of 32 MiB and up): only there, and only with the pool on
+MIN_POOLED = _pool.POOL_MIN_BYTES // 4
 MIN_LOSS = 1 << 16
 
 Rule = Callable[..., bool]
@@ -109,8 +112,15 @@ def _eager_mish(x: torch.Tensor, **p: Any) -> torch.Tensor:
     return A.eager_mish(x, bool(p.get("memory_efficient", False)))
 
 
-def _memory_efficient(x: torch.Tensor, **p: Any) -> bool:
-    return bool(p.get("memory_efficient", False))
+def _pooled(x: torch.Tensor, **p: Any) -> bool:
+    """The outputs come from reused storages (:func:`_pool.output_like`): without them
+    the forms routed under this rule are no faster than PyTorch's op."""
+    return _pool.pooled(x.numel() * x.element_size(), x.device)
+
+
+def _mask_rule(x: torch.Tensor, **p: Any) -> bool:
+    """The mask form: asked for (``memory_efficient``), or where it is faster."""
+    return bool(p.get("memory_efficient", False)) or _pooled(x)
 
 
 # ------------------------------------------------------------------------ losses
@@ -188,22 +198,26 @@ def _lce_rule(h: torch.Tensor, w: torch.Tensor, t: torch.Tensor, **p: Any) -> bo
 
 # ------------------------------------------------------------------------- table
 TABLE: dict[str, tuple[Impl, ...]] = {
-    "silu": (Impl("silu", "native", _act("silu", "silu"), F32, MIN_ACT, 4.0,
-                  lambda x, **p: p.get("beta", 1.0) == 1.0),),
+    "silu": (Impl("silu", "native", _act("silu", "silu"), F32, MIN_POOLED, 4.0,
+                  lambda x, **p: p.get("beta", 1.0) == 1.0 and _pooled(x)),),
     "mish": (Impl("mish", "native", _act("mish", "mish"), F32, MIN_ACT, 16.0),
              Impl("mish", "eager", _eager_mish, F32_64, MIN_ACT, 32.0)),
     "tanh": (Impl("tanh", "native", _act("tanh", "tanh"), F32, MIN_ACT, 4.0),),
     "elu": (Impl("elu", "native", _act("elu", "elu", "alpha"), F32, MIN_ACT, 4.0,
                  lambda x, **p: p.get("alpha", 1.0) > 0.0),),
     "softplus": (Impl("softplus", "native", _act("softplus", "softplus", "beta", "threshold"),
-                      F32, MIN_ACT, 4.0),),
+                      F32, MIN_POOLED, 4.0, _pooled),),
     "gelu_tanh": (Impl("gelu_tanh", "native", _gelu_fn, F32, MIN_ACT, 4.0),),
     "gelu": (Impl("gelu", "native", _gelu_fn, F32, MIN_ACT, 4.0,
-                  lambda x, **p: p.get("approximate") == "tanh"),),
-    "relu": (Impl("relu", "native", _mask("relu"), F32, MIN_ACT, 1.0, _memory_efficient),),
+                  lambda x, **p: p.get("approximate") == "tanh"),
+             Impl("gelu", "native", _act("gelu", "gelu"), F32, MIN_POOLED, 4.0,
+                  lambda x, **p: p.get("approximate", "none") == "none" and _pooled(x))),
+    "sigmoid": (Impl("sigmoid", "native", _act("sigmoid", "sigmoid"), F32, MIN_POOLED, 4.0,
+                     _pooled),),
+    "relu": (Impl("relu", "native", _mask("relu"), F32, MIN_ACT, 1.0, _mask_rule),),
     "leaky_relu": (Impl("leaky_relu", "native", _mask("leaky_relu"), F32, MIN_ACT, 1.0,
-                        lambda x, **p: _memory_efficient(x, **p)
-                        and p.get("negative_slope", 0.01) <= 1.0),),
+                        lambda x, **p: p.get("negative_slope", 0.01) <= 1.0
+                        and _mask_rule(x, **p)),),
     "bce_with_logits": (Impl("bce_with_logits", "native", _native_loss("bce_with_logits"),
                              F32, MIN_LOSS, 8.0, _bce_rule),),
     "binary_focal": (Impl("binary_focal", "native", _native_loss("binary_focal"), F32,

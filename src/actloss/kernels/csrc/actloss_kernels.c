@@ -206,6 +206,14 @@ INLINE void stage_exp_log(const float *restrict X, int64_t m, float c, float *re
 }
 
 /* ---------------------------------------------------------------- activations */
+/* On AVX-512 machines the activation loops use 512-bit vectors: they are bound by the
+ * exponential and the division, and the wider vectors issue half the instructions (about
+ * 15 % less time per element here); the rest of the file keeps the build's width. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC target("prefer-vector-width=512")
+#endif
+
 enum {
     ACT_SIGMOID = 0,
     ACT_TANH = 1,
@@ -336,23 +344,80 @@ INLINE float a_leaky_relu(float x, float slope, float p2, float *d) {
     return x > 0.0f ? x : slope * x;
 }
 
+/* Streaming stores. An output too large for the caches is written with non-temporal
+ * stores: each line goes to memory without first being read (a plain store to a line
+ * that is not cached reads it first), and the caches keep the inputs. The kernels then
+ * compute a tile of TILE elements into a buffer in L1 and stream it out; below
+ * STREAM_MIN_BYTES per output, plain stores run (the next operation reads the output
+ * back from the cache). AVX-512, AVX or SSE2 stores; elsewhere plain copies. */
+#if defined(__AVX512F__) || defined(__AVX__) || defined(__SSE2__)
+#include <immintrin.h>
+#endif
+#if defined(__AVX512F__)
+#define STREAM_ALIGN 64
+#elif defined(__AVX__)
+#define STREAM_ALIGN 32
+#elif defined(__SSE2__)
+#define STREAM_ALIGN 16
+#else
+#define STREAM_ALIGN 0
+#endif
+#define TILE 1024
+#define STREAM_MIN_BYTES ((int64_t)8 << 20)
+
+/* dst[0:nbytes] = src[0:nbytes]: plain copies up to dst's first STREAM_ALIGN boundary
+ * and for the tail, streaming stores in between (src is an aligned L1 tile) */
+INLINE void stream_copy(void *dst_, const void *src_, int64_t nbytes) {
+    char *dst = (char *)dst_;
+    const char *src = (const char *)src_;
+#if STREAM_ALIGN
+    int64_t head = (int64_t)((STREAM_ALIGN - ((uintptr_t)dst & (STREAM_ALIGN - 1)))
+                             & (STREAM_ALIGN - 1));
+    if (head > nbytes) head = nbytes;
+    memcpy(dst, src, (size_t)head);
+    int64_t j = head;
+    for (; j + STREAM_ALIGN <= nbytes; j += STREAM_ALIGN) {
+#if defined(__AVX512F__)
+        _mm512_stream_si512((__m512i *)(void *)(dst + j),
+                            _mm512_loadu_si512((const void *)(src + j)));
+#elif defined(__AVX__)
+        _mm256_stream_si256((__m256i *)(void *)(dst + j),
+                            _mm256_loadu_si256((const __m256i *)(const void *)(src + j)));
+#else
+        _mm_stream_si128((__m128i *)(void *)(dst + j),
+                         _mm_loadu_si128((const __m128i *)(const void *)(src + j)));
+#endif
+    }
+    memcpy(dst + j, src + j, (size_t)(nbytes - j));
+#else
+    memcpy(dst, src, (size_t)nbytes);
+#endif
+}
+
+/* orders the streaming stores of this thread before its later stores (and the join) */
+INLINE void stream_fence(void) {
+#if STREAM_ALIGN
+    _mm_sfence();
+#endif
+}
+
+INLINE int streams(int64_t n, int64_t elem_bytes) { return n * elem_bytes >= STREAM_MIN_BYTES; }
+
 typedef struct {
     const float *x; /* input, or the saved tensor in the backward */
     const float *g; /* backward: incoming gradient */
     float *y;       /* output (the gradient, in the backward) */
     float *d;       /* forward: f'(x) when not NULL */
     float p1, p2;
+    int stream;     /* outputs written with streaming stores (see stream_copy) */
 } act_args;
 
-/* forward (y, and d when asked) and the backward that recomputes f'(x) from x */
+/* forward (y, and d when asked) and the backward that recomputes f'(x) from x; each
+ * a loop over [b, e) (span_*) run directly, or tile by tile into L1 then streamed out */
 #define ACT_FWD_LOOP(NAME)                                                          \
-    static void fwd_##NAME(void *a_, int64_t b, int64_t e, int tid) {               \
-        (void)tid;                                                                  \
-        const act_args *a = (const act_args *)a_;                                   \
-        const float *restrict X = a->x;                                             \
-        float *restrict Y = a->y;                                                   \
-        float *restrict D = a->d;                                                   \
-        const float p1 = a->p1, p2 = a->p2;                                         \
+    INLINE void span_fwd_##NAME(const float *restrict X, float *restrict Y,         \
+                                float *restrict D, int64_t b, int64_t e,            \
+                                const float p1, const float p2) {                   \
         if (D) {                                                                    \
             _Pragma("omp simd")                                                     \
             for (int64_t i = b; i < e; ++i) {                                       \
@@ -367,22 +432,50 @@ typedef struct {
                 Y[i] = a_##NAME(X[i], p1, p2, &dv);                                 \
             }                                                                       \
         }                                                                           \
+    }                                                                               \
+    static void fwd_##NAME(void *a_, int64_t b, int64_t e, int tid) {               \
+        (void)tid;                                                                  \
+        const act_args *a = (const act_args *)a_;                                   \
+        if (!a->stream) {                                                           \
+            span_fwd_##NAME(a->x, a->y, a->d, b, e, a->p1, a->p2);                  \
+            return;                                                                 \
+        }                                                                           \
+        float TY[TILE] __attribute__((aligned(64)));                                \
+        float TD[TILE] __attribute__((aligned(64)));                                \
+        for (int64_t s0 = b; s0 < e; s0 += TILE) {                                  \
+            const int64_t m = e - s0 < TILE ? e - s0 : TILE;                        \
+            span_fwd_##NAME(a->x + s0, TY, a->d ? TD : NULL, 0, m, a->p1, a->p2);   \
+            stream_copy(a->y + s0, TY, m * 4);                                      \
+            if (a->d) stream_copy(a->d + s0, TD, m * 4);                            \
+        }                                                                           \
+        stream_fence();                                                             \
     }
 
 #define ACT_BWD_LOOP(NAME)                                                          \
-    static void bwd_##NAME(void *a_, int64_t b, int64_t e, int tid) {               \
-        (void)tid;                                                                  \
-        const act_args *a = (const act_args *)a_;                                   \
-        const float *restrict X = a->x;                                             \
-        const float *restrict G = a->g;                                             \
-        float *restrict Y = a->y;                                                   \
-        const float p1 = a->p1, p2 = a->p2;                                         \
+    INLINE void span_bwd_##NAME(const float *restrict X, const float *restrict G,   \
+                                float *restrict Y, int64_t b, int64_t e,            \
+                                const float p1, const float p2) {                   \
         _Pragma("omp simd")                                                         \
         for (int64_t i = b; i < e; ++i) {                                           \
             float dv;                                                               \
             a_##NAME(X[i], p1, p2, &dv);                                            \
             Y[i] = G[i] * dv;                                                       \
         }                                                                           \
+    }                                                                               \
+    static void bwd_##NAME(void *a_, int64_t b, int64_t e, int tid) {               \
+        (void)tid;                                                                  \
+        const act_args *a = (const act_args *)a_;                                   \
+        if (!a->stream) {                                                           \
+            span_bwd_##NAME(a->x, a->g, a->y, b, e, a->p1, a->p2);                  \
+            return;                                                                 \
+        }                                                                           \
+        float TY[TILE] __attribute__((aligned(64)));                                \
+        for (int64_t s0 = b; s0 < e; s0 += TILE) {                                  \
+            const int64_t m = e - s0 < TILE ? e - s0 : TILE;                        \
+            span_bwd_##NAME(a->x + s0, a->g + s0, TY, 0, m, a->p1, a->p2);          \
+            stream_copy(a->y + s0, TY, m * 4);                                      \
+        }                                                                           \
+        stream_fence();                                                             \
     }
 
 #define ACT_LOOPS(NAME) ACT_FWD_LOOP(NAME) ACT_BWD_LOOP(NAME)
@@ -406,44 +499,64 @@ static void fwd_softplus_staged(void *a_, int64_t b, int64_t e_end, int tid) {
     float *restrict Y = a->y;
     float *restrict D = a->d;
     const float beta = a->p1, threshold = a->p2, inv_beta = 1.0f / a->p1;
-    float E[STAGE] __attribute__((aligned(32)));
-    float R[STAGE] __attribute__((aligned(32)));
-    float LG[STAGE] __attribute__((aligned(32)));
+    float E[STAGE] __attribute__((aligned(64)));
+    float R[STAGE] __attribute__((aligned(64)));
+    float LG[STAGE] __attribute__((aligned(64)));
+    float TY[STAGE] __attribute__((aligned(64))); /* tiles of y and d when streaming */
+    float TD[STAGE] __attribute__((aligned(64)));
     for (int64_t s0 = b; s0 < e_end; s0 += STAGE) {
         const int64_t m = e_end - s0 < STAGE ? e_end - s0 : STAGE;
+        float *restrict Yo = a->stream ? TY : Y + s0;
+        float *restrict Do = a->stream ? TD : (D ? D + s0 : NULL);
         stage_exp_log(X + s0, m, beta, E, R, LG);
         _Pragma("omp simd")
         for (int64_t j = 0; j < m; ++j) {
             const float x = X[s0 + j], bx = beta * x;
             const float sp = ((bx > 0.0f ? bx : 0.0f) + LG[j]) * inv_beta;
-            Y[s0 + j] = bx > threshold ? x : sp;
+            Yo[j] = bx > threshold ? x : sp;
         }
         if (D) {
             _Pragma("omp simd")
             for (int64_t j = 0; j < m; ++j) {
                 const float bx = beta * X[s0 + j];
                 const float s = bx >= 0.0f ? R[j] : E[j] * R[j];
-                D[s0 + j] = bx > threshold ? 1.0f : s;
+                Do[j] = bx > threshold ? 1.0f : s;
             }
         }
+        if (a->stream) {
+            stream_copy(Y + s0, TY, m * 4);
+            if (D) stream_copy(D + s0, TD, m * 4);
+        }
     }
+    if (a->stream) stream_fence();
 }
 
 /* backward from the saved output, PyTorch's rules for sigmoid, tanh and elu */
 #define FROM_OUTPUT(NAME, EXPR)                                                     \
-    static void out_##NAME(void *a_, int64_t b, int64_t e, int tid) {               \
-        (void)tid;                                                                  \
-        const act_args *a = (const act_args *)a_;                                   \
-        const float *restrict Yo = a->x;                                            \
-        const float *restrict G = a->g;                                             \
-        float *restrict DX = a->y;                                                  \
-        const float p1 = a->p1;                                                     \
+    INLINE void span_out_##NAME(const float *restrict Yo, const float *restrict G,  \
+                                float *restrict DX, int64_t b, int64_t e,           \
+                                const float p1) {                                   \
         (void)p1;                                                                   \
         _Pragma("omp simd")                                                         \
         for (int64_t i = b; i < e; ++i) {                                           \
             const float y = Yo[i];                                                  \
             DX[i] = EXPR;                                                           \
         }                                                                           \
+    }                                                                               \
+    static void out_##NAME(void *a_, int64_t b, int64_t e, int tid) {               \
+        (void)tid;                                                                  \
+        const act_args *a = (const act_args *)a_;                                   \
+        if (!a->stream) {                                                           \
+            span_out_##NAME(a->x, a->g, a->y, b, e, a->p1);                         \
+            return;                                                                 \
+        }                                                                           \
+        float TY[TILE] __attribute__((aligned(64)));                                \
+        for (int64_t s0 = b; s0 < e; s0 += TILE) {                                  \
+            const int64_t m = e - s0 < TILE ? e - s0 : TILE;                        \
+            span_out_##NAME(a->x + s0, a->g + s0, TY, 0, m, a->p1);                 \
+            stream_copy(a->y + s0, TY, m * 4);                                      \
+        }                                                                           \
+        stream_fence();                                                             \
     }
 
 FROM_OUTPUT(sigmoid, G[i] * (y * (1.0f - y)))
@@ -468,7 +581,7 @@ int actloss_version(void) { return ACTLOSS_NATIVE_VERSION; }
 int actloss_act_forward(int kind, const float *x, float *y, float *d, int64_t n, float p1,
                         float p2, int nthreads) {
     if (kind < 0 || kind >= ACT_COUNT) return -1;
-    act_args a = {x, NULL, y, d, p1, p2};
+    act_args a = {x, NULL, y, d, p1, p2, streams(n, 4)};
     parallel_for(ACT_FWD[kind], &a, n, nthreads);
     return 0;
 }
@@ -477,7 +590,7 @@ int actloss_act_forward(int kind, const float *x, float *y, float *d, int64_t n,
 int actloss_act_backward(int kind, const float *x, const float *g, float *dx, int64_t n,
                          float p1, float p2, int nthreads) {
     if (kind < 0 || kind >= ACT_COUNT) return -1;
-    act_args a = {x, g, dx, NULL, p1, p2};
+    act_args a = {x, g, dx, NULL, p1, p2, streams(n, 4)};
     parallel_for(ACT_BWD[kind], &a, n, nthreads);
     return 0;
 }
@@ -487,68 +600,175 @@ int actloss_act_backward(int kind, const float *x, const float *g, float *dx, in
 int actloss_act_backward_from_output(int kind, const float *y, const float *g, float *dx,
                                      int64_t n, float p1, int nthreads) {
     if (kind < 0 || kind >= ACT_COUNT || ACT_OUT[kind] == NULL) return -1;
-    act_args a = {y, g, dx, NULL, p1, 0.0f};
+    act_args a = {y, g, dx, NULL, p1, 0.0f, streams(n, 4)};
     parallel_for(ACT_OUT[kind], &a, n, nthreads);
     return 0;
 }
 
-/* ReLU and leaky ReLU saving a one-byte mask: 1[x > 0] (for ReLU 1[!(x <= 0)], so
- * that a NaN input passes its gradient on, as PyTorch's threshold_backward does). */
+/* the backward from a saved derivative: dx = g d (a->g, a->x: d, a->y: dx) */
+INLINE void span_mul(const float *restrict D, const float *restrict G, float *restrict DX,
+                     int64_t b, int64_t e) {
+    _Pragma("omp simd")
+    for (int64_t i = b; i < e; ++i) DX[i] = G[i] * D[i];
+}
+
+static void act_mul(void *a_, int64_t b, int64_t e, int tid) {
+    (void)tid;
+    const act_args *a = (const act_args *)a_;
+    if (!a->stream) {
+        span_mul(a->x, a->g, a->y, b, e);
+        return;
+    }
+    float TY[TILE] __attribute__((aligned(64)));
+    for (int64_t s0 = b; s0 < e; s0 += TILE) {
+        const int64_t m = e - s0 < TILE ? e - s0 : TILE;
+        span_mul(a->x + s0, a->g + s0, TY, 0, m);
+        stream_copy(a->y + s0, TY, m * 4);
+    }
+    stream_fence();
+}
+
+/* dx = g d from the saved derivative d = f'(x). */
+void actloss_act_mul(const float *d, const float *g, float *dx, int64_t n, int nthreads) {
+    act_args a = {d, g, dx, NULL, 0.0f, 0.0f, streams(n, 4)};
+    parallel_for(act_mul, &a, n, nthreads);
+}
+
+/* ReLU and leaky ReLU saving a one-bit mask: bit i % 8 of byte i / 8 is 1[x_i > 0] (for
+ * ReLU 1[!(x_i <= 0)], so that a NaN input passes its gradient on, as PyTorch's
+ * threshold_backward does). The forward moves x and y plus n/8 bytes, the backward g and
+ * dx plus n/8 bytes (PyTorch's backward reads the whole saved output). */
 typedef struct {
     const float *x, *g;
     float *y;
     uint8_t *m;
     float slope;
+    int stream; /* streaming stores (see stream_copy) */
 } mask_args;
 
-static void relu_mask_fwd(void *a_, int64_t b, int64_t e, int tid) {
-    (void)tid;
-    const mask_args *a = (const mask_args *)a_;
-    const float *restrict X = a->x;
-    float *restrict Y = a->y;
-    uint8_t *restrict M = a->m;
-    const float s = a->slope;
+INLINE int relu_bit(float x, float s) { return s == 0.0f ? !(x <= 0.0f) : x > 0.0f; }
+
+/* the mask bits of X[0:m] into B[0:(m + 7) / 8] */
+INLINE void pack_bits(const float *restrict X, uint8_t *restrict B, int64_t m, const float s) {
+    int64_t j = 0;
+#if defined(__AVX512F__)
+    const __m512 z = _mm512_setzero_ps();
+    for (; j + 16 <= m; j += 16) {
+        const __m512 v = _mm512_loadu_ps(X + j);
+        const uint16_t k = s == 0.0f ? _mm512_cmp_ps_mask(v, z, _CMP_NLE_UQ)
+                                     : _mm512_cmp_ps_mask(v, z, _CMP_GT_OQ);
+        B[j / 8] = (uint8_t)k;
+        B[j / 8 + 1] = (uint8_t)(k >> 8);
+    }
+#elif defined(__AVX__)
+    const __m256 z = _mm256_setzero_ps();
+    for (; j + 8 <= m; j += 8) {
+        const __m256 v = _mm256_loadu_ps(X + j);
+        const __m256 c = s == 0.0f ? _mm256_cmp_ps(v, z, _CMP_NLE_UQ)
+                                   : _mm256_cmp_ps(v, z, _CMP_GT_OQ);
+        B[j / 8] = (uint8_t)_mm256_movemask_ps(c);
+    }
+#endif
+    for (; j < m; j += 8) {
+        unsigned bits = 0;
+        for (int t = 0; t < 8 && j + t < m; ++t) bits |= (unsigned)relu_bit(X[j + t], s) << t;
+        B[j / 8] = (uint8_t)bits;
+    }
+}
+
+/* y over [b, e) and the mask bytes from b / 8 on (b a multiple of 8) */
+INLINE void span_mask_fwd(const float *restrict X, float *restrict Y, uint8_t *restrict M,
+                          int64_t b, int64_t e, const float s) {
     if (s == 0.0f) {
         _Pragma("omp simd")
         for (int64_t i = b; i < e; ++i) {
             const float x = X[i];
             Y[i] = x <= 0.0f ? 0.0f : x;
-            M[i] = !(x <= 0.0f);
         }
     } else {
         _Pragma("omp simd")
         for (int64_t i = b; i < e; ++i) {
             const float x = X[i];
             Y[i] = x > 0.0f ? x : s * x;
-            M[i] = x > 0.0f;
         }
     }
+    pack_bits(X + b, M + b / 8, e - b, s);
+}
+
+static void relu_mask_fwd(void *a_, int64_t b, int64_t e, int tid) {
+    (void)tid;
+    const mask_args *a = (const mask_args *)a_;
+    if (!a->stream) {
+        span_mask_fwd(a->x, a->y, a->m, b, e, a->slope);
+        return;
+    }
+    float TY[TILE] __attribute__((aligned(64)));
+    for (int64_t s0 = b; s0 < e; s0 += TILE) {
+        const int64_t m = e - s0 < TILE ? e - s0 : TILE;
+        span_mask_fwd(a->x + s0, TY, a->m + s0 / 8, 0, m, a->slope);
+        stream_copy(a->y + s0, TY, m * 4);
+    }
+    stream_fence();
+}
+
+/* dx over [b, e) (b a multiple of 8): g where the bit is set, else slope g (ReLU: 0) */
+INLINE void span_mask_bwd(const uint8_t *restrict M, const float *restrict G,
+                          float *restrict D, int64_t b, int64_t e, const float s) {
+    int64_t i = b;
+#if defined(__AVX512F__)
+    for (; i + 16 <= e; i += 16) {
+        const __mmask16 k = (__mmask16)(M[i / 8] | (unsigned)M[i / 8 + 1] << 8);
+        const __m512 g = _mm512_loadu_ps(G + i);
+        const __m512 off = s == 0.0f ? _mm512_setzero_ps() : _mm512_mul_ps(g, _mm512_set1_ps(s));
+        _mm512_storeu_ps(D + i, _mm512_mask_blend_ps(k, off, g));
+    }
+#elif defined(__AVX2__)
+    const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    for (; i + 8 <= e; i += 8) {
+        const __m256i sel = _mm256_and_si256(_mm256_set1_epi32(M[i / 8]), bit);
+        const __m256 on = _mm256_castsi256_ps(_mm256_cmpeq_epi32(sel, bit));
+        const __m256 g = _mm256_loadu_ps(G + i);
+        const __m256 off = s == 0.0f ? _mm256_setzero_ps() : _mm256_mul_ps(g, _mm256_set1_ps(s));
+        _mm256_storeu_ps(D + i, _mm256_blendv_ps(off, g, on));
+    }
+#endif
+    for (; i < e; ++i)
+        D[i] = (M[i / 8] >> (i % 8)) & 1 ? G[i] : (s == 0.0f ? 0.0f : s * G[i]);
 }
 
 static void relu_mask_bwd(void *a_, int64_t b, int64_t e, int tid) {
     (void)tid;
     const mask_args *a = (const mask_args *)a_;
-    const float *restrict G = a->g;
-    float *restrict D = a->y;
-    const uint8_t *restrict M = a->m;
-    const float s = a->slope;
-    _Pragma("omp simd")
-    for (int64_t i = b; i < e; ++i) D[i] = M[i] ? G[i] : s * G[i];
+    if (!a->stream) {
+        span_mask_bwd(a->m, a->g, a->y, b, e, a->slope);
+        return;
+    }
+    float TY[TILE] __attribute__((aligned(64)));
+    for (int64_t s0 = b; s0 < e; s0 += TILE) {
+        const int64_t m = e - s0 < TILE ? e - s0 : TILE;
+        span_mask_bwd(a->m + s0 / 8, a->g + s0, TY, 0, m, a->slope);
+        stream_copy(a->y + s0, TY, m * 4);
+    }
+    stream_fence();
 }
 
-/* y = max(x, 0) + slope min(x, 0) and mask = 1[x > 0] (one byte each). */
+/* y = max(x, 0) + slope min(x, 0) and the mask bits ((n + 7) / 8 bytes). */
 void actloss_relu_forward(const float *x, float *y, uint8_t *mask, int64_t n, float slope,
                           int nthreads) {
-    mask_args a = {x, NULL, y, mask, slope};
+    mask_args a = {x, NULL, y, mask, slope, streams(n, 4)};
     parallel_for(relu_mask_fwd, &a, n, nthreads);
 }
 
-/* dx = g where the mask is set, slope g elsewhere. */
+/* dx = g where the mask bit is set, slope g elsewhere (ReLU: 0). */
 void actloss_relu_backward(const uint8_t *mask, const float *g, float *dx, int64_t n,
                            float slope, int nthreads) {
-    mask_args a = {NULL, g, dx, (uint8_t *)mask, slope};
+    mask_args a = {NULL, g, dx, (uint8_t *)mask, slope, streams(n, 4)};
     parallel_for(relu_mask_bwd, &a, n, nthreads);
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 /* --------------------------------------------------------------------- losses */
 enum {
