@@ -72,8 +72,9 @@ def register(app: typer.Typer) -> None:
                 console.print("  (never built during a call: build it with "
                               "`actloss kernels --build`)", highlight=False)
             limit = _pool.pool_limit()
-            pool = (f"keeps up to {limit / (1 << 20):g} MiB of idle buffers for what the "
-                    f"fast paths save ({_pool.POOL_MIN_BYTES >> 20} MiB and up)" if limit else
+            pool = (f"keeps up to {limit / (1 << 20):g} MiB for what the fast paths save "
+                    f"and the outputs they hand out ({_pool.POOL_MIN_BYTES >> 20} MiB and up, "
+                    f"reused once nothing refers to them)" if limit else
                     "off (ACTLOSS_POOL_MB=0 or set_pool_limit(0))")
             console.print(f"buffer pool: {pool}", highlight=False)
         if (build or rebuild) and not st.available:
