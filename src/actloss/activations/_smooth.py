@@ -85,7 +85,7 @@ def gelu(x: torch.Tensor, *, approximate: str = "none",
         the mathematical limits everywhere: ``gelu(-inf)`` is ``NaN`` (``-inf * 0``) rather
         than 0, and in float32 on CPU ``gelu(inf)`` depends on how PyTorch's kernel is
         vectorised: ``NaN`` in tensors of 7 or more elements, ``inf`` for a single element
-        (torch 2.13, on AVX-512, AVX2 and scalar kernels alike), and ``gelu(3.4e38)`` may
+        (torch 2.13, with its AVX-512, AVX2 and scalar code alike), and ``gelu(3.4e38)`` may
         overflow to ``inf``. Mapping the tails here
         would cost an extra pass over every input, so it is not done; the fast paths
         return the limits.
