@@ -171,3 +171,66 @@ def test_native_cross_entropy_through_the_catalog_and_twice_differentiable():
     assert _units(y, r) <= _native_ce().ulp
     torch.testing.assert_close(g.double(), gr, rtol=1e-4, atol=1e-7)
     torch.testing.assert_close(h.double(), hr, rtol=1e-3, atol=1e-7)
+
+
+# --------------------------------------------------------------- binary focal (native)
+def _native_focal() -> T.Impl:
+    (impl,) = [i for i in T.TABLE["binary_focal"] if i.impl == "native"]
+    return impl
+
+
+def _focal_inputs(n: int, seed: int = 8):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, generator=g, dtype=torch.float64) * 6
+    x[:6] = torch.tensor([0.0, -0.0, 30.0, -30.0, 100.0, -100.0], dtype=torch.float64)
+    t = torch.rand(n, generator=g, dtype=torch.float64)
+    t[6:1000] = (t[6:1000] > 0.5).double()  # hard labels as well as soft ones
+    w = torch.rand(n, generator=g, dtype=torch.float64)
+    return x.float(), t.float(), w.float()
+
+
+@pytest.mark.parametrize("gamma", [0.0, 1.0, 2.0, 1.5])
+@pytest.mark.parametrize("alpha", [None, 0.25])
+@pytest.mark.parametrize("reduction", ["sum", "none"])
+def test_native_binary_focal_within_its_bound(gamma, alpha, reduction):
+    impl = _native_focal()
+    x, t, w = _focal_inputs(1 << 17)
+    xf = x.clone().requires_grad_()
+    y = impl.fn(xf, t, reduction=reduction, weight=w, alpha=alpha, gamma=gamma)
+    (gy,) = torch.autograd.grad(y, xf, torch.ones_like(y))
+    xr = x.double().requires_grad_()
+    r = L.binary_focal(xr, t.double(), reduction=reduction, weight=w.double(), alpha=alpha,
+                       gamma=gamma)
+    (gr,) = torch.autograd.grad(r, xr, torch.ones_like(r))
+    assert _units(y, r) <= impl.ulp
+    assert _units(gy, gr) <= impl.ulp
+
+
+def test_native_binary_focal_at_2_24_elements_and_the_same_bits_on_every_run():
+    impl = _native_focal()
+    x, t, _ = _focal_inputs(1 << 24, seed=9)
+    out = []
+    for _ in range(2):
+        xf = x.clone().requires_grad_()
+        y = impl.fn(xf, t, reduction="sum", weight=None, alpha=0.25, gamma=2.0)
+        (gy,) = torch.autograd.grad(y, xf)
+        out.append((y.detach(), gy))
+    assert torch.equal(out[0][0], out[1][0]) and torch.equal(out[0][1], out[1][1])
+    xr = x.double().requires_grad_()
+    r = L.binary_focal(xr, t.double(), reduction="sum", alpha=0.25, gamma=2.0)
+    (gr,) = torch.autograd.grad(r, xr)
+    assert _units(out[0][0], r) <= impl.ulp
+    assert _units(out[0][1], gr) <= impl.ulp
+
+
+def test_native_binary_focal_nan_stays_in_its_element():
+    impl = _native_focal()
+    x, t, _ = _focal_inputs(1 << 17, seed=10)
+    x[7] = float("nan")
+    xf = x.clone().requires_grad_()
+    y = impl.fn(xf, t, reduction="none", weight=None, alpha=0.25, gamma=2.0)
+    (gy,) = torch.autograd.grad(y, xf, torch.ones_like(y))
+    assert bool(torch.isnan(y[7])) and bool(torch.isnan(gy[7]))
+    keep = torch.ones_like(x, dtype=torch.bool)
+    keep[7] = False
+    assert bool(torch.isfinite(y[keep]).all()) and bool(torch.isfinite(gy[keep]).all())
