@@ -1029,9 +1029,10 @@ int actloss_ce_rows(const float *x, const int64_t *t, const float *wt, const flo
  * The integer exponents of the focal loss (2 is the usual one) by blocks of STAGE
  * elements: one loop computes e = exp(-|x|) and r = 1/(1 + e), one log1p(e) by a
  * polynomial (e is in [0, 1]: no exponent to split off, a third of log_f's work), one
- * the loss and the gradient, q^gamma by multiplication. The gradient block is staged
- * in L1 and streamed out (as the cross-entropy rows above) where the vector unit has
- * streaming stores. Other exponents run loss_focal (q^(gamma - 1) by exp and log).
+ * the loss and the gradient, q^gamma by multiplication. The gradient is stored
+ * directly: staging it in L1 and streaming it out was slower here (this loop is bound
+ * by arithmetic, not by memory). Other exponents run loss_focal (q^(gamma - 1) by exp
+ * and log).
  */
 
 /* 512-bit vectors for the loops of this section where the target has them (the file's
@@ -1057,26 +1058,7 @@ INLINE float log1p_unit_poly(float u) {
     return u * p;
 }
 
-/* dst[0, m) = src[0, m): streaming stores on the 64-byte-aligned body */
-static void stream_copy(float *dst, const float *src, int64_t m) {
-    int64_t j = 0;
-#if CE_STREAM
-    for (; j < m && ((uintptr_t)(dst + j) & 63); ++j) dst[j] = src[j];
-#if defined(__AVX512F__)
-    for (; j + 16 <= m; j += 16) _mm512_stream_ps(dst + j, _mm512_loadu_ps(src + j));
-#else
-    for (; j + 8 <= m; j += 8) _mm256_stream_ps(dst + j, _mm256_loadu_ps(src + j));
-#endif
-#endif
-    for (; j < m; ++j) dst[j] = src[j];
-}
-
-/* STAGED_LOOP with the gradient into the staging block GS (CE_STREAM) or in place */
-#if CE_STREAM
-#define FOCAL_GRAD_OUT GS[j]
-#else
-#define FOCAL_GRAD_OUT Gr[i]
-#endif
+/* STAGED_LOOP without its pow stage */
 #define FOCAL_LOOP(EXPR, WV, STORE)                                                 \
     _Pragma("omp simd reduction(+:fa)")                                             \
     for (int64_t j = 0; j < m; ++j) {                                               \
@@ -1086,7 +1068,7 @@ static void stream_copy(float *dst, const float *src, int64_t m) {
         float g;                                                                    \
         float l = EXPR;                                                             \
         STORE;                                                                      \
-        FOCAL_GRAD_OUT = g * (wv * scale);                                          \
+        Gr[i] = g * (wv * scale);                                                   \
     }
 
 #define FOCAL_INT(NAME, GAMMA)                                                      \
@@ -1095,8 +1077,6 @@ static void stream_copy(float *dst, const float *src, int64_t m) {
         float E[STAGE] __attribute__((aligned(64)));                                \
         float R[STAGE] __attribute__((aligned(64)));                                \
         float LG[STAGE] __attribute__((aligned(64)));                               \
-        float GS[STAGE] __attribute__((aligned(64)));                               \
-        (void)GS;                                                                   \
         double acc = 0.0;                                                           \
         for (int64_t s0 = b; s0 < e_end; s0 += STAGE) {                             \
             const int64_t m = e_end - s0 < STAGE ? e_end - s0 : STAGE;              \
@@ -1111,17 +1091,9 @@ static void stream_copy(float *dst, const float *src, int64_t m) {
             float fa = 0.0f;                                                        \
             LOSS_VARIANTS(FOCAL_LOOP, l_focal(x, t, e, r, lg, p1, has1, GAMMA, &g), fa) \
             acc += (double)fa;                                                      \
-            if (CE_STREAM) stream_copy(Gr + s0, GS, m);                             \
         }                                                                           \
-        if (CE_STREAM) stream_fence();                                              \
         a->partial[tid] = acc;                                                      \
     }
-
-INLINE void stream_fence(void) {
-#if CE_STREAM
-    _mm_sfence(); /* the streamed lines are globally visible before the join */
-#endif
-}
 
 FOCAL_INT(focal_int2, 2.0f)
 FOCAL_INT(focal_int1, 1.0f)
