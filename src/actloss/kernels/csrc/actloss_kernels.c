@@ -856,11 +856,20 @@ static void ce_store(float *dst, const float *e, const float *w, float inv, floa
     for (; j < b; ++j) dst[j] = fmaf(e[j], inv, -(spread * (w ? w[j] : 1.0f)));
 }
 
+/* next[b0, b1) towards the L2 cache (the next row, while this one is computed: its
+ * first pass then reads the cache, not memory) */
+INLINE void ce_prefetch(const float *next, int64_t b0, int64_t b1) {
+    if (next)
+        for (int64_t j = b0; j < b1; j += 16) __builtin_prefetch(next + j, 0, 2);
+}
+
 /* exp(z[j] - m) into e[0, k), returning their sum (float blocks added in double) */
-static double ce_exp_sum(const float *restrict z, float m, float *restrict e, int64_t k) {
+static double ce_exp_sum(const float *restrict z, float m, float *restrict e, int64_t k,
+                         const float *next) {
     double s = 0.0;
     for (int64_t b0 = 0; b0 < k; b0 += CE_SUM_BLOCK) {
         const int64_t b1 = k - b0 < CE_SUM_BLOCK ? k : b0 + CE_SUM_BLOCK;
+        ce_prefetch(next, b0, b1);
         float fs = 0.0f;
         _Pragma("omp simd reduction(+:fs)")
         for (int64_t j = b0; j < b1; ++j) {
@@ -874,10 +883,12 @@ static double ce_exp_sum(const float *restrict z, float m, float *restrict e, in
 }
 
 /* the same sum without keeping the exponentials */
-static double ce_exp_sum_only(const float *restrict z, float m, int64_t k) {
+static double ce_exp_sum_only(const float *restrict z, float m, int64_t k,
+                              const float *next) {
     double s = 0.0;
     for (int64_t b0 = 0; b0 < k; b0 += CE_SUM_BLOCK) {
         const int64_t b1 = k - b0 < CE_SUM_BLOCK ? k : b0 + CE_SUM_BLOCK;
+        ce_prefetch(next, b0, b1);
         float fs = 0.0f;
         _Pragma("omp simd reduction(+:fs)")
         for (int64_t j = b0; j < b1; ++j) fs += exp_neg(z[j] - m);
@@ -937,7 +948,8 @@ static void ce_rows_chunk(void *a_, int64_t r0, int64_t r1, int tid) {
         }
         double zsum = 0.0;
         const float m = ce_row_max(z, c, a->w, eps != 0.0f, &zsum);
-        const double s = buf ? ce_exp_sum(z, m, buf, c) : ce_exp_sum_only(z, m, c);
+        const float *next = i + 1 < r1 && c <= CE_ROW_MAX ? z + c : NULL;
+        const double s = buf ? ce_exp_sum(z, m, buf, c, next) : ce_exp_sum_only(z, m, c, next);
         const double lse = (double)m + log(s);
         double loss = (1.0 - (double)eps) * wt * (lse - (double)z[t]);
         if (eps != 0.0f)
