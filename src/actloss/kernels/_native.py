@@ -68,6 +68,7 @@ __all__ = [
     "act_mul",
     "build",
     "cache_dir",
+    "ce_rows",
     "flags",
     "library",
     "loss",
@@ -93,7 +94,8 @@ BUILD_TIMEOUT_S = 120.0
 MANIFEST = "manifest.json"
 SYMBOLS = ("actloss_version", "actloss_act_forward", "actloss_act_backward",
            "actloss_act_backward_from_output", "actloss_relu_forward",
-           "actloss_relu_backward", "actloss_loss", "actloss_act_mul")
+           "actloss_relu_backward", "actloss_loss", "actloss_act_mul",
+           "actloss_ce_rows")
 
 #: kind numbers of the C enums (``csrc/actloss_kernels.c``)
 ACT_KINDS = {"sigmoid": 0, "tanh": 1, "silu": 2, "gelu": 3, "gelu_tanh": 4, "mish": 5,
@@ -362,6 +364,9 @@ def _bind(path: Path) -> ctypes.CDLL:
     lib.actloss_loss.argtypes = [ctypes.c_int, ptr, ptr, ptr, ptr, ptr, i64, f32, f32, f32,
                                  ctypes.c_int]
     lib.actloss_loss.restype = ctypes.c_double
+    lib.actloss_ce_rows.argtypes = [ptr, ptr, ptr, ptr, ptr, ptr, ptr, i64, i64, f32, f32,
+                                    f32, ctypes.c_int]
+    lib.actloss_ce_rows.restype = ctypes.c_int
     return lib
 
 
@@ -682,3 +687,25 @@ def loss(kind: str, x: torch.Tensor, t: torch.Tensor, w: torch.Tensor | None,
                              grad.data_ptr(), x.numel(), scale, p1, p2,
                              torch.get_num_threads())
     return (per if per is not None else total), grad
+
+
+def ce_rows(x: torch.Tensor, t: torch.Tensor, wt: torch.Tensor, v: torch.Tensor,
+            w: torch.Tensor | None, eps: float, w_sum: float, scale: float, *,
+            with_grad: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Softmax cross-entropy of contiguous float32 CPU logits ``x`` ``(N, C)``, by rows.
+
+    ``t`` (int64) holds each row's class (in range also for ignored rows), ``wt`` the
+    class weight of that target (0 for an ignored row) and ``v`` 1 for a kept row, 0 for
+    an ignored one (float32, ``(N,)``); ``w`` the class weights ``(C,)`` or ``None``.
+    Returns the loss per row and, with ``with_grad``, ``scale`` times its gradient: a
+    PyTorch allocation, written once with streaming stores.
+    """
+    lib = library()
+    assert lib is not None
+    n, c = x.shape
+    per = torch.empty(n, dtype=x.dtype, device=x.device)
+    grad = torch.empty_like(x) if with_grad else None
+    lib.actloss_ce_rows(x.data_ptr(), t.data_ptr(), wt.data_ptr(), v.data_ptr(), _ptr(w),
+                        per.data_ptr(), _ptr(grad), n, c, eps, w_sum, scale,
+                        torch.get_num_threads())
+    return per, grad

@@ -5,6 +5,8 @@ Rows are processed in blocks. Per block the log-sum-exp, the loss and the gradie
 the block is in cache, and the gradient is written straight into the one buffer the
 backward hands to autograd: PyTorch's composition instead keeps ``log_softmax`` for the
 backward and allocates the gradient there, about three times the logits in all.
+With the native library, float32 cross-entropy runs ``actloss_ce_rows`` instead (one
+row at a time while it is in L2, the gradient streamed once into the same buffer).
 
 ``linear_cross_entropy`` never materialises the ``(N, V)`` logits: each block of rows
 is projected, reduced and differentiated in turn; the gradients for ``hidden``,
@@ -19,9 +21,11 @@ import math
 import torch
 import torch.nn.functional as F
 
+from actloss.kernels import _native
 from actloss.kernels._common import blocks, reference_grads, scale_in_place
 
-__all__ = ["cross_entropy_rows", "linear_cross_entropy", "softmax_focal_rows"]
+__all__ = ["cross_entropy_native", "cross_entropy_rows", "linear_cross_entropy",
+           "softmax_focal_rows"]
 
 #: elements of logits per row block of cross_entropy (4 MiB of float32; the sweep in
 #: ``benchmarks/tune.py`` gave 0.76 of PyTorch's time here against 0.86 at 1 MiB)
@@ -148,6 +152,21 @@ class _FusedRows(torch.autograd.Function):
         return (grad,) + (None,) * 10
 
 
+class _NativeRows(_FusedRows):
+    """Cross-entropy rows by the native kernel (float32 CPU): each row's max, sum and
+    gradient while the row is in cache, the gradient streamed once into the buffer
+    handed to autograd. The backward is :class:`_FusedRows`'s."""
+
+    @staticmethod
+    def forward(ctx, x, t, v, wt, kind, w, eps, w_sum, gamma, reduction, denom):  # type: ignore[override]
+        scale = 1.0 / denom if reduction == "mean" and denom > 0 else 1.0
+        per, grad = _native.ce_rows(x, t, wt, v, w, eps, w_sum, scale, with_grad=True)
+        ctx.grad, ctx.reduction, ctx.kind = grad, reduction, kind
+        ctx.args = (eps, gamma, denom)
+        ctx.save_for_backward(x, t, v, wt, w)
+        return _reduce_rows(per, reduction, denom)
+
+
 def _reduce_rows(per: torch.Tensor, reduction: str, denom: float) -> torch.Tensor:
     if reduction == "none":
         return per
@@ -169,7 +188,7 @@ def _rows_no_grad(x, t, v, wt, kind, w, eps, w_sum, gamma, reduction, denom):
     return _reduce_rows(per, reduction, denom)
 
 
-def _run_rows(x, t, w, ig, r, kind, eps, gamma):
+def _run_rows(x, t, w, ig, r, kind, eps, gamma, native=False):
     safe, v, wt = _row_terms(t, ig, w, x.dtype)
     denom = float(wt.sum()) if r == "mean" else 1.0
     if r == "mean" and denom == 0.0:
@@ -177,8 +196,12 @@ def _run_rows(x, t, w, ig, r, kind, eps, gamma):
     w_sum = float(x.shape[1]) if w is None else float(w.sum())
     args = (safe, v, wt, kind, w, eps, w_sum, gamma, r, denom)
     if torch.is_grad_enabled() and x.requires_grad:
-        return _FusedRows.apply(x.contiguous(), *args)
+        return (_NativeRows if native else _FusedRows).apply(x.contiguous(), *args)
     with torch.no_grad():
+        if native:
+            per, _ = _native.ce_rows(x.contiguous(), safe, wt, v, w, eps, w_sum, 1.0,
+                                     with_grad=False)
+            return _reduce_rows(per, r, denom)
         return _rows_no_grad(x.contiguous(), *args)
 
 
@@ -193,6 +216,15 @@ def cross_entropy_rows(x: torch.Tensor, t: torch.Tensor, *, weight: torch.Tensor
     """
     w = None if weight is None else weight.to(x.dtype)
     return _run_rows(x, t.long(), w, ignore_index, reduction, "ce", label_smoothing, 0.0)
+
+
+def cross_entropy_native(x: torch.Tensor, t: torch.Tensor, *, weight: torch.Tensor | None,
+                         ignore_index: int, label_smoothing: float,
+                         reduction: str) -> torch.Tensor:
+    """:func:`cross_entropy_rows` by the native kernel (float32 CPU, library loaded)."""
+    w = None if weight is None else weight.to(x.dtype).contiguous()
+    return _run_rows(x, t.long(), w, ignore_index, reduction, "ce", label_smoothing, 0.0,
+                     native=True)
 
 
 def softmax_focal_rows(x: torch.Tensor, t: torch.Tensor, *, gamma: float,
