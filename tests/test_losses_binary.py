@@ -183,3 +183,29 @@ def test_multilabel_refuses_class_indices_with_a_hint():
     with pytest.raises(InputError, match=r"`weight` of multilabel_soft_margin of shape \(2,\) "
                                          r"does not broadcast"):
         L.multilabel_soft_margin(torch.zeros(2, 3), torch.zeros(2, 3), weight=torch.ones(2))
+
+
+# ------------------------------------------------------- the target's one-pass check
+@pytest.mark.parametrize("name", ["binary_focal", "binary_cross_entropy_with_logits",
+                                  "binary_cross_entropy"])
+@pytest.mark.parametrize("bad, word", [(float("nan"), "1 NaN"), (float("inf"), "1 infinite"),
+                                       (-float("inf"), "1 infinite")])
+@pytest.mark.parametrize("n", [5, 1 << 17])
+def test_binary_target_nan_and_inf_reported_by_the_range_pass(name, bad, word, n):
+    # the target's NaN/inf check rides on the range check's aminmax: still the exact
+    # count of check_all_finite, at a small and a vectorised size
+    g = torch.Generator().manual_seed(n)
+    x = torch.rand(n, generator=g) * 0.98 + 0.01  # valid for the probability form too
+    t = torch.rand(n, generator=g)
+    t[n // 2] = bad
+    with pytest.raises(InputError, match=f"`target` of {name} contains {word} value"):
+        getattr(L, name)(x, t)
+
+
+def test_binary_target_out_of_range_still_named_after_the_fused_check():
+    with pytest.raises(InputError, match=r"must hold values in \[0, 1\]"):
+        L.binary_focal(torch.zeros(4), torch.tensor([0.0, 1.0, 1.5, 0.0]))
+    with L.value_checks(False):  # off: neither the range nor the finite check runs
+        out = L.binary_focal(torch.zeros(2), torch.tensor([float("nan"), 0.0]),
+                             reduction="none")
+    assert torch.isnan(out[0]) and torch.isfinite(out[1])

@@ -213,3 +213,37 @@ def test_weight_and_parameter_errors():
         L.multi_margin(torch.zeros(3, 4, 2), torch.zeros(3, 2, dtype=torch.long))
     with pytest.raises(InputError, match=r"`input` of cross_entropy contains 1 NaN value"):
         L.cross_entropy(torch.tensor([[0.0, math.nan]]), torch.tensor([0]))
+
+
+# ---------------------------- the logits' NaN/inf check rides on the probability pass
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("bad, word", [(float("nan"), "1 NaN"), (float("inf"), "1 infinite"),
+                                       (-float("inf"), "1 infinite")])
+@pytest.mark.parametrize("shape", [(4, 3), (64, 128)])
+def test_ce_nonfinite_logits_reported_once_checked(fast, bad, word, shape):
+    import actloss.kernels as K
+
+    g = torch.Generator().manual_seed(shape[1])
+    x = torch.randn(*shape, generator=g)
+    x[1, 2] = bad
+    t = torch.randint(0, shape[1], (shape[0],), generator=g)
+    with K.enable(fast), pytest.raises(InputError,
+                                       match=f"`input` of cross_entropy contains {word}"):
+        L.cross_entropy(x, t)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_ce_nonnegative_logits_still_checked_and_valid(fast):
+    import actloss.kernels as K
+
+    # non-negative logits (amin >= 0) that are not distributions: the row-sum branch runs
+    # and the value must equal PyTorch's
+    g = torch.Generator().manual_seed(7)
+    x = torch.rand(32, 100, generator=g, dtype=torch.float64) * 3
+    t = torch.randint(0, 100, (32,), generator=g)
+    with K.enable(fast):
+        got = L.cross_entropy(x, t)
+    assert_close(got, F.cross_entropy(x, t), rtol=1e-12, atol=0)
+    probs = torch.softmax(x, 1)
+    with K.enable(fast), pytest.raises(InputError, match="every row is a probability"):
+        L.cross_entropy(probs, t)

@@ -50,8 +50,8 @@ def _weighted(g: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
 def _binary_pair(owner: str, input: torch.Tensor, target: torch.Tensor,
                  reduction: str) -> tuple[torch.Tensor, torch.Tensor]:
     check_reduction(owner, reduction)
-    x, y = check_pair(owner, input, target)
-    check_range(owner, "target", y, 0.0, 1.0, what="probabilities")
+    x, y = check_pair(owner, input, target, finite_target=False)
+    check_range(owner, "target", y, 0.0, 1.0, what="probabilities", finite=True)
     return x, y
 
 

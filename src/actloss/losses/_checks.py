@@ -75,12 +75,16 @@ def _fmt(v: float) -> str:
 
 
 def check_pair(owner: str, input: object, target: object, *, cast_target: bool = True,
-               log_space: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+               log_space: bool = False,
+               finite_target: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     """Two tensors of one shape; the input floating point and free of NaN/inf.
 
     Integer or bool targets are cast to the input's dtype when ``cast_target``; two
     floating dtypes are both promoted to their common dtype (``torch.promote_types``). With
     ``log_space`` (log-probabilities) ``-inf`` is a valid value (log 0) of both tensors.
+    ``finite_target=False`` leaves the target's NaN/inf check to the caller, which then
+    makes it with its range check (:func:`check_range` with ``finite=True``: one pass
+    instead of two).
     """
     x = check_tensor(owner, "input", input)
     t = check_tensor(owner, "target", target, floating=False)
@@ -100,7 +104,8 @@ def check_pair(owner: str, input: object, target: object, *, cast_target: bool =
         _check_log_space(owner, "target", t)
     else:
         check_all_finite(owner, "input", x)
-        check_all_finite(owner, "target", t)
+        if finite_target:
+            check_all_finite(owner, "target", t)
     return x, t
 
 
@@ -138,12 +143,21 @@ def _check_log_space(owner: str, arg: str, value: torch.Tensor) -> None:
 
 
 def check_range(owner: str, arg: str, value: torch.Tensor, low: float, high: float, *,
-                low_closed: bool = True, high_closed: bool = True, what: str = "") -> None:
-    """Every value of ``value`` lies in the interval; one reduction (aminmax)."""
+                low_closed: bool = True, high_closed: bool = True, what: str = "",
+                finite: bool = False) -> None:
+    """Every value of ``value`` lies in the interval; one reduction (aminmax).
+
+    With ``finite``, NaN and infinities are reported first, as :func:`check_all_finite`
+    reports them: ``aminmax`` propagates NaN and an infinity is an extreme, so the same
+    reduction shows both and the exact count runs only when one is there.
+    """
     if not _CHECKS.on or value.numel() == 0:
         return
     lo, hi = torch.aminmax(value.detach())
     lo_v, hi_v = float(lo), float(hi)
+    if finite and value.is_floating_point() and not (math.isfinite(lo_v)
+                                                      and math.isfinite(hi_v)):
+        check_finite(owner, arg, value)
     ok_lo = lo_v >= low if low_closed else lo_v > low
     ok_hi = hi_v <= high if high_closed else hi_v < high
     if not (ok_lo and ok_hi):
@@ -203,19 +217,22 @@ def check_scores_and_indices(owner: str, input: object, target: object
 
 def check_class_target(owner: str, input: object, target: object, *,
                        ignore_index: int | None = None, probabilities: bool = True,
-                       indices: bool = True) -> tuple[torch.Tensor, torch.Tensor, str]:
+                       indices: bool = True,
+                       input_finite: bool = False) -> tuple[torch.Tensor, torch.Tensor, str]:
     """Validate a multi-class pair with the classes on dimension 1 (PyTorch's layout).
 
     ``input`` is ``(N, C, d1, ...)`` or ``(C,)``. The target is either class indices
     (an integer tensor of ``input``'s shape without dimension 1) or probabilities (a
     floating tensor of ``input``'s shape). Returns ``(input, target, kind)`` with
-    ``kind`` ``'indices'`` or ``'probabilities'``.
+    ``kind`` ``'indices'`` or ``'probabilities'``. ``input_finite``: the caller's own pass
+    over the input already showed it free of NaN/inf, so that check is not repeated.
     """
     x = check_tensor(owner, "input", input)
     t = check_tensor(owner, "target", target, floating=False)
     if x.dim() == 0:
         raise InputError(f"`input` of {owner} must have a class dimension; got a scalar")
-    check_all_finite(owner, "input", x)
+    if not input_finite:
+        check_all_finite(owner, "input", x)
     n_classes = x.shape[1] if x.dim() > 1 else x.shape[0]
     index_shape = (x.shape[:1] + x.shape[2:]) if x.dim() > 1 else torch.Size([])
     if t.is_floating_point() or t.dtype == torch.bool:

@@ -127,17 +127,19 @@ def _class_loss(owner: str, input: torch.Tensor, target: torch.Tensor, reduction
 
 
 def _fused_rows(owner: str, kernel: str, input: object, target: object, reduction: str,
-                weight: object, ignore_index: int
+                weight: object, ignore_index: int, *, input_finite: bool = False
                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None] | None:
     """The checked ``(x, t, w)`` of a 2-D call with class indices while the fast paths are
     enabled (they may take it), else ``None``.
 
     The checks are :func:`_class_loss`'s, in its order, so errors read the same either way.
+    ``input_finite``: an earlier pass over the input showed it free of NaN/inf.
     """
     if _fast.route is None or not isinstance(input, torch.Tensor) or input.dim() != 2:
         return None
     check_reduction(owner, reduction)
-    x, t, kind = check_class_target(owner, input, target, ignore_index=ignore_index)
+    x, t, kind = check_class_target(owner, input, target, ignore_index=ignore_index,
+                                    input_finite=input_finite)
     if kind != "indices":
         return None
     w = check_class_weight(owner, weight, x.shape[1], x.dtype)
@@ -171,7 +173,7 @@ def _minus_one(logp: torch.Tensor) -> torch.Tensor:
     return torch.full_like(logp, -1.0)
 
 
-def refuse_probabilities(owner: str, input: object) -> None:
+def refuse_probabilities(owner: str, input: object) -> bool:
     """Refuse logits that are unmistakably probabilities (a softmax applied already).
 
     Only a batched input ``(N, C, ...)`` with ``C >= 2`` whose every value is
@@ -179,14 +181,20 @@ def refuse_probabilities(owner: str, input: object) -> None:
     rounding of a float sum over ``C`` classes in the input's dtype if that is larger.
     Real logits pass unless every row happens to be a distribution. Skipped when the
     value checks are off.
+
+    Returns whether the pass showed every value finite (``aminmax`` propagates NaN and
+    an infinity is an extreme), so that the caller's NaN/inf check of the same input can
+    be skipped; ``False`` when it did not look or saw a non-finite value.
     """
     if (not value_checks_enabled() or not isinstance(input, torch.Tensor)
             or not input.is_floating_point() or input.dim() < 2 or input.shape[1] < 2
             or not input.numel()):
-        return
+        return False
     x = input.detach()
-    if float(x.amin()) < 0:  # the usual case for logits: one pass, and done
-        return
+    lo, hi = (float(v) for v in torch.aminmax(x))
+    finite = math.isfinite(lo) and math.isfinite(hi)
+    if lo < 0 or not finite:  # the usual case for logits: one pass, and done
+        return finite
     n_classes = x.shape[1]
     tol = max(1e-6, 4 * n_classes * torch.finfo(x.dtype).eps)
     if bool(((x.sum(1, dtype=torch.float64) - 1).abs() <= tol).all()):
@@ -197,6 +205,7 @@ def refuse_probabilities(owner: str, input: object) -> None:
             "log-probabilities to `nll` (input.log()), or use keras_categorical_crossentropy "
             "/ keras_sparse_categorical_crossentropy, which take probabilities (classes "
             "last). losses.value_checks(False) turns this check off")
+    return True
 
 
 def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean",
@@ -242,9 +251,9 @@ def cross_entropy(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
     """
     p = check_params("cross_entropy", CE_PARAMS,
                      {"ignore_index": ignore_index, "label_smoothing": label_smoothing})
-    refuse_probabilities("cross_entropy", input)
+    finite = refuse_probabilities("cross_entropy", input)
     checked = _fused_rows("cross_entropy", "cross_entropy", input, target, reduction, weight,
-                          p["ignore_index"])
+                          p["ignore_index"], input_finite=finite)
     if checked is not None:
         x, t, w = checked
         y = _fast.call("cross_entropy", x, t, weight=w, ignore_index=p["ignore_index"],
