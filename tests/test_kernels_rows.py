@@ -237,3 +237,41 @@ def test_native_binary_focal_nan_stays_in_its_element():
     keep = torch.ones_like(x, dtype=torch.bool)
     keep[7] = False
     assert bool(torch.isfinite(y[keep]).all()) and bool(torch.isfinite(gy[keep]).all())
+
+
+# ------------------------------------------------- recycled gradient storages (pool size)
+def test_large_loss_gradients_are_recycled_only_when_nothing_holds_them():
+    from actloss.kernels import _pool
+
+    n = (_pool.POOL_MIN_BYTES // 4) + 3  # float32, just above the pool's size
+    g = torch.Generator().manual_seed(11)
+    t = (torch.rand(n, generator=g) > 0.5).float()
+
+    def grad_of(x0: torch.Tensor) -> torch.Tensor:
+        x = x0.clone().requires_grad_(True)
+        with K.enable():
+            L.binary_focal(x, t, reduction="sum").backward()
+        return x.grad
+
+    def reference(x0: torch.Tensor) -> torch.Tensor:
+        x = x0.double().requires_grad_(True)
+        L.binary_focal(x, t.double(), reduction="sum").backward()
+        return x.grad
+
+    x1 = torch.randn(n, generator=g)
+    x2 = torch.randn(n, generator=g) * 3
+    g1 = grad_of(x1)
+    g1_copy = g1.clone()
+    g2 = grad_of(x2)  # g1 is still held: its storage must not be written
+    assert g1.untyped_storage().data_ptr() != g2.untyped_storage().data_ptr()
+    assert torch.equal(g1, g1_copy)
+    for got, x0 in ((g1, x1), (g2, x2)):
+        torch.testing.assert_close(got.double(), reference(x0), rtol=1e-5, atol=1e-6)
+    # an ordinary tensor: resizable and writable in place
+    g2.mul_(2.0)
+    g2.resize_(4)
+    assert g2.shape == (4,)
+    # dropped: the next gradient may reuse the memory, and its values are its own
+    del g1, g1_copy
+    g3 = grad_of(x1)
+    torch.testing.assert_close(g3.double(), reference(x1), rtol=1e-5, atol=1e-6)

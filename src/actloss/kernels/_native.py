@@ -679,9 +679,11 @@ def loss(kind: str, x: torch.Tensor, t: torch.Tensor, w: torch.Tensor | None,
     Returns ``(w * l per element, grad)`` with ``per_element``, else
     ``(sum of w * l, grad)``; ``grad`` is ``w * scale * dl/dx``.
     """
+    from actloss.kernels._pool import output_like
+
     lib = library()
     assert lib is not None
-    grad = torch.empty_like(x)
+    grad = output_like(x)  # large: a recycled storage (no page faults), else fresh
     per = torch.empty_like(x) if per_element else None
     total = lib.actloss_loss(LOSS_KINDS[kind], x.data_ptr(), t.data_ptr(), _ptr(w), _ptr(per),
                              grad.data_ptr(), x.numel(), scale, p1, p2,
@@ -698,13 +700,16 @@ def ce_rows(x: torch.Tensor, t: torch.Tensor, wt: torch.Tensor, v: torch.Tensor,
     class weight of that target (0 for an ignored row) and ``v`` 1 for a kept row, 0 for
     an ignored one (float32, ``(N,)``); ``w`` the class weights ``(C,)`` or ``None``.
     Returns the loss per row and, with ``with_grad``, ``scale`` times its gradient: a
-    PyTorch allocation, written once with streaming stores.
+    PyTorch storage (recycled by the pool from its size on, see
+    :func:`actloss.kernels._pool.output_like`), written once with streaming stores.
     """
+    from actloss.kernels._pool import output_like
+
     lib = library()
     assert lib is not None
     n, c = x.shape
     per = torch.empty(n, dtype=x.dtype, device=x.device)
-    grad = torch.empty_like(x) if with_grad else None
+    grad = output_like(x) if with_grad else None
     lib.actloss_ce_rows(x.data_ptr(), t.data_ptr(), wt.data_ptr(), v.data_ptr(), _ptr(w),
                         per.data_ptr(), _ptr(grad), n, c, eps, w_sum, scale,
                         torch.get_num_threads())
