@@ -205,14 +205,21 @@ INLINE void stage_exp_log(const float *restrict X, int64_t m, float c, float *re
     for (int64_t j = 0; j < m; ++j) LG[j] = log1p_unit_r(E[j], R[j]);
 }
 
-/* ---------------------------------------------------------------- activations */
-/* On AVX-512 machines the activation loops use 512-bit vectors: they are bound by the
- * exponential and the division, and the wider vectors issue half the instructions (about
- * 15 % less time per element here); the rest of the file keeps the build's width. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC push_options
-#pragma GCC target("prefer-vector-width=512")
+/* WIDE_BEGIN ... WIDE_END: 512-bit vectors for the loops between them on AVX-512 targets
+ * (GCC; the build's default width is 256). The activation, softmax-row and focal loops
+ * are bound by the exponential, the logarithm and the division, and the wider vectors
+ * issue half the instructions: 15-25 % less time per element on AMD EPYC. Elsewhere
+ * (other compilers, AVX2 targets) they are empty. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
+#define WIDE_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"prefer-vector-width=512\")")
+#define WIDE_END _Pragma("GCC pop_options")
+#else
+#define WIDE_BEGIN
+#define WIDE_END
 #endif
+
+/* ---------------------------------------------------------------- activations */
+WIDE_BEGIN
 
 enum {
     ACT_SIGMOID = 0,
@@ -766,9 +773,7 @@ void actloss_relu_backward(const uint8_t *mask, const float *g, float *dx, int64
     parallel_for(relu_mask_bwd, &a, n, nthreads);
 }
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC pop_options
-#endif
+WIDE_END
 
 /* --------------------------------------------------------------------- losses */
 enum {
@@ -1016,14 +1021,7 @@ double actloss_loss(int kind, const float *x, const float *t, const float *w, fl
 #endif
 #include <stdlib.h>
 
-/* 512-bit vectors for the loops of this section where the target has them (the file's
- * default is 256): measured 15-25 % less time for these exp/log-bound loops on AVX-512
- * (AMD EPYC); ignored elsewhere. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
-#pragma GCC push_options
-#pragma GCC target("prefer-vector-width=512")
-#define ACTLOSS_WIDE_SECTION 1
-#endif
+WIDE_BEGIN /* see WIDE_BEGIN above the activations */
 
 #define CE_ROW_MAX (1 << 18) /* longest row kept in a row buffer (1 MiB) */
 #define CE_CHUNK 2048        /* elements per recomputed chunk beyond CE_ROW_MAX */
@@ -1252,10 +1250,7 @@ int actloss_ce_rows(const float *x, const int64_t *t, const float *wt, const flo
     return 0;
 }
 
-#if defined(ACTLOSS_WIDE_SECTION)
-#pragma GCC pop_options
-#undef ACTLOSS_WIDE_SECTION
-#endif
+WIDE_END
 
 /* ===================================================== binary focal, gamma 0, 1 or 2
  * The integer exponents of the focal loss (2 is the usual one) by blocks of STAGE
@@ -1267,14 +1262,7 @@ int actloss_ce_rows(const float *x, const int64_t *t, const float *wt, const flo
  * and log).
  */
 
-/* 512-bit vectors for the loops of this section where the target has them (the file's
- * default is 256): measured 15-25 % less time for these exp/log-bound loops on AVX-512
- * (AMD EPYC); ignored elsewhere. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
-#pragma GCC push_options
-#pragma GCC target("prefer-vector-width=512")
-#define ACTLOSS_WIDE_SECTION 1
-#endif
+WIDE_BEGIN /* see WIDE_BEGIN above the activations */
 
 /* log1p(u) for u in [0, 1]: u P(u), P of degree 9 fitted to log1p(u)/u on Chebyshev
  * nodes; 2 float32 ulps at most (checked against float64 on 4e5 points), Estrin's
@@ -1331,7 +1319,4 @@ FOCAL_INT(focal_int2, 2.0f)
 FOCAL_INT(focal_int1, 1.0f)
 FOCAL_INT(focal_int0, 0.0f)
 
-#if defined(ACTLOSS_WIDE_SECTION)
-#pragma GCC pop_options
-#undef ACTLOSS_WIDE_SECTION
-#endif
+WIDE_END
